@@ -1,0 +1,99 @@
+# sipsh: build, run, test and install.
+#
+#   make          build everything into build/
+#   make run      build, set up run/ with the default configuration, start the shell
+#   make check    install what the tests need, then run the whole test suite
+#   make install  PREFIX=/usr DESTDIR=...
+
+PREFIX  ?= /usr/local
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+DESTDIR ?=
+VERSION := 0.1.0
+
+CC      ?= cc
+PKGS    := libre libedit openssl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+	   -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 $(WARN) -D_GNU_SOURCE -DHAVE_STDBOOL_H -DHAVE_INTTYPES_H \
+	   -DHAVE_INET6 -DSIPSH_VERSION='"$(VERSION)"' \
+	   -DSIPSH_SYSCONFDIR='"$(SYSCONFDIR)"' \
+	   -Ishell -Imodules $(PKG_CFLAGS)
+LDLIBS  += $(PKG_LIBS)
+
+B       := build
+CORE_SRC := $(wildcard shell/*.c) $(wildcard modules/*.c)
+CORE_SRC := $(filter-out shell/main.c,$(CORE_SRC))
+UNIT_SRC := $(wildcard tests/unit/*.c)
+
+CORE_OBJ := $(CORE_SRC:%.c=$(B)/obj/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/obj/%.o)
+ASAN_CORE_OBJ := $(CORE_SRC:%.c=$(B)/asan/%.o)
+ASAN_UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/asan/%.o)
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+
+.PHONY: all deps run check unit install clean man
+
+all: $(B)/sipsh $(B)/unit-tests
+
+$(B)/obj/%.o: %.c $(wildcard shell/*.h modules/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/asan/%.o: %.c $(wildcard shell/*.h modules/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+$(B)/libsipsh.a: $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/sipsh: $(B)/obj/shell/main.o $(B)/libsipsh.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/unit-tests: $(UNIT_OBJ) $(B)/libsipsh.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/unit-tests-asan: $(ASAN_UNIT_OBJ) $(ASAN_CORE_OBJ)
+	$(CC) $(LDFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+$(B)/sipsh-asan: $(B)/asan/shell/main.o $(ASAN_CORE_OBJ)
+	$(CC) $(LDFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+# The Debian packages sipsh builds with and tests against. Installed only
+# when missing, with a single apt-get update; silent when all are there.
+DEB_BUILD := pkg-config gcc make libedit-dev libncurses-dev libre-dev \
+	     librem-dev libssl-dev baresip-core
+DEB_TEST  := kamailio linphone-cli tshark tmux openssh-server dnsmasq \
+	     coturn runit clang mandoc valgrind procps iproute2
+deps:
+	@./tests/tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@./etc/setup-run.sh run
+	@SIPSH_CONF=run/sipsh.conf exec $(B)/sipsh
+
+unit: $(B)/unit-tests $(B)/unit-tests-asan
+	./$(B)/unit-tests
+	./$(B)/unit-tests-asan
+
+check: deps
+	@$(MAKE) --no-print-directory all $(B)/unit-tests-asan $(B)/sipsh-asan
+	@./tests/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/sipsh
+	install -m 0755 $(B)/sipsh $(DESTDIR)$(PREFIX)/bin/sipsh
+	test -e $(DESTDIR)$(SYSCONFDIR)/sipsh/sipsh.conf || \
+		install -m 0600 etc/sipsh.conf $(DESTDIR)$(SYSCONFDIR)/sipsh/sipsh.conf
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 0644 man/sipsh.1 $(DESTDIR)$(PREFIX)/share/man/man1/sipsh.1
+	install -m 0644 man/sipsh.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/sipsh.conf.5
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,159 @@
+/*
+ * The system commands: entering and leaving configure mode, committing,
+ * and showing the configuration. 'show running-config' can name one
+ * section; those words come from the schema's sections.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "re_base.h"
+#include "session.h"
+#include "conf_print.h"
+
+static int h_configure(struct session *s, const struct cmdctx *c)
+{
+	int err;
+
+	(void)c;
+
+	err = sess_configure(s);
+	if (err) {
+		sess_error(s, 0, "Cannot enter configure mode: %m", err);
+		return EXIT_CMD;
+	}
+
+	return 0;
+}
+
+static int h_commit(struct session *s, const struct cmdctx *c)
+{
+	(void)c;
+
+	if (!sess_dirty(s)) {
+		if (s->kind == SESS_TTY)
+			sess_printf(s, "%% No changes to commit\n");
+		return 0;
+	}
+
+	return sess_commit(s);
+}
+
+static int h_quit(struct session *s, const struct cmdctx *c)
+{
+	(void)c;
+
+	s->stop = true;
+	return 0;
+}
+
+static int show_conf(struct session *s, const struct cmdctx *c,
+		     const struct cfg *conf)
+{
+	struct print_sel sel = {-1, -1};
+	unsigned flags = ctx_word(c, "all") ? PR_ALL : 0;
+	const struct section *sec = c->m->node->arg;
+	const char *num;
+	int err;
+
+	if (sec) {
+		sel.sect = sec->id;
+		num = ctx_value(c, 0);
+		sel.id = num ? atoi(num) : (sec->singleton ? 0 : -1);
+		if (num && !cfg_inst(conf, sec->id, sel.id)) {
+			sess_error(s, 0, "%s %s is not configured",
+				   sec->name, num);
+			return EXIT_CMD;
+		}
+	}
+
+	err = cfg_print(s->pf, conf, flags, &sel);
+	return err ? EXIT_CMD : 0;
+}
+
+static int h_show_running(struct session *s, const struct cmdctx *c)
+{
+	return show_conf(s, c, s->running);
+}
+
+static int h_show_version(struct session *s, const struct cmdctx *c)
+{
+	(void)c;
+
+	return sess_printf(s, "sipsh %s\n", SIPSH_VERSION) ? EXIT_CMD : 0;
+}
+
+static const char h_show[] = "Show running system information";
+static const char h_running[] = "The configuration in effect";
+static const char h_all[] = "Include settings left at their defaults";
+
+static const struct cmd_def system_cmds[] = {
+	{MODE_BIT(MODE_EXEC), "configure",
+	 {"Enter configure mode"}, h_configure, NULL, 0},
+	{MODE_BIT(MODE_EXEC), "configure terminal",
+	 {"Enter configure mode", "From this terminal"},
+	 h_configure, NULL, 0},
+	{MODE_BIT(MODE_EXEC), "exit",
+	 {"Leave the shell"}, h_quit, NULL, 0},
+	{MODE_BIT(MODE_EXEC), "quit",
+	 {"Leave the shell"}, h_quit, NULL, 0},
+	{MODES_CONFIG, "commit",
+	 {"Check, save and apply the staged changes"}, h_commit, NULL, 0},
+	{MODE_BIT(MODE_EXEC), "show running-config",
+	 {h_show, h_running}, h_show_running, NULL, CF_OUTPUT},
+	{MODE_BIT(MODE_EXEC), "show running-config all",
+	 {h_show, h_running, h_all}, h_show_running, NULL, CF_OUTPUT},
+	{MODE_BIT(MODE_EXEC), "show version",
+	 {h_show, "Versions of sipsh and its parts"}, h_show_version, NULL,
+	 CF_OUTPUT},
+	{0, NULL, {NULL}, NULL, NULL, 0}
+};
+
+/* 'show running-config [all] SECTION [N]', one per schema section. */
+static int register_sections(struct grammar *g)
+{
+	int sect, all, err = 0;
+
+	for (sect = 0; sect < SECT_N && !err; sect++) {
+		const struct section *sec = section_get(sect);
+		char range[32];
+
+		re_snprintf(range, sizeof(range), "<%d-%d>", sec->min,
+			    sec->max);
+
+		for (all = 0; all < 2 && !err; all++) {
+			const char *w[6], *h[6];
+			size_t n = 0;
+
+			w[n] = "show";           h[n++] = h_show;
+			w[n] = "running-config"; h[n++] = h_running;
+			if (all) {
+				w[n] = "all";    h[n++] = h_all;
+			}
+			w[n] = sec->name;        h[n++] = sec->help;
+			w[n] = NULL;
+
+			err = gnode_insert(g->root[MODE_EXEC], w, h, NULL,
+					   h_show_running, sec, CF_OUTPUT);
+			if (err || sec->singleton)
+				continue;
+
+			w[n] = range;            h[n++] = "Its number";
+			w[n] = NULL;
+			err = gnode_insert(g->root[MODE_EXEC], w, h, NULL,
+					   h_show_running, sec, CF_OUTPUT);
+		}
+	}
+
+	return err;
+}
+
+int system_register(struct grammar *g)
+{
+	int err;
+
+	err = grammar_add_table(g, system_cmds);
+	if (err)
+		return err;
+
+	return register_sections(g);
+}

@@ -1,0 +1,434 @@
+/*
+ * The configuration commands, made from the schema: for every section its
+ * mode-entering command, and for every setting its set, 'no' and
+ * 'default' forms, shaped by the setting's type (a flag, one value, a
+ * list, a block). No setting has code of its own here.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "re_base.h"
+#include "session.h"
+#include "conf_print.h"
+
+#define MAX_KEY_WORDS 6
+
+static const char help_no[] = "Negate a command or set its defaults";
+static const char help_default[] = "Set a command to its defaults";
+static const char help_exit[] = "Leave this mode";
+static const char help_end[] = "Leave configure mode";
+
+static struct inst *cur_inst(struct session *s)
+{
+	return sess_inst(s);
+}
+
+static int report(struct session *s, int err, const struct setting *st)
+{
+	if (err)
+		sess_error(s, 0, "%s: %m", st->key, err);
+
+	return err ? EXIT_CMD : 0;
+}
+
+static int h_on(struct session *s, const struct cmdctx *c)
+{
+	const struct setting *st = c->m->node->arg;
+
+	return report(s, inst_set(cur_inst(s), st, "yes"), st);
+}
+
+static int h_off(struct session *s, const struct cmdctx *c)
+{
+	const struct setting *st = c->m->node->arg;
+
+	return report(s, inst_set(cur_inst(s), st, "no"), st);
+}
+
+static int h_reset(struct session *s, const struct cmdctx *c)
+{
+	const struct setting *st = c->m->node->arg;
+
+	return report(s, inst_reset(cur_inst(s), st), st);
+}
+
+static int h_clear(struct session *s, const struct cmdctx *c)
+{
+	const struct setting *st = c->m->node->arg;
+
+	inst_clear(cur_inst(s), st);
+	return 0;
+}
+
+/* A masked secret ("********") stands for the one already stored. */
+static bool keep_secret(struct session *s, const struct setting *st,
+			const char *text, int *errp)
+{
+	const struct val *v;
+
+	if (st->type != &vt_secret || !text_is_mask(text))
+		return false;
+
+	v = inst_val(cur_inst(s), st);
+	if (!v->n) {
+		sess_error(s, 0, "%s: '%s' is the masked form of a stored "
+			   "password, and none is stored; type the password "
+			   "itself", st->key, text);
+		*errp = EXIT_CMD;
+	}
+	else {
+		*errp = 0;
+	}
+
+	return true;
+}
+
+static int h_set(struct session *s, const struct cmdctx *c)
+{
+	const struct setting *st = c->m->node->set;
+	const char *text = ctx_value(c, 0);
+	int err;
+
+	if (keep_secret(s, st, text, &err))
+		return err;
+
+	return report(s, inst_set(cur_inst(s), st, text), st);
+}
+
+static int h_add(struct session *s, const struct cmdctx *c)
+{
+	const struct setting *st = c->m->node->set;
+
+	return report(s, inst_add(cur_inst(s), st, ctx_value(c, 0)), st);
+}
+
+static int h_remove(struct session *s, const struct cmdctx *c)
+{
+	const struct setting *st = c->m->node->set;
+	const char *text = ctx_value(c, 0);
+	int err;
+
+	err = inst_remove(cur_inst(s), st, text);
+	if (err == ENOENT) {
+		sess_error(s, 0, "%s: '%s' is not in the list", st->key,
+			   text);
+		return EXIT_CMD;
+	}
+
+	return report(s, err, st);
+}
+
+/* 'password' with no value: asked for without echo, at a terminal. */
+static int h_secret_prompt(struct session *s, const struct cmdctx *c)
+{
+	const struct setting *st = c->m->node->arg;
+	struct diag dg;
+	char *text = NULL, *again = NULL, *canon = NULL;
+	int err;
+
+	memset(&dg, 0, sizeof(dg));
+
+	err = sess_read_secret(s, "Password: ", &text);
+	if (err == ENOTTY) {
+		sess_error(s, 0, "%s needs a value here (it is asked for "
+			   "without echo only at a terminal)", st->key);
+		return EXIT_CMD;
+	}
+	if (!err)
+		err = sess_read_secret(s, "Again: ", &again);
+	if (err) {
+		sess_error(s, 0, "%s: not changed", st->key);
+		err = EXIT_CMD;
+		goto out;
+	}
+
+	if (strcmp(text, again)) {
+		sess_error(s, 0, "%s: the two entries differ; not changed",
+			   st->key);
+		err = EXIT_CMD;
+		goto out;
+	}
+
+	err = st->type->parse(st, text, &canon, &dg);
+	if (err) {
+		sess_error(s, 0, "%s: %s", st->key, dg.err);
+		err = EXIT_CMD;
+		goto out;
+	}
+
+	err = report(s, inst_set(cur_inst(s), st, canon), st);
+
+ out:
+	mem_deref(text);
+	mem_deref(again);
+	mem_deref(canon);
+	return err;
+}
+
+static int block_add(const char *pem, size_t len, void *arg)
+{
+	struct session *s = ((void **)arg)[0];
+	const struct setting *st = ((void **)arg)[1];
+	char *one;
+	int err;
+
+	err = re_sdprintf(&one, "%b", pem, len);
+	if (err)
+		return err;
+
+	err = inst_add(cur_inst(s), st, one);
+	mem_deref(one);
+
+	return err;
+}
+
+static int h_block(struct session *s, const struct cmdctx *c)
+{
+	const struct setting *st = c->m->node->arg;
+	struct diag dg;
+	char *text = NULL, *canon = NULL;
+	void *args[2] = {s, (void *)st};
+	int err;
+
+	memset(&dg, 0, sizeof(dg));
+
+	err = sess_read_block(s, &text);
+	if (err)
+		return EXIT_CMD;
+
+	err = st->type->parse(st, text, &canon, &dg);
+	if (err) {
+		sess_error(s, 0, "%s: %s", st->key, dg.err);
+		err = EXIT_CMD;
+		goto out;
+	}
+	if (dg.warn[0])
+		sess_warn(s, 0, "%s: %s", st->key, dg.warn);
+
+	err = report(s, pem_foreach(canon, block_add, args), st);
+
+ out:
+	mem_deref(text);
+	mem_deref(canon);
+	return err;
+}
+
+static int h_enter(struct session *s, const struct cmdctx *c)
+{
+	const struct section *sec = c->m->node->arg;
+	const char *num = ctx_value(c, 0);
+	int id = num ? atoi(num) : 0;
+	int err;
+
+	err = cfg_inst_add(s->cand, sec->id, id, NULL);
+	if (err)
+		return report(s, err, schema + sec->first);
+
+	s->mode = MODE_SECT + sec->id;
+	s->inst = id;
+
+	return 0;
+}
+
+static int h_delete(struct session *s, const struct cmdctx *c)
+{
+	const struct section *sec = c->m->node->arg;
+	int id = atoi(ctx_value(c, 0));
+
+	if (!cfg_inst(s->cand, sec->id, id)) {
+		sess_error(s, 0, "%s %d is not configured", sec->name, id);
+		return EXIT_CMD;
+	}
+
+	cfg_inst_del(s->cand, sec->id, id);
+	return 0;
+}
+
+static int h_exit(struct session *s, const struct cmdctx *c)
+{
+	(void)c;
+
+	if (s->mode >= MODE_SECT) {
+		s->mode = MODE_CONFIG;
+		return 0;
+	}
+
+	if (s->kind != SESS_TTY)
+		return 0;   /* batch and file stay in configure mode */
+
+	if (sess_dirty(s)) {
+		sess_error(s, 0, "Uncommitted changes: 'commit' them or "
+			   "'discard' them first");
+		return EXIT_CMD;
+	}
+
+	sess_leave_config(s);
+	return 0;
+}
+
+static int h_end(struct session *s, const struct cmdctx *c)
+{
+	if (s->mode >= MODE_SECT)
+		s->mode = MODE_CONFIG;
+
+	return h_exit(s, c);
+}
+
+/* Split "diffserv sip" into words; returns how many. */
+static size_t key_words(const char *key, char *buf, size_t sz,
+			const char **words, size_t max)
+{
+	size_t n = 0;
+	char *p, *save = NULL;
+
+	str_ncpy(buf, key, sz);
+	for (p = strtok_r(buf, " ", &save); p && n < max;
+	     p = strtok_r(NULL, " ", &save))
+		words[n++] = p;
+
+	return n;
+}
+
+static const char *group_help(enum sect_id sect, const char *word)
+{
+	const struct group_word *g;
+
+	for (g = schema_groups; g->word; g++) {
+		if (g->sect == sect && !strcmp(g->word, word))
+			return g->help;
+	}
+
+	return NULL;
+}
+
+/*
+ * Insert [prefix...] KEY-WORDS [VALUE] into root, with help strings for
+ * every word: the prefix's own, the group words', and the setting's.
+ */
+static int insert_setting(struct gnode *root, const struct setting *st,
+			  const char *prefix, const char *prefix_help,
+			  bool value, cmd_h *h)
+{
+	const char *words[MAX_KEY_WORDS + 2], *help[MAX_KEY_WORDS + 2];
+	char buf[128];
+	size_t n = 0, k, nk;
+
+	if (prefix) {
+		words[n] = prefix;
+		help[n++] = prefix_help;
+	}
+
+	nk = key_words(st->key, buf, sizeof(buf), words + n, MAX_KEY_WORDS);
+	for (k = 0; k < nk; k++, n++)
+		help[n] = k + 1 < nk ? group_help(st->sect, words[n]) :
+			st->help;
+	words[n] = NULL;
+
+	return gnode_insert(root, words, help, value ? st : NULL, h,
+			    st, 0);
+}
+
+static int register_setting(struct gnode *root, const struct setting *st)
+{
+	int err = 0;
+
+	switch (st->type->kind) {
+
+	case VK_BOOL:
+		err  = insert_setting(root, st, NULL, NULL, false, h_on);
+		err |= insert_setting(root, st, "no", help_no, false, h_off);
+		break;
+
+	case VK_BLOCK:
+		err  = insert_setting(root, st, NULL, NULL, false, h_block);
+		err |= insert_setting(root, st, "no", help_no, false,
+				      h_clear);
+		break;
+
+	case VK_VALUE:
+		if (setting_islist(st)) {
+			err  = insert_setting(root, st, NULL, NULL, true,
+					      h_add);
+			err |= insert_setting(root, st, "no", help_no, true,
+					      h_remove);
+			err |= insert_setting(root, st, "no", help_no, false,
+					      h_clear);
+			break;
+		}
+
+		err  = insert_setting(root, st, NULL, NULL, true, h_set);
+		err |= insert_setting(root, st, "no", help_no, false,
+				      h_reset);
+		err |= insert_setting(root, st, "no", help_no, true, h_reset);
+		if (st->type == &vt_secret)
+			err |= insert_setting(root, st, NULL, NULL, false,
+					      h_secret_prompt);
+		break;
+	}
+
+	err |= insert_setting(root, st, "default", help_default, false,
+			      h_reset);
+
+	return err ? EINVAL : 0;
+}
+
+static int register_section(struct grammar *g, const struct section *sec)
+{
+	struct gnode *cfg = g->root[MODE_CONFIG];
+	struct gnode *root = g->root[MODE_SECT + sec->id];
+	char range[32];
+	const char *words[4], *help[4];
+	size_t k;
+	int err;
+
+	re_snprintf(range, sizeof(range), "<%d-%d>", sec->min, sec->max);
+
+	words[0] = sec->name;
+	help[0] = sec->help;
+	words[1] = sec->singleton ? NULL : range;
+	help[1] = "Its number";
+	words[2] = NULL;
+	err = gnode_insert(cfg, words, help, NULL, h_enter, sec, 0);
+	if (err)
+		return err;
+
+	if (!sec->singleton) {
+		words[0] = "no";
+		help[0] = help_no;
+		words[1] = sec->name;
+		help[1] = sec->help;
+		words[2] = range;
+		help[2] = "Its number";
+		words[3] = NULL;
+		err = gnode_insert(cfg, words, help, NULL, h_delete, sec, 0);
+		if (err)
+			return err;
+	}
+
+	for (k = 0; k < sec->count && !err; k++)
+		err = register_setting(root, &schema[sec->first + k]);
+
+	return err;
+}
+
+int cmd_conf_register(struct grammar *g)
+{
+	static const char *const exit_w[] = {"exit", NULL};
+	static const char *const exit_h[] = {help_exit};
+	static const char *const end_w[] = {"end", NULL};
+	static const char *const end_h[] = {help_end};
+	int sect, m, err = 0;
+
+	for (sect = 0; sect < SECT_N && !err; sect++)
+		err = register_section(g, section_get(sect));
+
+	for (m = MODE_CONFIG; m < MODE_N && !err; m++) {
+		err = gnode_insert(g->root[m], exit_w, exit_h, NULL, h_exit,
+				   NULL, 0);
+		if (!err)
+			err = gnode_insert(g->root[m], end_w, end_h, NULL,
+					   h_end, NULL, 0);
+	}
+
+	return err;
+}

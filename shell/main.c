@@ -1,0 +1,189 @@
+/*
+ * sipsh: the gateway's configuration shell. With -c, -f, or a stdin that
+ * is not a terminal it runs a batch (commands applied to a candidate,
+ * committed at the end, nothing saved if any command fails); otherwise it
+ * is an interactive shell on the terminal.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "re_base.h"
+#include "session.h"
+#include "input.h"
+#include "tty.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: sipsh [-C FILE] [-c COMMAND]... [-f FILE|-]\n"
+		"  -C FILE     the configuration file (default: $SIPSH_CONF, "
+		"else %s/sipsh/sipsh.conf)\n"
+		"  -c COMMAND  run a command (repeatable); changes are "
+		"committed at the end\n"
+		"  -f FILE     run the commands in FILE ('-': standard "
+		"input)\n"
+		"  -V          print the version\n"
+		"With neither -c nor -f, commands are read from standard input "
+		"when it is not a terminal, else interactively.\n",
+		SIPSH_SYSCONFDIR);
+}
+
+static const char *conf_path(const char *opt)
+{
+	const char *env = getenv("SIPSH_CONF");
+
+	if (opt)
+		return opt;
+	if (env && *env)
+		return env;
+
+	return SIPSH_SYSCONFDIR "/sipsh/sipsh.conf";
+}
+
+/* The -c arguments as one text, a line each. */
+static int join_commands(char **textp, char **cmds, int n)
+{
+	struct mbuf *mb = mbuf_alloc(256);
+	int i, err = 0;
+
+	if (!mb)
+		return ENOMEM;
+
+	for (i = 0; i < n && !err; i++)
+		err = mbuf_printf(mb, "%s\n", cmds[i]);
+	if (!err)
+		err = mbuf_write_u8(mb, 0);
+	if (!err)
+		err = str_dup(textp, (const char *)mb->buf);
+
+	mem_deref(mb);
+	return err;
+}
+
+static int batch(const char *path, char **cmds, int ncmds,
+		 const char *file)
+{
+	struct session *s = NULL;
+	struct text_input ti;
+	struct stream_input si;
+	char *text = NULL;
+	FILE *f = NULL;
+	int err;
+
+	err = sess_alloc(&s, SESS_BATCH, path, NULL);
+	if (err) {
+		if (err != EINVAL)
+			re_fprintf(stderr, "sipsh: %s: %m\n", path, err);
+		return EXIT_FILE;
+	}
+
+	err = sess_configure(s);
+	if (err)
+		goto out;
+
+	if (ncmds) {
+		err = join_commands(&text, cmds, ncmds);
+		if (err)
+			goto out;
+		input_text_init(&ti, "-c", text);
+		err = sess_run_input(s, &ti.in);
+		if (err)
+			goto out;
+	}
+
+	if (file) {
+		f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+		if (!f) {
+			re_fprintf(stderr, "sipsh: %s: %m\n", file, errno);
+			err = EXIT_FILE;
+			goto out;
+		}
+		input_stream_init(&si, strcmp(file, "-") ? file : "stdin", f);
+		err = sess_run_input(s, &si.in);
+		if (err == EILSEQ || err == EIO) {
+			sess_error(s, 0, "%s", err == EIO ? "read error" :
+				   "a NUL byte in the line");
+			err = EXIT_CMD;
+		}
+		if (err)
+			goto out;
+	}
+
+	s->in = NULL;
+	err = sess_commit(s);
+
+ out:
+	if (f && f != stdin)
+		fclose(f);
+	mem_deref(text);
+	mem_deref(s);
+
+	if (err > EXIT_CONFLICT)
+		return EXIT_CMD;
+
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = NULL, *file = NULL;
+	char **cmds;
+	int ncmds = 0, c, rc;
+
+	cmds = calloc((size_t)argc + 1, sizeof(*cmds));
+	if (!cmds)
+		return EXIT_FILE;
+
+	while ((c = getopt(argc, argv, "C:c:f:hV")) != -1) {
+		switch (c) {
+
+		case 'C':
+			path = optarg;
+			break;
+
+		case 'c':
+			cmds[ncmds++] = optarg;
+			break;
+
+		case 'f':
+			file = optarg;
+			break;
+
+		case 'V':
+			printf("sipsh %s\n", SIPSH_VERSION);
+			free(cmds);
+			return EXIT_OK;
+
+		case 'h':
+			usage(stdout);
+			free(cmds);
+			return EXIT_OK;
+
+		default:
+			usage(stderr);
+			free(cmds);
+			return EXIT_USAGE;
+		}
+	}
+
+	if (optind < argc) {
+		fprintf(stderr, "sipsh: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		free(cmds);
+		return EXIT_USAGE;
+	}
+
+	if (!ncmds && !file && !isatty(STDIN_FILENO))
+		file = "-";
+
+	if (ncmds || file)
+		rc = batch(conf_path(path), cmds, ncmds, file);
+	else
+		rc = tty_run(conf_path(path));
+
+	free(cmds);
+	return rc;
+}

@@ -1,0 +1,336 @@
+/*
+ * The schema table. The 'sip' rows are the router's Advanced SIP
+ * Settings view, in the view's order and with its labels; 'account' and
+ * 'line' rows are what a working phone needs besides. Defaults follow the
+ * router's own (UCI) defaults unless a row's doc says why not.
+ */
+#include <string.h>
+#include "schema.h"
+
+static const char *const dtmf_modes[] = {
+	"compatibility", "rfc2833", "sip-info", "inband", NULL
+};
+static const struct alias dtmf_aliases[] = {
+	{"info", "sip-info", NULL},
+	{NULL, NULL, NULL}
+};
+
+static const char *const congestion_tones[] = {"congestion", "info", NULL};
+
+static const char *const tls_versions[] = {"1.2", "1.3", NULL};
+static const struct alias tls_aliases[] = {
+	{"tlsv1.2", "1.2", NULL},
+	{"tlsv1.3", "1.3", NULL},
+	{"tlsv1", "1.2", "tlsv1 (TLS 1.0) is refused by OpenSSL 3 at its "
+	 "default security level; loaded as 1.2, the lowest safe version"},
+	{"tlsv1.1", "1.2", "tlsv1.1 (TLS 1.1) is refused by OpenSSL 3 at its "
+	 "default security level; loaded as 1.2, the lowest safe version"},
+	{"sslv3", "1.2", "sslv3 is broken (POODLE) and absent from "
+	 "OpenSSL 3; loaded as 1.2, the lowest safe version"},
+	{"sslv2", "1.2", "sslv2 is broken and absent from OpenSSL 3; "
+	 "loaded as 1.2, the lowest safe version"},
+	{NULL, NULL, NULL}
+};
+
+static const char *const transports[] = {"udp", "tcp", "tls", NULL};
+
+static struct section sections[SECT_N] = {
+	[SECT_SIP] = {SECT_SIP, "sip", "Advanced SIP Settings",
+		      "SIP settings shared by all accounts", true, 0, 0, 0, 0},
+	[SECT_ACCOUNT] = {SECT_ACCOUNT, "account", "SIP accounts",
+			  "A SIP account (user, registrar, password)",
+			  false, 1, 8, 0, 0},
+	[SECT_LINE] = {SECT_LINE, "line", "Phone lines",
+		       "An analog phone line (port) and its account",
+		       false, 0, 9, 0, 0},
+};
+
+#define INT(min_, max_) (min_), (max_), NULL, NULL
+#define NONE 0, 0, NULL, NULL
+
+const struct setting schema[] = {
+	/* 1 */
+	{SECT_SIP, "proxy", "Sip Proxy servers", &vt_host, NULL,
+	 "A proxy allowed to send incoming calls (host name or address)",
+	 NONE, SF_LIST,
+	 "Hosts allowed to send incoming calls. Names are resolved to "
+	 "addresses; an INVITE from any other address is refused with 403. "
+	 "With no proxy configured, calls are accepted from anywhere."},
+	/* 2 */
+	{SECT_SIP, "bind-interface", "Bind Interface", &vt_ifname, NULL,
+	 "Listen for SIP only on this interface's address",
+	 NONE, 0,
+	 "Restricts SIP listening to the address of one network interface. "
+	 "Unset: all interfaces."},
+	/* 3 */
+	{SECT_SIP, "bind-port", "Bindport", &vt_port, "5060",
+	 "UDP port for SIP",
+	 INT(1, 65535), 0,
+	 "The port SIP listens on, for UDP and TCP; TLS uses the next port."},
+	/* 4 */
+	{SECT_SIP, "user-agent", "User Agent", &vt_string, NULL,
+	 "Text of the User-Agent header",
+	 INT(1, 128), 0,
+	 "The User-Agent header sent in every request. Unset: \"sipsh\" "
+	 "followed by its version."},
+	/* 5 */
+	{SECT_SIP, "rtp-port-range", "RTP Port Range", &vt_portrange,
+	 "10000-20000",
+	 "UDP ports for RTP media, START-END",
+	 INT(1024, 65535), 0,
+	 "The UDP ports media (RTP and RTCP) may use. The range must hold at "
+	 "least two ports and must not contain the SIP bind port."},
+	/* 6 */
+	{SECT_SIP, "dtmf-mode", "DTMF Mode", &vt_enum, "rfc2833",
+	 "How digits dialled during a call are sent",
+	 0, 0, dtmf_modes, dtmf_aliases, 0,
+	 "rfc2833: RTP telephone-events. sip-info: SIP INFO requests with an "
+	 "application/dtmf-relay body. inband: tones in the audio only. "
+	 "compatibility: tones in the audio, while RFC 2833 events from the "
+	 "far end are still understood."},
+	/* 7 */
+	{SECT_SIP, "register-interval", "Register Interval", &vt_int, "300",
+	 "Requested registration expiry, in seconds",
+	 INT(10, 86400), 0,
+	 "The expiry asked for in REGISTER; registrations are refreshed "
+	 "before it runs out."},
+	/* 8 */
+	{SECT_SIP, "realm", "Realm", &vt_word, NULL,
+	 "Realm whose digest challenges are answered",
+	 INT(1, 128), 0,
+	 "Only digest challenges of this realm are answered with the "
+	 "account's credentials. Unset: any realm."},
+	/* 9 */
+	{SECT_SIP, "localnet", "Localnet", &vt_prefix,
+	 "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16",
+	 "A network inside the NAT (address or prefix)",
+	 NONE, SF_LIST,
+	 "Networks considered inside the NAT: toward them no STUN-mapped "
+	 "address is used."},
+	/* 10 */
+	{SECT_SIP, "register-attempts", "Register Attempts", &vt_int, "0",
+	 "Registration attempts before giving up (0: forever)",
+	 INT(0, 1000), 0,
+	 "How many times a failed registration is tried before the account "
+	 "gives up. 0 tries forever."},
+	/* 11 */
+	{SECT_SIP, "register-timeout", "Register Timeout", &vt_int, "30",
+	 "Seconds before a registration attempt is retried",
+	 INT(1, 3600), 0,
+	 "How long after a failed or unanswered REGISTER the next attempt "
+	 "is made."},
+	/* 12 */
+	{SECT_SIP, "register-backoff-attempts", "Register Back-off Attempts",
+	 &vt_int, "0",
+	 "Failed attempts after which retries back off (0: never)",
+	 INT(0, 1000), 0,
+	 "After this many failed attempts in a row, retries are spaced by "
+	 "the back-off timeout instead. 0 never backs off."},
+	/* 13 */
+	{SECT_SIP, "register-backoff-timeout", "Register Back-off Timeout",
+	 &vt_int, "512",
+	 "Seconds between attempts while backing off",
+	 INT(1, 86400), 0,
+	 "The retry interval once back-off has started."},
+	/* 14 */
+	{SECT_SIP, "remote-hold", "Remote Hold", &vt_bool, "yes",
+	 "Signal hold to the network (sendonly re-INVITE)",
+	 NONE, 0,
+	 "On: hold is sent to the far end as a re-INVITE with a sendonly "
+	 "stream, so the network can play music on hold. Off: hold is "
+	 "handled locally and nothing is sent."},
+	/* 15 */
+	{SECT_SIP, "srv-lookup", "SRV Lookup", &vt_bool, "yes",
+	 "Find SIP servers by DNS SRV records",
+	 NONE, 0,
+	 "On: host names without a port are resolved by NAPTR/SRV as RFC "
+	 "3263 says. Off: only A/AAAA records are used."},
+	/* 16 */
+	{SECT_SIP, "dns-manager", "DNS Manager", &vt_bool, "no",
+	 "Re-resolve proxy host names periodically",
+	 NONE, 0,
+	 "On: proxy host names are resolved again every refresh interval, "
+	 "so a changed address is followed without a restart."},
+	/* 17 */
+	{SECT_SIP, "dns-manager-refresh", "DNS Manager Refresh Interval",
+	 &vt_int, "300",
+	 "Seconds between re-resolutions of proxy names",
+	 INT(10, 86400), 0,
+	 "The period of the DNS manager's re-resolution."},
+	/* 18 */
+	{SECT_SIP, "contact-line-suffix", "Line suffix in contact header",
+	 &vt_bool, "yes",
+	 "Add the numbers of an account's lines to its Contact user",
+	 NONE, 0,
+	 "On: the Contact user gets '_' and the numbers of the lines that "
+	 "ring for the account (0123456_01 for lines 0 and 1); incoming "
+	 "requests to that Contact ring exactly those lines."},
+	/* 19 */
+	{SECT_SIP, "diffserv sip", "SIP DiffServ", &vt_dscp, "cs3",
+	 "DSCP of SIP packets",
+	 NONE, 0,
+	 "The DiffServ code point of SIP packets: a name (cs0-cs7, "
+	 "af11-af43, ef) or a number 0-63."},
+	/* 20 */
+	{SECT_SIP, "diffserv audio", "Audio DiffServ", &vt_dscp, "ef",
+	 "DSCP of RTP audio packets",
+	 NONE, 0,
+	 "The DiffServ code point of RTP audio packets."},
+	/* 21 */
+	{SECT_SIP, "congestion-tone", "Congestion tone", &vt_enum,
+	 "congestion",
+	 "Tone played when a call cannot be completed",
+	 0, 0, congestion_tones, NULL, 0,
+	 "congestion: the congestion (fast busy) tone. info: the special "
+	 "information tone, three rising notes."},
+	/* 22 */
+	{SECT_SIP, "stun-server", "STUN server", &vt_hostport, NULL,
+	 "STUN server, HOST[:PORT] (port 3478 if not given)",
+	 NONE, 0,
+	 "The STUN server used to learn the public address for media. "
+	 "Unset: no STUN."},
+	/* 23 */
+	{SECT_SIP, "tls-version", "TLS/SSL Version", &vt_enum, "1.2",
+	 "Lowest TLS version for SIP over TLS",
+	 0, 0, tls_versions, tls_aliases, 0,
+	 "The lowest TLS version accepted for SIP over TLS. The old words "
+	 "tlsv1, sslv2 and sslv3 are read as 1.2 with a warning: OpenSSL 3 "
+	 "refuses them."},
+	/* 24 */
+	{SECT_SIP, "tls-cipher", "Cipher string", &vt_string, NULL,
+	 "OpenSSL cipher list for TLS 1.2",
+	 INT(1, 512), 0,
+	 "An OpenSSL cipher list, e.g. HIGH:!aNULL:!MD5. It must select at "
+	 "least one cipher usable with the TLS version. Unset: OpenSSL's "
+	 "default list."},
+	/* 25 */
+	{SECT_SIP, "trusted-ca", "Trusted CA", &vt_pem, NULL,
+	 "Add CA certificates: paste PEM, end with a line 'quit'",
+	 NONE, SF_LIST,
+	 "CA certificates that SIP/TLS servers must chain to, pasted in PEM "
+	 "form and ended by a line 'quit'. Unset: the system's CA store."},
+
+	{SECT_ACCOUNT, "user", "SIP user", &vt_word, NULL,
+	 "SIP user name (the user part of the address)",
+	 INT(1, 64), SF_REQUIRED,
+	 "The user part of the account's SIP address."},
+	{SECT_ACCOUNT, "auth-user", "Auth user", &vt_word, NULL,
+	 "User name for digest authentication (default: the SIP user)",
+	 INT(1, 64), 0,
+	 "The user name given to digest challenges. Unset: the SIP user."},
+	{SECT_ACCOUNT, "password", "Password", &vt_secret, NULL,
+	 "Password for digest authentication",
+	 INT(1, 128), 0,
+	 "The digest password. Shown masked; typed with no argument, it is "
+	 "asked for without echo."},
+	{SECT_ACCOUNT, "registrar", "Domain / registrar", &vt_hostport, NULL,
+	 "SIP domain and registrar, HOST[:PORT]",
+	 NONE, SF_REQUIRED,
+	 "The domain of the account's address, where REGISTER is sent."},
+	{SECT_ACCOUNT, "outbound-proxy", "Outbound proxy", &vt_hostport, NULL,
+	 "Send all requests through this proxy, HOST[:PORT]",
+	 NONE, 0,
+	 "A proxy every request of the account is sent through."},
+	{SECT_ACCOUNT, "transport", "Transport", &vt_enum, "udp",
+	 "Transport for SIP",
+	 0, 0, transports, NULL, 0,
+	 "udp, tcp, or tls (verified against the trusted CAs)."},
+	{SECT_ACCOUNT, "register", "Register", &vt_bool, "yes",
+	 "Register with the registrar",
+	 NONE, 0,
+	 "Off: the account does not register; it can still call and be "
+	 "called directly at this gateway's address."},
+	{SECT_ACCOUNT, "shutdown", "Shut down", &vt_bool, "no",
+	 "Disable the account",
+	 NONE, 0,
+	 "A shut-down account neither registers nor calls."},
+
+	{SECT_LINE, "name", "Name", &vt_string, NULL,
+	 "A name for the line, shown as the caller's display name",
+	 INT(1, 32), 0,
+	 "A free name for the phone line."},
+	{SECT_LINE, "account", "Account", &vt_int, NULL,
+	 "The account the line calls out on and rings for",
+	 INT(1, 8), SF_REQUIRED,
+	 "The number of the account the line uses."},
+	{SECT_LINE, "shutdown", "Shut down", &vt_bool, "no",
+	 "Disable the line",
+	 NONE, 0,
+	 "A shut-down line neither rings nor calls."},
+};
+
+const size_t schema_n = sizeof(schema) / sizeof(schema[0]);
+
+const struct group_word schema_groups[] = {
+	{SECT_SIP, "diffserv", "DiffServ marking of SIP and audio packets"},
+	{SECT_N, NULL, NULL}
+};
+
+static void sections_index(void)
+{
+	static bool done;
+	size_t i;
+
+	if (done)
+		return;
+
+	for (i = 0; i < schema_n; i++) {
+		struct section *sec = &sections[schema[i].sect];
+
+		if (!sec->count)
+			sec->first = i;
+		++sec->count;
+	}
+
+	done = true;
+}
+
+const struct section *section_get(enum sect_id id)
+{
+	if (id >= SECT_N)
+		return NULL;
+
+	sections_index();
+	return &sections[id];
+}
+
+const struct section *section_find(const char *name)
+{
+	int i;
+
+	if (!name)
+		return NULL;
+
+	for (i = 0; i < SECT_N; i++) {
+		if (!strcmp(sections[i].name, name))
+			return section_get(i);
+	}
+
+	return NULL;
+}
+
+const struct setting *schema_find(enum sect_id sect, const char *key)
+{
+	const struct section *sec = section_get(sect);
+	size_t i;
+
+	if (!sec || !key)
+		return NULL;
+
+	for (i = sec->first; i < sec->first + sec->count; i++) {
+		if (!strcmp(schema[i].key, key))
+			return &schema[i];
+	}
+
+	return NULL;
+}
+
+size_t setting_index(const struct setting *s)
+{
+	return (size_t)(s - schema) - section_get(s->sect)->first;
+}
+
+bool setting_islist(const struct setting *s)
+{
+	return (s->flags & SF_LIST) != 0;
+}

@@ -1,0 +1,506 @@
+/*
+ * Running commands in a session. A line is split, matched in the current
+ * mode and, when its first word means nothing there, in the enclosing
+ * modes (as IOS reads configuration files); the handler then acts on the
+ * candidate configuration. Messages carry the place of the error in the
+ * form the session's kind wants.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "re_base.h"
+#include "session.h"
+#include "conf_print.h"
+
+static void sess_destructor(void *arg)
+{
+	struct session *s = arg;
+
+	mem_deref(s->path);
+	mem_deref(s->running);
+	mem_deref(s->cand);
+}
+
+static int print_stdout(const char *p, size_t size, void *arg)
+{
+	return fwrite(p, 1, size, arg) == size ? 0 : EIO;
+}
+
+struct re_printf *sess_stdout(void);
+struct re_printf *sess_stdout(void)
+{
+	static struct re_printf pf = {print_stdout, NULL};
+
+	pf.arg = stdout;
+	return &pf;
+}
+
+static struct re_printf *sess_stderr(void)
+{
+	static struct re_printf pf = {print_stdout, NULL};
+
+	pf.arg = stderr;
+	return &pf;
+}
+
+int sess_alloc(struct session **sp, enum sess_kind kind, const char *path,
+	       struct re_printf *pf)
+{
+	struct session *s;
+	int err;
+
+	if (!sp || !path)
+		return EINVAL;
+
+	s = mem_zalloc(sizeof(*s), sess_destructor);
+	if (!s)
+		return ENOMEM;
+
+	s->kind = kind;
+	s->pf = pf ? pf : sess_stdout();
+	s->mode = MODE_EXEC;
+
+	err = str_dup(&s->path, path);
+	if (err)
+		goto out;
+
+	if (kind == SESS_LOAD) {
+		err = cfg_alloc(&s->running);
+		goto out;
+	}
+
+	err = cfg_load(&s->running, path, &s->base, sess_stderr());
+	if (err == ENOENT) {
+		/* No file yet: the defaults, and the first commit makes it. */
+		memset(&s->base, 0, sizeof(s->base));
+		err = cfg_alloc(&s->running);
+	}
+
+ out:
+	if (err)
+		mem_deref(s);
+	else
+		*sp = s;
+
+	return err;
+}
+
+static void vmessage(struct session *s, bool warn, size_t col,
+		     const char *fmt, va_list ap)
+{
+	const char *name = s->in ? s->in->name : s->path;
+	unsigned line = s->in ? s->in->lineno : 0;
+	char *msg = NULL;
+
+	if (re_vsdprintf(&msg, fmt, ap))
+		return;
+
+	/* Lists end with a newline of their own. */
+	while (*msg && msg[strlen(msg) - 1] == '\n')
+		msg[strlen(msg) - 1] = '\0';
+
+	switch (s->kind) {
+
+	case SESS_LOAD:
+		re_fprintf(stderr, "%s:%u:%zu: %s%s\n", name, line, col + 1,
+			   warn ? "warning: " : "", msg);
+		break;
+
+	case SESS_BATCH:
+		if (line)
+			re_fprintf(stderr, "%s:%u: ", name, line);
+		else
+			re_fprintf(stderr, "%s: ", name);
+		re_fprintf(stderr, "%s%s\n", warn ? "% Warning: " : "% ",
+			   msg);
+		break;
+
+	case SESS_TTY:
+		re_fprintf(stderr, "%s%s\n", warn ? "% Warning: " : "% ",
+			   msg);
+		break;
+	}
+
+	mem_deref(msg);
+}
+
+void sess_error(struct session *s, size_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(s, false, col, fmt, ap);
+	va_end(ap);
+}
+
+void sess_warn(struct session *s, size_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	++s->warnings;
+	va_start(ap, fmt);
+	vmessage(s, true, col, fmt, ap);
+	va_end(ap);
+}
+
+int sess_printf(struct session *s, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = re_vhprintf(fmt, ap, s->pf->vph, s->pf->arg);
+	va_end(ap);
+
+	return err;
+}
+
+struct inst *sess_inst(const struct session *s)
+{
+	if (!s->cand || s->mode < MODE_SECT)
+		return NULL;
+
+	return cfg_inst(s->cand, s->mode - MODE_SECT, s->inst);
+}
+
+const char *ctx_value(const struct cmdctx *c, size_t nth)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->n; i++) {
+		const struct gnode *n = c->m->path[i];
+
+		if (n->kind == G_WORD)
+			continue;
+		if (nth--)
+			continue;
+
+		return c->m->canon[c->first + i] ? c->m->canon[c->first + i]
+			: c->t->v[c->first + i].text;
+	}
+
+	return NULL;
+}
+
+bool ctx_word(const struct cmdctx *c, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->n; i++) {
+		const struct gnode *n = c->m->path[i];
+
+		if (n->kind == G_WORD && !strcmp(n->word, word))
+			return true;
+	}
+
+	return false;
+}
+
+bool sess_dirty(const struct session *s)
+{
+	return s->cand && !cfg_equal(s->cand, s->running);
+}
+
+int sess_configure(struct session *s)
+{
+	int err;
+
+	if (s->cand)
+		return 0;
+
+	err = cfg_dup(&s->cand, s->running);
+	if (err)
+		return err;
+
+	s->mode = MODE_CONFIG;
+	return 0;
+}
+
+void sess_leave_config(struct session *s)
+{
+	s->cand = mem_deref(s->cand);
+	s->mode = MODE_EXEC;
+}
+
+static int mbuf_print(const char *p, size_t size, void *arg)
+{
+	return mbuf_write_mem(arg, (const uint8_t *)p, size);
+}
+
+int sess_commit(struct session *s)
+{
+	struct re_printf pf;
+	struct mbuf *mb = NULL;
+	struct cfg *c;
+	unsigned nerr = 0, nwarn = 0;
+	int err;
+
+	if (!s->cand || !sess_dirty(s))
+		return 0;
+
+	mb = mbuf_alloc(256);
+	if (!mb)
+		return ENOMEM;
+
+	pf.vph = mbuf_print;
+	pf.arg = mb;
+	err = cfg_check(s->cand, &pf, &nerr, &nwarn);
+	if (err || nerr) {
+		sess_error(s, 0, "Commit refused: the configuration has "
+			   "%u problem%s:\n%b", nerr, nerr == 1 ? "" : "s",
+			   mb->buf, mb->end);
+		mem_deref(mb);
+		return EXIT_CHECK;
+	}
+	if (nwarn)
+		sess_warn(s, 0, "the configuration is committed, but:\n%b",
+			  mb->buf, mb->end);
+	mem_deref(mb);
+
+	mb = mbuf_alloc(4096);
+	if (!mb)
+		return ENOMEM;
+
+	pf.vph = mbuf_print;
+	pf.arg = mb;
+	err = cfg_print(&pf, s->cand, PR_SECRETS, NULL);
+	if (err)
+		goto out;
+
+	err = store_save(s->path, (const char *)mb->buf, mb->end, &s->base);
+	if (err == EAGAIN) {
+		sess_error(s, 0, "Commit refused: %s was changed by another "
+			   "session since this one read it; nothing was "
+			   "saved", s->path);
+		err = EXIT_CONFLICT;
+		goto out;
+	}
+	if (err) {
+		sess_error(s, 0, "Cannot save %s: %m; nothing was changed",
+			   s->path, err);
+		err = EXIT_FILE;
+		goto out;
+	}
+
+	/* The file now holds the candidate: it becomes the running one. */
+	err = cfg_dup(&c, s->cand);
+	if (err)
+		goto out;
+	mem_deref(s->running);
+	s->running = c;
+	err = store_read(s->path, NULL, &s->base);
+
+ out:
+	mem_deref(mb);
+	return err;
+}
+
+/* A block of lines up to a line 'quit' (a pasted certificate). */
+int sess_read_block(struct session *s, char **textp)
+{
+	struct mbuf *mb;
+	unsigned n;
+	int err = 0;
+
+	if (!s->in)
+		return EINVAL;
+
+	mb = mbuf_alloc(2048);
+	if (!mb)
+		return ENOMEM;
+
+	if (s->kind == SESS_TTY)
+		sess_printf(s, "Enter the PEM certificate(s); end with a "
+			    "line 'quit':\n");
+
+	for (n = 0; n < 10000; n++) {
+		char *line = NULL;
+		const char *p;
+
+		err = s->in->readline(s->in, "", true, &line);
+		if (err == ENODATA) {
+			sess_error(s, 0, "Block ended before its line 'quit'");
+			err = EINVAL;
+			break;
+		}
+		if (err)
+			break;
+
+		for (p = line; isspace((unsigned char)*p); p++)
+			;
+		if (!strncmp(p, "quit", 4) && !p[4 + strspn(p + 4, " \t\r")]) {
+			mem_deref(line);
+			break;
+		}
+
+		err = mbuf_printf(mb, "%s\n", p);
+		mem_deref(line);
+		if (err)
+			break;
+	}
+
+	if (!err)
+		err = mbuf_write_u8(mb, 0);
+	if (!err)
+		err = str_dup(textp, (const char *)mb->buf);
+
+	mem_deref(mb);
+	return err;
+}
+
+int sess_read_secret(struct session *s, const char *prompt, char **textp)
+{
+	if (s->kind != SESS_TTY || !s->in)
+		return ENOTTY;
+
+	return s->in->readline(s->in, prompt, false, textp);
+}
+
+/* The modes a line may be tried in, innermost first. */
+static size_t mode_chain(const struct session *s, int *modes)
+{
+	size_t n = 0;
+
+	modes[n++] = s->mode;
+	if (s->mode >= MODE_SECT)
+		modes[n++] = MODE_CONFIG;
+	if (s->kind == SESS_BATCH && s->mode != MODE_EXEC)
+		modes[n++] = MODE_EXEC;
+
+	return n;
+}
+
+static bool first_word_unknown(const struct match *m)
+{
+	return (m->st == MS_INVALID || m->st == MS_BADVALUE) && m->bad == 0;
+}
+
+static int run_match(struct session *s, const struct toks *t,
+		     struct match *m, size_t end)
+{
+	struct cmdctx ctx = {m, t, 0, end};
+	int err;
+
+	if (m->dg.warn[0])
+		sess_warn(s, t->v[0].col, "%s", m->dg.warn);
+
+	if (end < t->n && !(m->node->flags & CF_OUTPUT)) {
+		sess_error(s, t->v[end].col, "Invalid input '|': this "
+			   "command prints nothing to filter");
+		return EXIT_CMD;
+	}
+
+	err = m->node->h(s, &ctx);
+	return err;
+}
+
+int sess_exec_line(struct session *s, const char *line)
+{
+	const struct grammar *g = grammar_get();
+	struct match *m, *alt;
+	struct toks t;
+	struct diag dg;
+	int modes[3];
+	size_t nmodes, i, end, errcol = 0;
+	int err;
+
+	memset(&dg, 0, sizeof(dg));
+
+	/* A lone '!' in the first column closes a section, as printed. */
+	if (line[0] == '!' && !line[1 + strspn(line + 1, " \t\r")]) {
+		if (s->mode >= MODE_SECT)
+			s->mode = MODE_CONFIG;
+		return 0;
+	}
+
+	err = toks_split(&t, line, &dg, &errcol);
+	if (err) {
+		sess_error(s, errcol, "%s", dg.err[0] ? dg.err : "out of "
+			   "memory");
+		return EXIT_CMD;
+	}
+
+	if (!t.n || t.v[0].text[0] == '!' || t.v[0].pipe) {
+		err = t.n && t.v[0].pipe ? EXIT_CMD : 0;
+		if (err)
+			sess_error(s, t.v[0].col, "Invalid input '|': no "
+				   "command before it");
+		toks_reset(&t);
+		return err;
+	}
+
+	for (end = 0; end < t.n && !t.v[end].pipe; end++)
+		;
+
+	m = mem_zalloc(2 * sizeof(*m), NULL);
+	if (!m) {
+		toks_reset(&t);
+		return ENOMEM;
+	}
+	alt = m + 1;
+
+	nmodes = mode_chain(s, modes);
+	match_run(m, g->root[modes[0]], &t, 0, end, false);
+
+	for (i = 1; i < nmodes && first_word_unknown(m); i++) {
+		match_run(alt, g->root[modes[i]], &t, 0, end, false);
+		if (first_word_unknown(alt))
+			continue;
+
+		/* Found in an enclosing mode: the command runs there. */
+		if (modes[i] == MODE_CONFIG)
+			s->mode = MODE_CONFIG;
+		match_reset(m);
+		*m = *alt;
+		memset(alt, 0, sizeof(*alt));
+		break;
+	}
+
+	if (m->st != MS_OK) {
+		size_t bad = m->bad < t.n ? m->bad : t.n - 1;
+		size_t col = m->st == MS_INCOMPLETE ?
+			t.v[bad].col + t.v[bad].len : t.v[bad].col;
+
+		sess_error(s, col, "%s", m->dg.err);
+		err = EXIT_CMD;
+	}
+	else {
+		err = run_match(s, &t, m, end);
+	}
+
+	match_reset(m);
+	match_reset(alt);
+	mem_deref(m);
+	toks_reset(&t);
+
+	return err;
+}
+
+/* Run every line of an input; stop at the first error. */
+int sess_run_input(struct session *s, struct input *in)
+{
+	unsigned n;
+	int err = 0;
+
+	s->in = in;
+
+	for (n = 0; n < 10000000 && !s->stop; n++) {
+		char *line = NULL;
+
+		err = in->readline(in, NULL, true, &line);
+		if (err == ENODATA) {
+			err = 0;
+			break;
+		}
+		if (err)
+			break;
+
+		err = sess_exec_line(s, line);
+		mem_deref(line);
+		if (err)
+			break;
+	}
+
+	return err;
+}

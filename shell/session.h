@@ -1,0 +1,99 @@
+/*
+ * A session: one user (or one batch run) working on the configuration.
+ * It holds the committed configuration as read from the file, the staged
+ * candidate of configure mode, the current mode, and where input comes
+ * from and output goes. Every command runs through sess_exec_line().
+ */
+#ifndef SIPSH_SESSION_H
+#define SIPSH_SESSION_H
+
+#include <stdbool.h>
+#include "conf.h"
+#include "grammar.h"
+#include "match.h"
+#include "store.h"
+
+struct re_printf;
+
+/* Where lines come from: a file, -c arguments, a terminal. */
+struct input {
+	/* 0 and *linep (mem string, no newline), or ENODATA at the end. */
+	int (*readline)(struct input *in, const char *prompt, bool echo,
+			char **linep);
+	const char *name;       /* for messages: a path, "-c", "stdin" */
+	unsigned lineno;        /* of the line last read */
+	void *arg;
+};
+
+enum sess_kind {
+	SESS_LOAD,              /* reading the file: errors FILE:LINE:COL */
+	SESS_BATCH,             /* -c, -f, stdin: errors FILE:LINE: % ... */
+	SESS_TTY,               /* a person at a terminal */
+};
+
+struct session {
+	enum sess_kind kind;
+	char *path;             /* the configuration file */
+	struct cfg *running;   /* what the file holds */
+	struct store_id base;   /* the file's identity when read */
+	struct cfg *cand;      /* staged edits; NULL outside configure */
+	int mode;               /* enum mode */
+	int inst;               /* the instance, in a section mode */
+	struct input *in;
+	struct re_printf *pf;   /* output */
+	unsigned warnings;
+	bool stop;              /* 'exit' from exec: leave the shell */
+};
+
+/* The exit statuses of batch runs, documented in sipsh(1). */
+enum sipsh_exit {
+	EXIT_OK = 0,
+	EXIT_CMD = 1,           /* a command was refused */
+	EXIT_USAGE = 2,         /* bad command-line options */
+	EXIT_CHECK = 3,         /* the configuration failed its checks */
+	EXIT_FILE = 4,          /* the file could not be read or saved */
+	EXIT_CONFLICT = 5,      /* another session changed the file */
+};
+
+int  sess_alloc(struct session **sp, enum sess_kind kind, const char *path,
+		struct re_printf *pf);
+int  sess_exec_line(struct session *s, const char *line);
+int  sess_run_input(struct session *s, struct input *in);
+int  sess_configure(struct session *s);
+int  sess_commit(struct session *s);
+void sess_leave_config(struct session *s);
+bool sess_dirty(const struct session *s);
+
+int  sess_read_block(struct session *s, char **textp);
+int  sess_read_secret(struct session *s, const char *prompt, char **textp);
+
+/* Messages: located as the session's kind wants them. */
+void sess_error(struct session *s, size_t col, const char *fmt, ...);
+void sess_warn(struct session *s, size_t col, const char *fmt, ...);
+int  sess_printf(struct session *s, const char *fmt, ...);
+
+/* The instance of the current section mode, in the candidate. */
+struct inst *sess_inst(const struct session *s);
+
+/* What a command handler is given. */
+struct cmdctx {
+	const struct match *m;
+	const struct toks *t;
+	size_t first;           /* index of the command's first word */
+	size_t end;             /* one past its last word (a '|' or the end) */
+};
+
+const char *ctx_value(const struct cmdctx *c, size_t nth);
+bool ctx_word(const struct cmdctx *c, const char *word);
+
+/* Reading a configuration file: the same parser, in a load session. */
+int cfg_load(struct cfg **cp, const char *path, struct store_id *idp,
+	      struct re_printf *errpf);
+int cfg_parse_text(struct cfg **cp, const char *name, const char *text,
+		    struct re_printf *errpf);
+
+/* Whole-configuration checks run before every commit (cfg_check.c). */
+int cfg_check(const struct cfg *c, struct re_printf *pf, unsigned *nerrp,
+	       unsigned *nwarnp);
+
+#endif

@@ -1,0 +1,61 @@
+# Shared by every test script (sourced): where things are, a scratch
+# directory removed on exit, and the pass/fail reporting tests/run.sh counts.
+# A script reports each check with 'pass NAME' or 'fail NAME WHY'; run.sh
+# counts the lines "ok - " and "FAIL - ".
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SIPSH=${SIPSH:-$TOP/build/sipsh}
+T=$(mktemp -d "${TMPDIR:-/tmp}/sipsh-test.XXXXXX")
+chmod 0755 "$T"
+export SIPSH_CONF=$T/sipsh.conf
+export HOME=$T/home
+mkdir -p "$HOME"
+
+# Processes a test started, stopped by PID when the script ends.
+TEST_PIDS=()
+cleanup() {
+	local p
+	for p in "${TEST_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${TEST_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+pass() { printf 'ok - %s\n' "$1"; }
+fail() { printf 'FAIL - %s: %s\n' "$1" "$2"; }
+
+# check NAME CMD...: pass when the command succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@" >"$T/check.out" 2>&1; then
+		pass "$name"
+	else
+		fail "$name" "$(head -c 600 "$T/check.out")"
+	fi
+}
+
+# same NAME FILE-EXPECTED FILE-ACTUAL: pass when identical; else show a diff.
+same() {
+	if cmp -s "$2" "$3"; then
+		pass "$1"
+	else
+		fail "$1" "$(diff -u "$2" "$3" | head -40)"
+	fi
+}
+
+# expect_out NAME EXPECTED-TEXT CMD...: pass when stdout+stderr is exactly it.
+expect_out() {
+	local name=$1 want=$2 got
+	shift 2
+	got=$("$@" 2>&1)
+	if [ "$got" = "$want" ]; then
+		pass "$name"
+	else
+		fail "$name" "$(printf 'expected:\n%s\ngot:\n%s' "$want" "$got")"
+	fi
+}
