@@ -74,7 +74,7 @@ deps:
 	@./tests/tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) -s --no-print-directory all
 	@./etc/setup-run.sh run
 	@SIPSH_CONF=run/sipsh.conf exec $(B)/sipsh
 
@@ -83,7 +83,7 @@ unit: $(B)/unit-tests $(B)/unit-tests-asan
 	./$(B)/unit-tests-asan
 
 check: deps
-	@$(MAKE) --no-print-directory all $(B)/unit-tests-asan $(B)/sipsh-asan
+	@$(MAKE) -s --no-print-directory all $(B)/unit-tests-asan $(B)/sipsh-asan
 	@./tests/run.sh
 
 install: all

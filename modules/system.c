@@ -9,12 +9,20 @@
 #include "re_base.h"
 #include "session.h"
 #include "conf_print.h"
+#include "txn.h"
 
 static int h_configure(struct session *s, const struct cmdctx *c)
 {
 	int err;
 
 	(void)c;
+
+	if (s->cand)
+		return 0;
+
+	err = txn_configure(s, false);
+	if (err)
+		return err;
 
 	err = sess_configure(s);
 	if (err) {

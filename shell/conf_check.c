@@ -66,6 +66,10 @@ static void check_sip(struct checker *ck, const struct cfg *c)
 	if (port >= lo && port <= hi)
 		problem(ck, false, "sip: rtp-port-range %s contains "
 			"bind-port %ld", range, port);
+	else if (port + 1 >= lo && port + 1 <= hi)
+		problem(ck, false, "sip: rtp-port-range %s contains port %ld, "
+			"which SIP over TLS uses (bind-port + 1)", range,
+			port + 1);
 
 	if (hi - lo < 1)
 		problem(ck, false, "sip: rtp-port-range %s holds one port; "

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "re_base.h"
 #include "grammar.h"
+#include "txn.h"
 
 #define MAX_WORDS 16
 
@@ -243,6 +244,8 @@ int grammar_alloc(struct grammar **gp)
 		err = system_register(g);
 	if (!err)
 		err = cmd_conf_register(g);
+	if (!err)
+		err = txn_register(g);
 
 	if (err)
 		mem_deref(g);

@@ -47,10 +47,17 @@ struct gnode {
 	long min, max;          /* G_INT */
 	struct gnode **kids;
 	size_t nkids;
+	const struct gnode *jump;   /* 'do': matching goes on in this tree */
 	cmd_h *h;               /* non-NULL: a command ends here */
 	const void *arg;
 	unsigned flags;
 };
+
+/* The nodes that may follow n (a 'do' node leads into another tree). */
+static inline const struct gnode *gnode_next(const struct gnode *n)
+{
+	return n->jump ? n->jump : n;
+}
 
 /*
  * A command as a module declares it. Syntax words are keywords, except

@@ -195,6 +195,8 @@ static int value_match(struct match *m, const struct gnode *n,
 			}
 			m->canon[idx] = canon;
 			if (dg.warn[0])
+				m->warn_at = idx;
+			if (dg.warn[0])
 				re_snprintf(m->dg.warn, sizeof(m->dg.warn),
 					    "%s: %s", k->set->key, dg.warn);
 			*kp = k;
@@ -283,6 +285,8 @@ int match_run(struct match *m, const struct gnode *root,
 			m->path[m->n++] = cur;
 			continue;
 		}
+
+		cur = gnode_next(cur);
 
 		/* Quoted words are values, never keywords. */
 		for (k = 0; k < cur->nkids && !t->v[i].quoted; k++) {

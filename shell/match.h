@@ -50,6 +50,7 @@ struct match {
 	const struct gnode *path[TOK_MAX];
 	char *canon[TOK_MAX];   /* canonical text of each value word */
 	struct diag dg;         /* why (st != MS_OK), or a warning */
+	size_t warn_at;         /* the word a warning is about */
 };
 
 /*

@@ -65,7 +65,7 @@ const struct setting schema[] = {
 	/* 3 */
 	{SECT_SIP, "bind-port", "Bindport", &vt_port, "5060",
 	 "UDP port for SIP",
-	 INT(1, 65535), 0,
+	 INT(1, 65534), 0,
 	 "The port SIP listens on, for UDP and TCP; TLS uses the next port."},
 	/* 4 */
 	{SECT_SIP, "user-agent", "User Agent", &vt_string, NULL,
@@ -194,15 +194,16 @@ const struct setting schema[] = {
 	 "Lowest TLS version for SIP over TLS",
 	 0, 0, tls_versions, tls_aliases, 0,
 	 "The lowest TLS version accepted for SIP over TLS. The old words "
-	 "tlsv1, sslv2 and sslv3 are read as 1.2 with a warning: OpenSSL 3 "
-	 "refuses them."},
+	 "tlsv1, tlsv1.1, sslv2 and sslv3 are read as 1.2 with a warning: "
+	 "OpenSSL 3 refuses them."},
 	/* 24 */
 	{SECT_SIP, "tls-cipher", "Cipher string", &vt_string, NULL,
 	 "OpenSSL cipher list for TLS 1.2",
 	 INT(1, 512), 0,
-	 "An OpenSSL cipher list, e.g. HIGH:!aNULL:!MD5. It must select at "
-	 "least one cipher usable with the TLS version. Unset: OpenSSL's "
-	 "default list."},
+	 "An OpenSSL cipher list for TLS 1.2, e.g. HIGH:!aNULL:!MD5. With "
+	 "tls-version 1.2 it must select at least one usable cipher; with "
+	 "1.3 it has no effect (TLS 1.3 has its own suites) and a warning "
+	 "says so. Unset: OpenSSL's default list."},
 	/* 25 */
 	{SECT_SIP, "trusted-ca", "Trusted CA", &vt_pem, NULL,
 	 "Add CA certificates: paste PEM, end with a line 'quit'",

@@ -12,11 +12,14 @@
 #include "re_base.h"
 #include "session.h"
 #include "conf_print.h"
+#include "txn.h"
 
 static void sess_destructor(void *arg)
 {
 	struct session *s = arg;
 
+	txn_leave(s);
+	mem_deref(s->txn);
 	mem_deref(s->path);
 	mem_deref(s->running);
 	mem_deref(s->cand);
@@ -202,12 +205,38 @@ bool sess_dirty(const struct session *s)
 	return s->cand && !cfg_equal(s->cand, s->running);
 }
 
+/* Read the file again, so a new candidate starts from what is saved now. */
+int sess_reload(struct session *s)
+{
+	struct cfg *c = NULL;
+	struct store_id id;
+	int err;
+
+	err = cfg_load(&c, s->path, &id, NULL);
+	if (err == ENOENT)
+		return 0;
+	if (err)
+		return err;
+
+	mem_deref(s->running);
+	s->running = c;
+	s->base = id;
+
+	return 0;
+}
+
 int sess_configure(struct session *s)
 {
 	int err;
 
 	if (s->cand)
 		return 0;
+
+	if (s->kind != SESS_LOAD) {
+		err = sess_reload(s);
+		if (err)
+			return err;
+	}
 
 	err = cfg_dup(&s->cand, s->running);
 	if (err)
@@ -219,6 +248,7 @@ int sess_configure(struct session *s)
 
 void sess_leave_config(struct session *s)
 {
+	txn_leave(s);
 	s->cand = mem_deref(s->cand);
 	s->mode = MODE_EXEC;
 }
@@ -258,6 +288,10 @@ int sess_commit(struct session *s)
 			  mb->buf, mb->end);
 	mem_deref(mb);
 
+	err = txn_may_commit(s);
+	if (err)
+		return err;
+
 	mb = mbuf_alloc(4096);
 	if (!mb)
 		return ENOMEM;
@@ -289,7 +323,10 @@ int sess_commit(struct session *s)
 		goto out;
 	mem_deref(s->running);
 	s->running = c;
-	err = store_read(s->path, NULL, &s->base);
+	/* The id of what this session saved, not a re-read that another
+	 * session's save could slip in before. */
+	err = store_id_calc(mb->buf, mb->end, &s->base);
+	txn_committed(s);
 
  out:
 	mem_deref(mb);
@@ -358,7 +395,7 @@ int sess_read_secret(struct session *s, const char *prompt, char **textp)
 }
 
 /* The modes a line may be tried in, innermost first. */
-static size_t mode_chain(const struct session *s, int *modes)
+size_t sess_mode_chain(const struct session *s, int *modes)
 {
 	size_t n = 0;
 
@@ -383,7 +420,7 @@ static int run_match(struct session *s, const struct toks *t,
 	int err;
 
 	if (m->dg.warn[0])
-		sess_warn(s, t->v[0].col, "%s", m->dg.warn);
+		sess_warn(s, t->v[m->warn_at].col, "%s", m->dg.warn);
 
 	if (end < t->n && !(m->node->flags & CF_OUTPUT)) {
 		sess_error(s, t->v[end].col, "Invalid input '|': this "
@@ -440,7 +477,7 @@ int sess_exec_line(struct session *s, const char *line)
 	}
 	alt = m + 1;
 
-	nmodes = mode_chain(s, modes);
+	nmodes = sess_mode_chain(s, modes);
 	match_run(m, g->root[modes[0]], &t, 0, end, false);
 
 	for (i = 1; i < nmodes && first_word_unknown(m); i++) {

@@ -43,6 +43,7 @@ struct session {
 	struct re_printf *pf;   /* output */
 	unsigned warnings;
 	bool stop;              /* 'exit' from exec: leave the shell */
+	void *txn;              /* transaction state (txn.c), mem-allocated */
 };
 
 /* The exit statuses of batch runs, documented in sipsh(1). */
@@ -60,9 +61,12 @@ int  sess_alloc(struct session **sp, enum sess_kind kind, const char *path,
 int  sess_exec_line(struct session *s, const char *line);
 int  sess_run_input(struct session *s, struct input *in);
 int  sess_configure(struct session *s);
+int  sess_reload(struct session *s);
 int  sess_commit(struct session *s);
 void sess_leave_config(struct session *s);
 bool sess_dirty(const struct session *s);
+
+size_t sess_mode_chain(const struct session *s, int *modes);
 
 int  sess_read_block(struct session *s, char **textp);
 int  sess_read_secret(struct session *s, const char *prompt, char **textp);

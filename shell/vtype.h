@@ -22,8 +22,10 @@ struct diag {
 	char warn[DIAG_SZ];
 };
 
-void diag_err(struct diag *dg, const char *fmt, ...);
-void diag_warn(struct diag *dg, const char *fmt, ...);
+void diag_err(struct diag *dg, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void diag_warn(struct diag *dg, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 enum vkind {
 	VK_VALUE = 0,   /* one word (possibly quoted) after the keyword */
@@ -34,8 +36,10 @@ enum vkind {
 /*
  * parse: check 'in' for setting 's' and give its canonical text in
  *        *canonp (allocated with mem_alloc; the caller derefs it).
- *        Returns 0, or EINVAL/ERANGE with dg->err set. May set dg->warn
- *        on success. Never called for VK_BOOL.
+ *        Clears *dg, then returns 0, or EINVAL/ERANGE with dg->err set
+ *        (ENOMEM may leave it empty). May set dg->warn on success. The
+ *        shell never parses a VK_BOOL from text (its words are the
+ *        value); vt_bool's parse serves code reading yes/no values.
  * syntax: print what '?' shows for the value, e.g. "<1-65535>".
  */
 struct vtype {
