@@ -26,7 +26,7 @@ static int h_configure(struct session *s, const struct cmdctx *c)
 
 	err = sess_configure(s);
 	if (err) {
-		sess_error(s, 0, "Cannot enter configure mode: %m", err);
+		sess_error(s, NOCOL, "Cannot enter configure mode: %m", err);
 		return EXIT_CMD;
 	}
 
@@ -68,13 +68,16 @@ static int show_conf(struct session *s, const struct cmdctx *c,
 		num = ctx_value(c, 0);
 		sel.id = num ? atoi(num) : (sec->singleton ? 0 : -1);
 		if (num && !cfg_inst(conf, sec->id, sel.id)) {
-			sess_error(s, 0, "%s %s is not configured",
+			sess_error(s, NOCOL, "%s %s is not configured",
 				   sec->name, num);
 			return EXIT_CMD;
 		}
 	}
 
-	err = cfg_print(s->pf, conf, flags, &sel);
+	if (s->json)
+		err = cfg_json(s->pf, conf, &sel);
+	else
+		err = cfg_print(s->pf, conf, flags, &sel);
 	return err ? EXIT_CMD : 0;
 }
 
@@ -88,6 +91,25 @@ static int h_show_version(struct session *s, const struct cmdctx *c)
 	(void)c;
 
 	return sess_printf(s, "sipsh %s\n", SIPSH_VERSION) ? EXIT_CMD : 0;
+}
+
+static int h_terminal_length(struct session *s, const struct cmdctx *c)
+{
+	s->term_length = atoi(ctx_value(c, 0));
+	return 0;
+}
+
+static int h_show_history(struct session *s, const struct cmdctx *c)
+{
+	size_t i;
+	int err = 0;
+
+	(void)c;
+
+	for (i = 0; i < s->nhist && !err; i++)
+		err = sess_printf(s, "  %s\n", s->hist[i]);
+
+	return err ? EXIT_CMD : 0;
 }
 
 static const char h_show[] = "Show running system information";
@@ -107,9 +129,16 @@ static const struct cmd_def system_cmds[] = {
 	{MODES_CONFIG, "commit",
 	 {"Check, save and apply the staged changes"}, h_commit, NULL, 0},
 	{MODE_BIT(MODE_EXEC), "show running-config",
-	 {h_show, h_running}, h_show_running, NULL, CF_OUTPUT},
+	 {h_show, h_running}, h_show_running, NULL, CF_OUTPUT | CF_JSON},
 	{MODE_BIT(MODE_EXEC), "show running-config all",
-	 {h_show, h_running, h_all}, h_show_running, NULL, CF_OUTPUT},
+	 {h_show, h_running, h_all}, h_show_running, NULL, CF_OUTPUT | CF_JSON},
+	{MODE_BIT(MODE_EXEC), "terminal length <0-512>",
+	 {"Settings of this terminal session", "Lines a page of output "
+	  "holds before --More--", "Lines (0: no paging)"},
+	 h_terminal_length, NULL, 0},
+	{MODE_BIT(MODE_EXEC), "show history",
+	 {h_show, "Commands of this session (secrets masked)"},
+	 h_show_history, NULL, CF_OUTPUT},
 	{MODE_BIT(MODE_EXEC), "show version",
 	 {h_show, "Versions of sipsh and its parts"}, h_show_version, NULL,
 	 CF_OUTPUT},
@@ -141,14 +170,16 @@ static int register_sections(struct grammar *g)
 			w[n] = NULL;
 
 			err = gnode_insert(g->root[MODE_EXEC], w, h, NULL,
-					   h_show_running, sec, CF_OUTPUT);
+					   h_show_running, sec,
+					   CF_OUTPUT | CF_JSON);
 			if (err || sec->singleton)
 				continue;
 
 			w[n] = range;            h[n++] = "Its number";
 			w[n] = NULL;
 			err = gnode_insert(g->root[MODE_EXEC], w, h, NULL,
-					   h_show_running, sec, CF_OUTPUT);
+					   h_show_running, sec,
+					   CF_OUTPUT | CF_JSON);
 		}
 	}
 

@@ -26,7 +26,7 @@ static struct inst *cur_inst(struct session *s)
 static int report(struct session *s, int err, const struct setting *st)
 {
 	if (err)
-		sess_error(s, 0, "%s: %m", st->key, err);
+		sess_error(s, NOCOL, "%s: %m", st->key, err);
 
 	return err ? EXIT_CMD : 0;
 }
@@ -71,7 +71,7 @@ static bool keep_secret(struct session *s, const struct setting *st,
 
 	v = inst_val(cur_inst(s), st);
 	if (!v->n) {
-		sess_error(s, 0, "%s: '%s' is the masked form of a stored "
+		sess_error(s, NOCOL, "%s: '%s' is the masked form of a stored "
 			   "password, and none is stored; type the password "
 			   "itself", st->key, text);
 		*errp = EXIT_CMD;
@@ -110,7 +110,7 @@ static int h_remove(struct session *s, const struct cmdctx *c)
 
 	err = inst_remove(cur_inst(s), st, text);
 	if (err == ENOENT) {
-		sess_error(s, 0, "%s: '%s' is not in the list", st->key,
+		sess_error(s, NOCOL, "%s: '%s' is not in the list", st->key,
 			   text);
 		return EXIT_CMD;
 	}
@@ -130,20 +130,20 @@ static int h_secret_prompt(struct session *s, const struct cmdctx *c)
 
 	err = sess_read_secret(s, "Password: ", &text);
 	if (err == ENOTTY) {
-		sess_error(s, 0, "%s needs a value here (it is asked for "
+		sess_error(s, NOCOL, "%s needs a value here (it is asked for "
 			   "without echo only at a terminal)", st->key);
 		return EXIT_CMD;
 	}
 	if (!err)
 		err = sess_read_secret(s, "Again: ", &again);
 	if (err) {
-		sess_error(s, 0, "%s: not changed", st->key);
+		sess_error(s, NOCOL, "%s: not changed", st->key);
 		err = EXIT_CMD;
 		goto out;
 	}
 
 	if (strcmp(text, again)) {
-		sess_error(s, 0, "%s: the two entries differ; not changed",
+		sess_error(s, NOCOL, "%s: the two entries differ; not changed",
 			   st->key);
 		err = EXIT_CMD;
 		goto out;
@@ -151,7 +151,7 @@ static int h_secret_prompt(struct session *s, const struct cmdctx *c)
 
 	err = st->type->parse(st, text, &canon, &dg);
 	if (err) {
-		sess_error(s, 0, "%s: %s", st->key, dg.err);
+		sess_error(s, NOCOL, "%s: %s", st->key, dg.err);
 		err = EXIT_CMD;
 		goto out;
 	}
@@ -198,12 +198,12 @@ static int h_block(struct session *s, const struct cmdctx *c)
 
 	err = st->type->parse(st, text, &canon, &dg);
 	if (err) {
-		sess_error(s, 0, "%s: %s", st->key, dg.err);
+		sess_error(s, NOCOL, "%s: %s", st->key, dg.err);
 		err = EXIT_CMD;
 		goto out;
 	}
 	if (dg.warn[0])
-		sess_warn(s, 0, "%s: %s", st->key, dg.warn);
+		sess_warn(s, NOCOL, "%s: %s", st->key, dg.warn);
 
 	err = report(s, pem_foreach(canon, block_add, args), st);
 
@@ -236,7 +236,7 @@ static int h_delete(struct session *s, const struct cmdctx *c)
 	int id = atoi(ctx_value(c, 0));
 
 	if (!cfg_inst(s->cand, sec->id, id)) {
-		sess_error(s, 0, "%s %d is not configured", sec->name, id);
+		sess_error(s, NOCOL, "%s %d is not configured", sec->name, id);
 		return EXIT_CMD;
 	}
 
@@ -257,9 +257,35 @@ static int h_exit(struct session *s, const struct cmdctx *c)
 		return 0;   /* batch and file stay in configure mode */
 
 	if (sess_dirty(s)) {
-		sess_error(s, 0, "Uncommitted changes: 'commit' them or "
-			   "'discard' them first");
-		return EXIT_CMD;
+		char *ans = NULL;
+		int err;
+
+		err = s->in->readline(s->in, "Uncommitted changes found, "
+				      "commit them before exiting "
+				      "(yes/no/cancel)? [cancel]: ", true,
+				      &ans);
+		if (err || !ans[0] || !strncasecmp(ans, "cancel",
+						   strlen(ans))) {
+			mem_deref(ans);
+			return 0;   /* stay, with the changes */
+		}
+
+		if (!strncasecmp(ans, "yes", strlen(ans))) {
+			mem_deref(ans);
+			err = sess_commit(s);
+			if (err)
+				return err;   /* refused: stay */
+		}
+		else if (!strncasecmp(ans, "no", strlen(ans))) {
+			mem_deref(ans);
+			sess_printf(s, "%% Staged changes discarded\n");
+		}
+		else {
+			sess_error(s, NOCOL, "Answer yes, no or cancel; still "
+				   "in configure mode");
+			mem_deref(ans);
+			return EXIT_CMD;
+		}
 	}
 
 	sess_leave_config(s);
@@ -428,6 +454,10 @@ int cmd_conf_register(struct grammar *g)
 		if (!err)
 			err = gnode_insert(g->root[m], end_w, end_h, NULL,
 					   h_end, NULL, 0);
+		if (!err)
+			err = gnode_add_jump(g->root[m], "do", "Run an exec "
+					     "command (show ...) from here",
+					     g->root[MODE_EXEC]);
 	}
 
 	return err;

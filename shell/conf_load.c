@@ -34,7 +34,7 @@ int cfg_parse_text(struct cfg **cp, const char *name, const char *text,
 	input_text_init(&ti, name, text);
 	err = sess_run_input(s, &ti.in);
 	if (err == EILSEQ) {
-		sess_error(s, 0, "a NUL byte in the line");
+		sess_error(s, NOCOL, "a NUL byte in the line");
 		err = EINVAL;
 	}
 	else if (err) {

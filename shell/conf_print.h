@@ -35,4 +35,8 @@ bool word_needs_quotes(const char *text);
 
 bool text_is_mask(const char *text);
 
+/* The same selection as JSON (conf_json.c). */
+int cfg_json(struct re_printf *pf, const struct cfg *c,
+	     const struct print_sel *sel);
+
 #endif

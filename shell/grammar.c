@@ -9,6 +9,7 @@
 #include "re_base.h"
 #include "grammar.h"
 #include "txn.h"
+#include "filter.h"
 
 #define MAX_WORDS 16
 
@@ -176,6 +177,26 @@ int gnode_insert(struct gnode *root, const char *const *words,
 	return 0;
 }
 
+/* A word after which matching goes on in another tree ('do'). */
+int gnode_add_jump(struct gnode *root, const char *word, const char *help,
+		   const struct gnode *target)
+{
+	const char *w[2] = {word, NULL};
+	struct gnode *k;
+	int err;
+
+	err = gnode_insert(root, w, &help, NULL, NULL, NULL, 0);
+	if (err)
+		return err;
+
+	k = kid_find(root, G_WORD, word, NULL);
+	if (!k)
+		return ENOENT;
+
+	k->jump = target;
+	return 0;
+}
+
 int grammar_add(struct grammar *g, const struct cmd_def *def)
 {
 	char *copy, *p, *save = NULL;
@@ -246,6 +267,8 @@ int grammar_alloc(struct grammar **gp)
 		err = cmd_conf_register(g);
 	if (!err)
 		err = txn_register(g);
+	if (!err)
+		err = filter_register(g);
 
 	if (err)
 		mem_deref(g);

@@ -37,6 +37,16 @@ typedef int (cmd_h)(struct session *s, const struct cmdctx *ctx);
 
 enum cmd_flags {
 	CF_OUTPUT = 1 << 0,     /* prints: accepts '| include RE' and friends */
+	CF_JSON   = 1 << 1,     /* has a machine-readable form: '| json' */
+};
+
+/* The output filters, the 'arg' of the nodes under grammar.filters. */
+enum filter_kind {
+	FILTER_INCLUDE = 1,
+	FILTER_EXCLUDE,
+	FILTER_BEGIN,
+	FILTER_COUNT,
+	FILTER_JSON,
 };
 
 struct gnode {
@@ -83,6 +93,8 @@ const struct grammar *grammar_get(void);   /* the shell's, built once */
 
 int grammar_add(struct grammar *g, const struct cmd_def *def);
 int grammar_add_table(struct grammar *g, const struct cmd_def *defs);
+int gnode_add_jump(struct gnode *root, const char *word, const char *help,
+		   const struct gnode *target);
 int gnode_insert(struct gnode *root, const char *const *words,
 		 const char *const *help, const struct setting *value,
 		 cmd_h *h, const void *arg, unsigned flags);

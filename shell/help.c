@@ -205,11 +205,18 @@ int help_print(struct re_printf *pf, const struct help *h)
 	for (i = 0; i < h->n && !err; i++) {
 		const char *help = h->v[i].help ? h->v[i].help : "";
 
-		if (!help[0])
+		size_t pad = width - strlen(h->v[i].word) + 2;
+
+		if (!help[0]) {
 			err = re_hprintf(pf, "  %s\n", h->v[i].word);
-		else
-			err = re_hprintf(pf, "  %-*s  %s\n", (int)width,
-					 h->v[i].word, help);
+			continue;
+		}
+
+		err = re_hprintf(pf, "  %s", h->v[i].word);
+		while (pad-- && !err)
+			err = re_hprintf(pf, " ");
+		if (!err)
+			err = re_hprintf(pf, "%s\n", help);
 	}
 
 	return err;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,7 +104,7 @@ static int batch(const char *path, char **cmds, int ncmds,
 		input_stream_init(&si, strcmp(file, "-") ? file : "stdin", f);
 		err = sess_run_input(s, &si.in);
 		if (err == EILSEQ || err == EIO) {
-			sess_error(s, 0, "%s", err == EIO ? "read error" :
+			sess_error(s, NOCOL, "%s", err == EIO ? "read error" :
 				   "a NUL byte in the line");
 			err = EXIT_CMD;
 		}
@@ -131,6 +132,8 @@ int main(int argc, char **argv)
 	const char *path = NULL, *file = NULL;
 	char **cmds;
 	int ncmds = 0, c, rc;
+
+	setlocale(LC_CTYPE, "");
 
 	cmds = calloc((size_t)argc + 1, sizeof(*cmds));
 	if (!cmds)

@@ -43,6 +43,9 @@ static struct section sections[SECT_N] = {
 	[SECT_LINE] = {SECT_LINE, "line", "Phone lines",
 		       "An analog phone line (port) and its account",
 		       false, 0, 9, 0, 0},
+	[SECT_SYSTEM] = {SECT_SYSTEM, "system", "System",
+			 "Settings of the device and its shell sessions",
+			 true, 0, 0, 0, 0},
 };
 
 #define INT(min_, max_) (min_), (max_), NULL, NULL
@@ -258,6 +261,17 @@ const struct setting schema[] = {
 	 "Disable the line",
 	 NONE, 0,
 	 "A shut-down line neither rings nor calls."},
+
+	{SECT_SYSTEM, "hostname", "Host name", &vt_word, "sipsh",
+	 "Name of the device, shown in the prompt",
+	 INT(1, 63), 0,
+	 "The device's name, shown in the shell's prompt (sipsh>)."},
+	{SECT_SYSTEM, "exec-timeout", "Idle timeout", &vt_int, "600",
+	 "Seconds a shell may sit idle before it is closed (0: never)",
+	 INT(0, 86400), 0,
+	 "An interactive session idle this long is closed; its staged, "
+	 "uncommitted changes are discarded and any exclusive lock is "
+	 "released. 0 never closes."},
 };
 
 const size_t schema_n = sizeof(schema) / sizeof(schema[0]);

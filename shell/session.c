@@ -13,13 +13,21 @@
 #include "session.h"
 #include "conf_print.h"
 #include "txn.h"
+#include "help.h"
+#include "filter.h"
 
 static void sess_destructor(void *arg)
 {
 	struct session *s = arg;
 
+	size_t i;
+
 	txn_leave(s);
 	mem_deref(s->txn);
+	for (i = 0; i < s->nhist; i++)
+		mem_deref(s->hist[i]);
+	mem_deref(s->hist);
+	mem_deref(s->last_masked);
 	mem_deref(s->path);
 	mem_deref(s->running);
 	mem_deref(s->cand);
@@ -106,8 +114,12 @@ static void vmessage(struct session *s, bool warn, size_t col,
 	switch (s->kind) {
 
 	case SESS_LOAD:
-		re_fprintf(stderr, "%s:%u:%zu: %s%s\n", name, line, col + 1,
-			   warn ? "warning: " : "", msg);
+		if (col == NOCOL)
+			re_fprintf(stderr, "%s:%u: %s%s\n", name, line,
+				   warn ? "warning: " : "", msg);
+		else
+			re_fprintf(stderr, "%s:%u:%zu: %s%s\n", name, line,
+				   col + 1, warn ? "warning: " : "", msg);
 		break;
 
 	case SESS_BATCH:
@@ -120,6 +132,14 @@ static void vmessage(struct session *s, bool warn, size_t col,
 		break;
 
 	case SESS_TTY:
+		/* A caret under the word at fault, as IOS does. */
+		if (col != NOCOL && !warn) {
+			size_t k;
+
+			for (k = 0; k < s->prompt_len + col; k++)
+				fputc(' ', stderr);
+			fputs("^\n", stderr);
+		}
 		re_fprintf(stderr, "%s%s\n", warn ? "% Warning: " : "% ",
 			   msg);
 		break;
@@ -277,14 +297,14 @@ int sess_commit(struct session *s)
 	pf.arg = mb;
 	err = cfg_check(s->cand, &pf, &nerr, &nwarn);
 	if (err || nerr) {
-		sess_error(s, 0, "Commit refused: the configuration has "
+		sess_error(s, NOCOL, "Commit refused: the configuration has "
 			   "%u problem%s:\n%b", nerr, nerr == 1 ? "" : "s",
 			   mb->buf, mb->end);
 		mem_deref(mb);
 		return EXIT_CHECK;
 	}
 	if (nwarn)
-		sess_warn(s, 0, "the configuration is committed, but:\n%b",
+		sess_warn(s, NOCOL, "the configuration is committed, but:\n%b",
 			  mb->buf, mb->end);
 	mem_deref(mb);
 
@@ -304,14 +324,14 @@ int sess_commit(struct session *s)
 
 	err = store_save(s->path, (const char *)mb->buf, mb->end, &s->base);
 	if (err == EAGAIN) {
-		sess_error(s, 0, "Commit refused: %s was changed by another "
+		sess_error(s, NOCOL, "Commit refused: %s was changed by another "
 			   "session since this one read it; nothing was "
 			   "saved", s->path);
 		err = EXIT_CONFLICT;
 		goto out;
 	}
 	if (err) {
-		sess_error(s, 0, "Cannot save %s: %m; nothing was changed",
+		sess_error(s, NOCOL, "Cannot save %s: %m; nothing was changed",
 			   s->path, err);
 		err = EXIT_FILE;
 		goto out;
@@ -357,7 +377,7 @@ int sess_read_block(struct session *s, char **textp)
 
 		err = s->in->readline(s->in, "", true, &line);
 		if (err == ENODATA) {
-			sess_error(s, 0, "Block ended before its line 'quit'");
+			sess_error(s, NOCOL, "Block ended before its line 'quit'");
 			err = EINVAL;
 			break;
 		}
@@ -413,23 +433,289 @@ static bool first_word_unknown(const struct match *m)
 	return (m->st == MS_INVALID || m->st == MS_BADVALUE) && m->bad == 0;
 }
 
-static int run_match(struct session *s, const struct toks *t,
-		     struct match *m, size_t end)
+static int mbuf_vph(const char *p, size_t size, void *arg)
+{
+	return mbuf_write_mem(arg, (const uint8_t *)p, size);
+}
+
+struct filter_step {
+	int kind;
+	char *re;
+};
+
+/* The regular expression of a filter: the rest of its segment as typed,
+ * or the one quoted word that is all of it. */
+static int filter_re(char **rep, const char *line, const struct toks *t,
+		     size_t first, size_t end)
+{
+	size_t a, b;
+
+	if (first >= end)
+		return str_dup(rep, "");
+
+	if (end - first == 1 && t->v[first].quoted)
+		return str_dup(rep, t->v[first].text);
+
+	a = t->v[first].col;
+	b = end < t->n ? t->v[end].col : strlen(line);
+	while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t'))
+		--b;
+
+	return re_sdprintf(rep, "%b", line + a, b - a);
+}
+
+/* Parse what follows the first '|': one filter per segment. */
+static int filters_parse(struct session *s, const char *line,
+			 const struct toks *t, size_t from,
+			 struct filter_step *fs, size_t *np)
+{
+	const struct grammar *g = grammar_get();
+	struct match *m;
+	size_t i = from, n = 0;
+	int err = 0;
+
+	m = mem_zalloc(sizeof(*m), NULL);
+	if (!m)
+		return ENOMEM;
+
+	while (i < t->n && !err) {
+		size_t j = i + 1, k;
+
+		for (k = j; k < t->n && !t->v[k].pipe; k++)
+			;
+
+		match_run(m, g->filters, t, j, k, false);
+		if (m->st == MS_EMPTY) {
+			sess_error(s, t->v[i].col, "Incomplete command: a "
+				   "filter must follow '|'");
+			err = EXIT_CMD;
+			break;
+		}
+		if (m->st != MS_OK) {
+			size_t bad = m->bad < t->n ? m->bad : t->n - 1;
+
+			sess_error(s, t->v[bad].col, "%s", m->dg.err);
+			err = EXIT_CMD;
+			break;
+		}
+		if (n >= 8) {
+			sess_error(s, t->v[i].col, "Too many filters (at most "
+				   "8)");
+			err = EXIT_CMD;
+			break;
+		}
+
+		fs[n].kind = (int)(uintptr_t)m->node->arg;
+		err = filter_re(&fs[n].re, line, t, j + 1, k);
+		++n;
+		i = k;
+	}
+
+	match_reset(m);
+	mem_deref(m);
+	*np = n;
+
+	return err;
+}
+
+static int run_filtered(struct session *s, const char *line,
+			const struct toks *t, struct match *m, size_t end)
 {
 	struct cmdctx ctx = {m, t, 0, end};
+	struct filter_step fs[8];
+	struct re_printf *out = s->pf, pf;
+	struct mbuf *a = NULL, *b = NULL;
+	size_t n = 0, i;
+	bool json = false;
 	int err;
 
-	if (m->dg.warn[0])
-		sess_warn(s, t->v[m->warn_at].col, "%s", m->dg.warn);
+	memset(fs, 0, sizeof(fs));
 
-	if (end < t->n && !(m->node->flags & CF_OUTPUT)) {
+	if (!(m->node->flags & CF_OUTPUT)) {
 		sess_error(s, t->v[end].col, "Invalid input '|': this "
 			   "command prints nothing to filter");
 		return EXIT_CMD;
 	}
 
+	err = filters_parse(s, line, t, end, fs, &n);
+	if (err)
+		goto out;
+
+	for (i = 0; i < n; i++) {
+		if (fs[i].kind != FILTER_JSON)
+			continue;
+		if (i || !(m->node->flags & CF_JSON)) {
+			sess_error(s, NOCOL, "'| json' %s",
+				   i ? "must be the first filter" :
+				   "is not available for this command");
+			err = EXIT_CMD;
+			goto out;
+		}
+		json = true;
+	}
+
+	a = mbuf_alloc(4096);
+	b = mbuf_alloc(4096);
+	if (!a || !b) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	pf.vph = mbuf_vph;
+	pf.arg = a;
+	s->pf = &pf;
+	s->json = json;
 	err = m->node->h(s, &ctx);
+	s->pf = out;
+	s->json = false;
+	if (err)
+		goto out;
+
+	for (i = 0; i < n && !err; i++) {
+		struct mbuf *tmp;
+		struct diag dg;
+
+		if (fs[i].kind == FILTER_JSON)
+			continue;
+
+		memset(&dg, 0, sizeof(dg));
+		mbuf_reset(b);
+		err = filter_apply(a, fs[i].kind, fs[i].re, b, &dg);
+		if (err) {
+			sess_error(s, NOCOL, "%s", dg.err[0] ? dg.err :
+				   "out of memory");
+			err = EXIT_CMD;
+			goto out;
+		}
+		tmp = a;
+		a = b;
+		b = tmp;
+	}
+
+	err = re_hprintf(out, "%b", a->buf, a->end) ? EXIT_CMD : 0;
+
+ out:
+	for (i = 0; i < n; i++)
+		mem_deref(fs[i].re);
+	mem_deref(a);
+	mem_deref(b);
 	return err;
+}
+
+static int run_match(struct session *s, const char *line,
+		     const struct toks *t, struct match *m, size_t end)
+{
+	struct cmdctx ctx = {m, t, 0, end};
+
+	if (m->dg.warn[0])
+		sess_warn(s, t->v[m->warn_at].col, "%s", m->dg.warn);
+
+	if (end < t->n)
+		return run_filtered(s, line, t, m, end);
+
+	return m->node->h(s, &ctx);
+}
+
+#define HIST_MAX 500
+
+int sess_history_add(struct session *s, const char *line)
+{
+	char **h;
+	int err;
+
+	if (!line || !*line)
+		return 0;
+
+	if (s->nhist == HIST_MAX) {
+		mem_deref(s->hist[0]);
+		memmove(s->hist, s->hist + 1, --s->nhist * sizeof(*s->hist));
+	}
+
+	h = mem_reallocarray(s->hist, s->nhist + 1, sizeof(*h), NULL);
+	if (!h)
+		return ENOMEM;
+	s->hist = h;
+
+	err = str_dup(&s->hist[s->nhist], line);
+	if (!err)
+		++s->nhist;
+
+	return err;
+}
+
+/* The line as it may be kept (history): secret values masked. */
+static int mask_line(char **outp, const char *line, const struct toks *t,
+		     const struct match *m)
+{
+	struct mbuf *mb;
+	size_t i, pos = 0;
+	int err = 0;
+
+	mb = mbuf_alloc(strlen(line) + 16);
+	if (!mb)
+		return ENOMEM;
+
+	for (i = 0; i < m->n && !err; i++) {
+		const struct gnode *n = m->path[i];
+
+		if (n->kind != G_VALUE || n->set->type != &vt_secret)
+			continue;
+
+		err = mbuf_printf(mb, "%b%s", line + pos, t->v[i].col - pos,
+				  SECRET_MASK);
+		pos = t->v[i].col + t->v[i].len;
+	}
+
+	if (!err)
+		err = mbuf_printf(mb, "%s", line + pos);
+	if (!err)
+		err = mbuf_write_u8(mb, 0);
+	if (!err)
+		err = str_dup(outp, (const char *)mb->buf);
+
+	mem_deref(mb);
+	return err;
+}
+
+/* A line ending in an unquoted '?' asks for help instead of running. */
+static bool help_asked(const struct toks *t)
+{
+	const struct tok *last;
+
+	if (!t->n)
+		return false;
+
+	last = &t->v[t->n - 1];
+	return !last->quoted && last->text[0] &&
+		last->text[strlen(last->text) - 1] == '?';
+}
+
+static int print_help(struct session *s, const char *line)
+{
+	struct help *h;
+	char *text;
+	size_t n;
+	int err;
+
+	h = mem_zalloc(sizeof(*h), NULL);
+	if (!h)
+		return ENOMEM;
+
+	/* The text before the '?': what is typed so far. */
+	n = strlen(line);
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' ||
+		     line[n - 1] == '\r'))
+		--n;
+	err = re_sdprintf(&text, "%b", line, n ? n - 1 : 0);
+	if (!err) {
+		err = help_collect(h, s, text);
+		if (!err)
+			err = help_print(s->pf, h);
+		mem_deref(text);
+	}
+
+	mem_deref(h);
+	return err ? EXIT_CMD : 0;
 }
 
 int sess_exec_line(struct session *s, const char *line)
@@ -456,6 +742,11 @@ int sess_exec_line(struct session *s, const char *line)
 		sess_error(s, errcol, "%s", dg.err[0] ? dg.err : "out of "
 			   "memory");
 		return EXIT_CMD;
+	}
+
+	if (help_asked(&t)) {
+		toks_reset(&t);
+		return print_help(s, line);
 	}
 
 	if (!t.n || t.v[0].text[0] == '!' || t.v[0].pipe) {
@@ -499,11 +790,19 @@ int sess_exec_line(struct session *s, const char *line)
 		size_t col = m->st == MS_INCOMPLETE ?
 			t.v[bad].col + t.v[bad].len : t.v[bad].col;
 
-		sess_error(s, col, "%s", m->dg.err);
+		if (m->st == MS_INVALID && s->kind == SESS_TTY)
+			sess_error(s, col, "Invalid input detected at '^' "
+				   "marker.");
+		else if (m->st == MS_INCOMPLETE && s->kind == SESS_TTY)
+			sess_error(s, NOCOL, "Incomplete command.");
+		else
+			sess_error(s, col, "%s", m->dg.err);
 		err = EXIT_CMD;
 	}
 	else {
-		err = run_match(s, &t, m, end);
+		s->last_masked = mem_deref(s->last_masked);
+		mask_line(&s->last_masked, line, &t, m);
+		err = run_match(s, line, &t, m, end);
 	}
 
 	match_reset(m);

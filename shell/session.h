@@ -15,6 +15,9 @@
 
 struct re_printf;
 
+/* sess_error() without a place in the line. */
+#define NOCOL ((size_t)-1)
+
 /* Where lines come from: a file, -c arguments, a terminal. */
 struct input {
 	/* 0 and *linep (mem string, no newline), or ENODATA at the end. */
@@ -40,7 +43,13 @@ struct session {
 	int mode;               /* enum mode */
 	int inst;               /* the instance, in a section mode */
 	struct input *in;
-	struct re_printf *pf;   /* output */
+	struct re_printf *pf;   /* output of commands */
+	size_t prompt_len;      /* for the caret under a wrong word */
+	bool json;              /* '| json': print machine-readable */
+	unsigned term_length;   /* pager lines (0: no pager) */
+	char **hist;            /* commands of this session, secrets masked */
+	size_t nhist;
+	char *last_masked;      /* the last line, secrets masked */
 	unsigned warnings;
 	bool stop;              /* 'exit' from exec: leave the shell */
 	void *txn;              /* transaction state (txn.c), mem-allocated */
@@ -67,6 +76,8 @@ void sess_leave_config(struct session *s);
 bool sess_dirty(const struct session *s);
 
 size_t sess_mode_chain(const struct session *s, int *modes);
+
+int  sess_history_add(struct session *s, const char *line);
 
 int  sess_read_block(struct session *s, char **textp);
 int  sess_read_secret(struct session *s, const char *prompt, char **textp);
