@@ -38,13 +38,13 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 .PHONY: all deps run check unit install clean man
 
-all: $(B)/sipsh $(B)/unit-tests
+all: $(B)/sipsh $(B)/unit-tests $(B)/man/sipsh.conf.5
 
-$(B)/obj/%.o: %.c $(wildcard shell/*.h modules/*.h)
+$(B)/obj/%.o: %.c $(wildcard shell/*.h modules/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/asan/%.o: %.c $(wildcard shell/*.h modules/*.h)
+$(B)/asan/%.o: %.c $(wildcard shell/*.h modules/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
 
@@ -63,6 +63,34 @@ $(B)/unit-tests-asan: $(ASAN_UNIT_OBJ) $(ASAN_CORE_OBJ)
 
 $(B)/sipsh-asan: $(B)/asan/shell/main.o $(ASAN_CORE_OBJ)
 	$(CC) $(LDFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+# sipsh.conf(5) is made from the schema: man/mkman, linked with the core,
+# replaces the template's line '.\" @SETTINGS@' with every setting.
+$(B)/mkman: $(B)/obj/man/mkman.o $(B)/libsipsh.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/man/sipsh.conf.5: man/sipsh.conf.5.in $(B)/mkman
+	@mkdir -p $(dir $@)
+	$(B)/mkman <man/sipsh.conf.5.in >$@.tmp
+	mv $@.tmp $@
+
+man: $(B)/man/sipsh.conf.5
+
+# The values compiled into the objects (the default configuration path,
+# the version) follow PREFIX: 'make && make install PREFIX=/usr' must not
+# install a binary that looks for its file under /usr/local. The objects
+# that use them are rebuilt when they change.
+$(B)/build-vars: FORCE
+	@mkdir -p $(B)
+	@echo 'SYSCONFDIR=$(SYSCONFDIR) VERSION=$(VERSION)' | \
+		cmp -s - $@ 2>/dev/null || \
+		echo 'SYSCONFDIR=$(SYSCONFDIR) VERSION=$(VERSION)' >$@
+
+$(B)/obj/shell/main.o $(B)/asan/shell/main.o: $(B)/build-vars
+$(B)/obj/modules/system.o $(B)/asan/modules/system.o: $(B)/build-vars
+
+.PHONY: FORCE
+FORCE:
 
 # The Debian packages sipsh builds with and tests against. Installed only
 # when missing, with a single apt-get update; silent when all are there.
@@ -93,7 +121,7 @@ install: all
 		install -m 0600 etc/sipsh.conf $(DESTDIR)$(SYSCONFDIR)/sipsh/sipsh.conf
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0644 man/sipsh.1 $(DESTDIR)$(PREFIX)/share/man/man1/sipsh.1
-	install -m 0644 man/sipsh.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/sipsh.conf.5
+	install -m 0644 $(B)/man/sipsh.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/sipsh.conf.5
 
 clean:
 	rm -rf $(B)

@@ -37,6 +37,11 @@ static int h_commit(struct session *s, const struct cmdctx *c)
 {
 	(void)c;
 
+	/* A batch commits once, at its end, and only if every command
+	 * succeeded: a 'commit' in it changes nothing by itself. */
+	if (s->kind == SESS_BATCH)
+		return 0;
+
 	if (!sess_dirty(s)) {
 		if (s->kind == SESS_TTY)
 			sess_printf(s, "%% No changes to commit\n");

@@ -264,6 +264,8 @@ int grammar_alloc(struct grammar **gp)
 	if (!err)
 		err = system_register(g);
 	if (!err)
+		err = sip_register(g);
+	if (!err)
 		err = cmd_conf_register(g);
 	if (!err)
 		err = txn_register(g);

@@ -18,14 +18,19 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: sipsh [-C FILE] [-c COMMAND]... [-f FILE|-]\n"
+		"usage: sipsh [-C FILE] [-nk] [-c COMMAND]... [-f FILE|-]\n"
 		"  -C FILE     the configuration file (default: $SIPSH_CONF, "
 		"else %s/sipsh/sipsh.conf)\n"
 		"  -c COMMAND  run a command (repeatable); changes are "
 		"committed at the end\n"
 		"  -f FILE     run the commands in FILE ('-': standard "
 		"input)\n"
+		"  -n          check only: run and check everything, save "
+		"nothing\n"
+		"  -k, --keep-going  report every refused command, not just "
+		"the first\n"
 		"  -V          print the version\n"
+		"  -h          print this help\n"
 		"With neither -c nor -f, commands are read from standard input "
 		"when it is not a terminal, else interactively.\n",
 		SIPSH_SYSCONFDIR);
@@ -63,8 +68,13 @@ static int join_commands(char **textp, char **cmds, int n)
 	return err;
 }
 
+struct batch_opts {
+	bool check_only;
+	bool keep_going;
+};
+
 static int batch(const char *path, char **cmds, int ncmds,
-		 const char *file)
+		 const char *file, const struct batch_opts *o)
 {
 	struct session *s = NULL;
 	struct text_input ti;
@@ -84,13 +94,15 @@ static int batch(const char *path, char **cmds, int ncmds,
 	if (err)
 		goto out;
 
+	s->keep_going = o->keep_going;
+
 	if (ncmds) {
 		err = join_commands(&text, cmds, ncmds);
 		if (err)
 			goto out;
 		input_text_init(&ti, "-c", text);
 		err = sess_run_input(s, &ti.in);
-		if (err)
+		if (err && !o->keep_going)
 			goto out;
 	}
 
@@ -112,8 +124,13 @@ static int batch(const char *path, char **cmds, int ncmds,
 			goto out;
 	}
 
+	if (s->failed) {
+		err = EXIT_CMD;
+		goto out;
+	}
+
 	s->in = NULL;
-	err = sess_commit(s);
+	err = o->check_only ? sess_check(s) : sess_commit(s);
 
  out:
 	if (f && f != stdin)
@@ -129,6 +146,13 @@ static int batch(const char *path, char **cmds, int ncmds,
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{"keep-going", no_argument, NULL, 'k'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0}
+	};
+	struct batch_opts o = {false, false};
 	const char *path = NULL, *file = NULL;
 	char **cmds;
 	int ncmds = 0, c, rc;
@@ -139,8 +163,17 @@ int main(int argc, char **argv)
 	if (!cmds)
 		return EXIT_FILE;
 
-	while ((c = getopt(argc, argv, "C:c:f:hV")) != -1) {
+	while ((c = getopt_long(argc, argv, "C:c:f:hknV", longopts,
+				NULL)) != -1) {
 		switch (c) {
+
+		case 'n':
+			o.check_only = true;
+			break;
+
+		case 'k':
+			o.keep_going = true;
+			break;
 
 		case 'C':
 			path = optarg;
@@ -183,7 +216,7 @@ int main(int argc, char **argv)
 		file = "-";
 
 	if (ncmds || file)
-		rc = batch(conf_path(path), cmds, ncmds, file);
+		rc = batch(conf_path(path), cmds, ncmds, file, &o);
 	else
 		rc = tty_run(conf_path(path));
 

@@ -232,6 +232,10 @@ int sess_reload(struct session *s)
 	struct store_id id;
 	int err;
 
+	/* Unchanged since it was read: nothing to do (nor to warn again). */
+	if (!store_id_current(s->path, &id) && store_id_equal(&id, &s->base))
+		return 0;
+
 	err = cfg_load(&c, s->path, &id, NULL);
 	if (err == ENOENT)
 		return 0;
@@ -278,16 +282,16 @@ static int mbuf_print(const char *p, size_t size, void *arg)
 	return mbuf_write_mem(arg, (const uint8_t *)p, size);
 }
 
-int sess_commit(struct session *s)
+/*
+ * The whole-configuration checks of the candidate: problems refuse
+ * ('what' names the refused action), warnings are only said.
+ */
+static int check_candidate(struct session *s, const char *what)
 {
 	struct re_printf pf;
-	struct mbuf *mb = NULL;
-	struct cfg *c;
+	struct mbuf *mb;
 	unsigned nerr = 0, nwarn = 0;
 	int err;
-
-	if (!s->cand || !sess_dirty(s))
-		return 0;
 
 	mb = mbuf_alloc(256);
 	if (!mb)
@@ -297,16 +301,40 @@ int sess_commit(struct session *s)
 	pf.arg = mb;
 	err = cfg_check(s->cand, &pf, &nerr, &nwarn);
 	if (err || nerr) {
-		sess_error(s, NOCOL, "Commit refused: the configuration has "
-			   "%u problem%s:\n%b", nerr, nerr == 1 ? "" : "s",
-			   mb->buf, mb->end);
+		sess_error(s, NOCOL, "%s refused: the configuration has "
+			   "%u problem%s:\n%b", what, nerr,
+			   nerr == 1 ? "" : "s", mb->buf, mb->end);
 		mem_deref(mb);
 		return EXIT_CHECK;
 	}
 	if (nwarn)
-		sess_warn(s, NOCOL, "the configuration is committed, but:\n%b",
-			  mb->buf, mb->end);
+		sess_warn(s, NOCOL, "%b", mb->buf, mb->end);
+
 	mem_deref(mb);
+	return 0;
+}
+
+int sess_check(struct session *s)
+{
+	if (!s->cand)
+		return 0;
+
+	return check_candidate(s, "Check");
+}
+
+int sess_commit(struct session *s)
+{
+	struct re_printf pf;
+	struct mbuf *mb = NULL;
+	struct cfg *c;
+	int err;
+
+	if (!s->cand || !sess_dirty(s))
+		return 0;
+
+	err = check_candidate(s, "Commit");
+	if (err)
+		return err;
 
 	err = txn_may_commit(s);
 	if (err)
@@ -813,7 +841,8 @@ int sess_exec_line(struct session *s, const char *line)
 	return err;
 }
 
-/* Run every line of an input; stop at the first error. */
+/* Run every line of an input; stop at the first error, or with
+ * keep_going at the end, having reported every error. */
 int sess_run_input(struct session *s, struct input *in)
 {
 	unsigned n;
@@ -834,9 +863,17 @@ int sess_run_input(struct session *s, struct input *in)
 
 		err = sess_exec_line(s, line);
 		mem_deref(line);
-		if (err)
+		if (!err)
+			continue;
+
+		++s->failed;
+		if (!s->keep_going)
 			break;
+		err = 0;
 	}
+
+	if (!err && s->failed)
+		err = EXIT_CMD;
 
 	return err;
 }

@@ -52,6 +52,8 @@ struct session {
 	char *last_masked;      /* the last line, secrets masked */
 	unsigned warnings;
 	bool stop;              /* 'exit' from exec: leave the shell */
+	bool keep_going;        /* batch: report every error, then stop */
+	unsigned failed;        /* commands refused so far */
 	void *txn;              /* transaction state (txn.c), mem-allocated */
 };
 
@@ -72,6 +74,7 @@ int  sess_run_input(struct session *s, struct input *in);
 int  sess_configure(struct session *s);
 int  sess_reload(struct session *s);
 int  sess_commit(struct session *s);
+int  sess_check(struct session *s);
 void sess_leave_config(struct session *s);
 bool sess_dirty(const struct session *s);
 

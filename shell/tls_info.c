@@ -284,3 +284,10 @@ int tls_check(const char *min_version, const char *cipher, struct diag *dg)
 	ERR_clear_error();
 	return err;
 }
+
+int pem_cert_print_h(struct re_printf *pf, void *arg)
+{
+	const struct pem_text *pt = arg;
+
+	return pem_cert_print(pf, pt->pem, pt->len);
+}

@@ -22,6 +22,13 @@ struct asn1_string_st;  /* OpenSSL's ASN1_TIME */
  */
 int pem_cert_print(struct re_printf *pf, const char *pem, size_t len);
 
+/* The same as a %H printer. */
+struct pem_text {
+	const char *pem;
+	size_t len;
+};
+int pem_cert_print_h(struct re_printf *pf, void *arg);
+
 /*
  * Check the TLS settings together with a real OpenSSL context:
  * min_version is the canonical tls-version ("1.2" or "1.3"), cipher the

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# 'make install' into a staging root, as a package build does it: the
+# binary runs and looks for /etc/sipsh/sipsh.conf, the default
+# configuration is there with mode 0600 and loads, both manual pages are
+# installed and render, and installing again keeps an edited sipsh.conf.
+. "$(dirname "$0")/lib.sh"
+
+R=$T/root
+BIN=$R/usr/bin/sipsh
+CONF=$R/etc/sipsh/sipsh.conf
+
+# Leave build/ as 'make all' makes it: the install rebuilt the objects
+# that embed the prefix.
+restore_build() {
+	make -s -C "$TOP" all >/dev/null 2>&1
+}
+trap 'restore_build; cleanup' EXIT
+
+install_root() {
+	(cd "$TOP" && make -s install PREFIX=/usr DESTDIR="$R") \
+		>"$T/install.out" 2>&1
+}
+
+if install_root; then
+	pass "make install PREFIX=/usr DESTDIR=... succeeds"
+else
+	fail "make install PREFIX=/usr DESTDIR=... succeeds" \
+		"$(tail -20 "$T/install.out")"
+	exit 0
+fi
+
+expect_out "the installed sipsh runs" "sipsh $("$TOP/build/sipsh" -V | cut -d' ' -f2)" \
+	"$BIN" -V
+check "the installed sipsh looks for /etc/sipsh/sipsh.conf" \
+	grep -q ' /etc/sipsh/sipsh\.conf' <("$BIN" -h)
+check "sipsh.conf is installed with mode 0600" \
+	test "$(stat -c %a "$CONF" 2>&1)" = 600
+same "the installed sipsh.conf is the default configuration" \
+	"$TOP/etc/sipsh.conf" "$CONF"
+check "the installed sipsh.conf loads" \
+	"$BIN" -C "$CONF" -c 'show running-config'
+"$BIN" -C "$CONF" -c 'show running-config' >"$T/show.out" 2>&1
+same "and shows as it is written" "$CONF" "$T/show.out"
+
+for page in man1/sipsh.1 man5/sipsh.conf.5; do
+	f=$R/usr/share/man/$page
+	if [ -f "$f" ] && [ "$(stat -c %a "$f")" = 644 ] &&
+		mandoc -Tascii "$f" >"$T/page.txt" 2>"$T/page.err" &&
+		sed 's/.\x08//g' "$T/page.txt" | grep -q '^NAME'; then
+		pass "$page is installed (0644) and renders"
+	else
+		fail "$page is installed (0644) and renders" \
+			"$(ls -l "$f" 2>&1; head -5 "$T/page.err")"
+	fi
+done
+check "the installed sipsh.conf.5 is the generated one, with the settings" \
+	grep -q '^\.It Cm bind-port' "$R/usr/share/man/man5/sipsh.conf.5"
+
+# An administrator's configuration survives a second install.
+"$BIN" -C "$CONF" -c sip -c 'bind-port 5070' >"$T/edit.out" 2>&1
+check "the installed configuration can be edited" \
+	grep -qx ' bind-port 5070' "$CONF"
+cp "$CONF" "$T/edited"
+if install_root; then
+	pass "a second install succeeds"
+else
+	fail "a second install succeeds" "$(tail -20 "$T/install.out")"
+fi
+same "a second install keeps the edited sipsh.conf" "$T/edited" "$CONF"
+check "and its mode 0600" test "$(stat -c %a "$CONF" 2>&1)" = 600

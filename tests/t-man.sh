@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The manual pages against the shell they describe: both pass mandoc's
+# lint; sipsh.conf(5), generated from the schema, documents every setting
+# and every section the shell prints, and its example configurations are
+# valid and canonical (the first one is etc/sipsh.conf); sipsh(1) lists
+# every exit status of shell/session.h and every option of 'sipsh -h'.
+. "$(dirname "$0")/lib.sh"
+
+M1=$TOP/man/sipsh.1
+M5=$TOP/build/man/sipsh.conf.5
+
+if [ ! -e "$M5" ]; then
+	fail "the generated sipsh.conf.5 exists" "$M5 is missing: run make"
+	exit 0
+fi
+
+# The page as a reader sees it, without the overstrike of bold and
+# underlined words.
+render() {
+	mandoc -Tascii "$1" | sed 's/.\x08//g'
+}
+
+for page in "$M1" "$M5"; do
+	name=$(basename "$page")
+	if out=$(mandoc -Tlint -Wwarning "$page" 2>&1) && [ -z "$out" ]; then
+		pass "$name: mandoc -Tlint -Wwarning is clean"
+	else
+		fail "$name: mandoc -Tlint -Wwarning is clean" "$out"
+	fi
+done
+
+render "$M5" >"$T/conf5.txt"
+render "$M1" >"$T/sipsh1.txt"
+# The heads of the tagged lists: a line indented 5, its text indented 13.
+awk 'prev ~ /^     [^ ]/ && /^             [^ ]/ { print substr(prev, 6) }
+	{ prev = $0 }' "$T/conf5.txt" >"$T/heads"
+
+# Every setting the shell prints, in every section: a configuration with
+# one instance of each numbered section, shown with its defaults.
+"$SIPSH" -C "$T/x.conf" -c 'account 1' -c 'user 100' \
+	-c 'registrar r.example' -c 'line 0' -c 'account 1' 2>"$T/x.err"
+"$SIPSH" -C "$T/x.conf" -c 'show running-config all' >"$T/all.txt" 2>&1
+
+# A setting line is ' KEY VALUE', ' KEY' or ' no KEY'; the key is the line
+# without 'no' and without its value, the last word.
+awk '/^ [^ ]/ {
+	sub(/^ /, ""); sub(/^no /, "")
+	n = split($0, w, " ")
+	k = w[1]
+	for (i = 2; i < n; i++)
+		k = k " " w[i]
+	if (!(k in seen)) { seen[k] = 1; print k }
+}' "$T/all.txt" >"$T/keys"
+awk '/^[a-z]/ { print $1 }' "$T/all.txt" | sort -u >"$T/sections"
+
+nkeys=$(wc -l <"$T/keys")
+missing=
+while read -r key; do
+	grep -qE "^$key( |\$)" "$T/heads" || missing="$missing [$key]"
+done <"$T/keys"
+if [ "$nkeys" -ge 30 ] && [ -z "$missing" ]; then
+	pass "sipsh.conf.5 has an item for each of the $nkeys settings"
+else
+	fail "sipsh.conf.5 has an item for every setting" \
+		"$nkeys keys from 'show running-config all'; missing:$missing
+$(head -5 "$T/x.err")"
+fi
+
+missing=
+while read -r sect; do
+	grep -qE "^   $sect( |\$)" "$T/conf5.txt" || missing="$missing [$sect]"
+done <"$T/sections"
+if [ "$(wc -l <"$T/sections")" -ge 3 ] && [ -z "$missing" ]; then
+	pass "sipsh.conf.5 has a subsection for each section: $(echo $(cat "$T/sections"))"
+else
+	fail "sipsh.conf.5 has a subsection for every section" \
+		"sections: $(echo $(cat "$T/sections")); missing:$missing"
+fi
+
+tr -s ' \n' ' ' <"$T/conf5.txt" >"$T/conf5.flat"
+check "the sip settings name their Advanced SIP view field" \
+	grep -q 'Advanced SIP view: "Sip Proxy servers"' "$T/conf5.flat"
+
+# The examples: each a configuration that loads, passes the checks and is
+# already canonical (read and written again, the same bytes).
+awk '/^\.Sh EXAMPLES/ { on = 1 } /^\.Sh SEE ALSO/ { on = 0 }
+	on && /^\.Bd -literal/ { n++; f = dir "/example" n; next }
+	on && /^\.Ed/ { f = ""; next }
+	f { gsub(/\\&/, ""); gsub(/\\e/, "\\"); print > f }' \
+	dir="$T" "$M5"
+same "the first example is the default configuration, etc/sipsh.conf" \
+	"$TOP/etc/sipsh.conf" "$T/example1"
+n=0
+for ex in "$T"/example*; do
+	n=$((n + 1))
+	rm -rf "$T/ex.conf" "$T/ex.conf.history"
+	if "$SIPSH" -C "$T/ex.conf" -f "$ex" >"$T/ex.out" 2>&1 &&
+		cmp -s "$ex" "$T/ex.conf"; then
+		pass "sipsh.conf.5 example $n is a valid canonical configuration"
+	else
+		fail "sipsh.conf.5 example $n is a valid canonical configuration" \
+			"$(cat "$T/ex.out"; diff "$ex" "$T/ex.conf" 2>&1)"
+	fi
+done
+[ "$n" -ge 2 ] || fail "sipsh.conf.5 has two example configurations" "$n found"
+
+# EXIT STATUS: 0 to 5, and every value session.h defines.
+sed -n '/^EXIT STATUS/,/^[A-Z]/p' "$T/sipsh1.txt" >"$T/exit.txt"
+codes=$( (seq 0 5; sed -n 's/.*EXIT_[A-Z_]* *= *\([0-9][0-9]*\).*/\1/p' \
+	"$TOP/shell/session.h") | sort -nu)
+missing=
+for c in $codes; do
+	grep -qE "^ +$c( |\$)" "$T/exit.txt" || missing="$missing $c"
+done
+if [ -z "$missing" ]; then
+	pass "sipsh.1 EXIT STATUS lists $(echo $codes)"
+else
+	fail "sipsh.1 EXIT STATUS lists every status" "missing:$missing"
+fi
+
+# Every option 'sipsh -h' names is in the manual.
+"$SIPSH" -h | sed -n 's/^ *\(-[A-Za-z]\).*/\1/p' >"$T/opts"
+missing=
+while read -r o; do
+	grep -qE "^ +$o( |,|\$)" "$T/sipsh1.txt" || missing="$missing $o"
+done <"$T/opts"
+if [ "$(wc -l <"$T/opts")" -ge 4 ] && [ -z "$missing" ]; then
+	pass "sipsh.1 describes each option of 'sipsh -h': $(echo $(cat "$T/opts"))"
+else
+	fail "sipsh.1 describes every option of 'sipsh -h'" "missing:$missing"
+fi
+
+# mkman refuses a template it cannot fill rather than drop the settings.
+if printf '.Dd x\n' | "$TOP/build/mkman" >/dev/null 2>&1; then
+	fail "mkman refuses a template without the settings marker" "exit 0"
+else
+	pass "mkman refuses a template without the settings marker"
+fi

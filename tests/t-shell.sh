@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# The interactive shell on a real pseudo-terminal (tmux): golden
+# transcripts with '?', TAB, abbreviations, errors and mode changes; the
+# same help through batch; Ctrl-C, the pager, a dumb terminal, the idle
+# timeout and a hangup; secrets kept out of the history file.
+. "$(dirname "$0")/lib.sh"
+
+G=$TOP/tests/golden/shell
+SOCK=sipsh-shell-$$
+export SIPSH
+
+tm() { tmux -L "$SOCK" "$@"; }
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+
+fresh() {
+	rm -rf "$T/s" && mkdir -p "$T/s"
+	cp "$TOP/etc/sipsh.conf" "$T/s/sipsh.conf"
+}
+
+# pane_wait TEXT: poll the screen until TEXT shows (at most 5 s).
+pane_wait() {
+	local i
+	for i in $(seq 1 100); do
+		tm capture-pane -p -J -t 0 -S - 2>/dev/null | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+start() {
+	tm -f /dev/null new-session -d -x 100 -y "${2:-50}" \
+		"env TERM=${TERM_KIND:-xterm} HOME=$T/s $SIPSH -C $T/s/sipsh.conf"
+	tm set-option -g remain-on-exit on >/dev/null
+	pane_wait "${1:-sipsh>}"
+}
+
+pane_pid() { tm display -p -t 0 '#{pane_pid}'; }
+pane_dead() { [ "$(tm display -p -t 0 '#{pane_dead}')" = 1 ]; }
+
+for n in help errors modes; do
+	fresh
+	"$TOP/tests/tools/transcript.sh" "$SOCK" "$T/s/sipsh.conf" \
+		"$G/$n.in" >"$T/$n.out" 2>&1
+	same "transcript $n" "$G/$n.ok" "$T/$n.out"
+done
+check "the history file masks the password" \
+	grep -q 'password\\040\*\*\*\*\*\*\*\*' "$T/s/.sipsh_history"
+if grep -q s3cret "$T/s/.sipsh_history"; then
+	fail "the history file never holds the secret" "found s3cret"
+else
+	pass "the history file never holds the secret"
+fi
+check "the history file is private" \
+	test "$(stat -c %a "$T/s/.sipsh_history")" = 600
+
+# The same help through batch: a line ending in '?' asks for it.
+fresh
+"$SIPSH" -C "$T/s/sipsh.conf" -f "$G/batch-help.in" >"$T/bh.out" 2>&1
+same "help through batch" "$G/batch-help.ok" "$T/bh.out"
+
+# Ctrl-C drops the line and keeps the shell.
+fresh
+start
+tm send-keys -t 0 -l 'show running-config'
+tm send-keys -t 0 C-c
+tm send-keys -t 0 -l 'show version'
+tm send-keys -t 0 Enter
+if pane_wait 'sipsh 0.' && ! pane_dead; then
+	pass "Ctrl-C cancels the line, not the shell"
+else
+	fail "Ctrl-C cancels the line, not the shell" "$(tm capture-pane -p -t 0)"
+fi
+tm kill-server
+
+# The pager stops after a page; q drops the rest.
+fresh
+start 'sipsh>' 12
+tm send-keys -t 0 -l 'show running-config all'
+tm send-keys -t 0 Enter
+if pane_wait '--More--'; then
+	tm send-keys -t 0 q
+	sleep 0.3
+	if tm capture-pane -p -t 0 | grep -q 'trusted-ca'; then
+		fail "q at --More-- drops the rest" "$(tm capture-pane -p -t 0)"
+	else
+		pass "the pager stops at a page and q drops the rest"
+	fi
+else
+	fail "the pager stops at a page" "$(tm capture-pane -p -t 0)"
+fi
+tm send-keys -t 0 -l 'terminal length 0'
+tm send-keys -t 0 Enter
+tm send-keys -t 0 -l 'show running-config all | include trusted'
+tm send-keys -t 0 Enter
+check "terminal length 0 turns the pager off" pane_wait ' no trusted-ca'
+tm kill-server
+
+# A dumb terminal: plain lines, '?' answered when Enter is pressed.
+fresh
+TERM_KIND=dumb start
+tm send-keys -t 0 -l 'show ?'
+tm send-keys -t 0 Enter
+check "TERM=dumb: help at the end of a line" pane_wait 'running-config  The configuration in effect'
+tm send-keys -t 0 -l 'show running-config line 1'
+tm send-keys -t 0 Enter
+check "TERM=dumb: commands run" pane_wait ' name "Line 1"'
+tm kill-server
+
+# Idle timeout: the session closes and staged changes are dropped.
+fresh
+"$SIPSH" -C "$T/s/sipsh.conf" -c system -c 'exec-timeout 2'
+cp "$T/s/sipsh.conf" "$T/before"
+start
+tm send-keys -t 0 -l 'configure'
+tm send-keys -t 0 Enter
+tm send-keys -t 0 -l 'sip'
+tm send-keys -t 0 Enter
+tm send-keys -t 0 -l 'bind-port 5999'
+tm send-keys -t 0 Enter
+if pane_wait 'session closed; staged changes discarded' && sleep 0.2 && pane_dead; then
+	pass "the idle timeout closes the session"
+else
+	fail "the idle timeout closes the session" "$(tm capture-pane -p -t 0)"
+fi
+same "the idle timeout drops staged changes" "$T/before" "$T/s/sipsh.conf"
+tm kill-server
+
+# A hangup: staged edits discarded, clean exit.
+fresh
+cp "$T/s/sipsh.conf" "$T/before"
+start
+tm send-keys -t 0 -l 'configure'
+tm send-keys -t 0 Enter
+tm send-keys -t 0 -l 'line 0'
+tm send-keys -t 0 Enter
+pane_wait 'sipsh(config-line-0)#'
+pid=$(pane_pid)
+kill -HUP "$pid"
+for i in $(seq 1 50); do pane_dead && break; sleep 0.05; done
+if pane_dead && [ "$(tm display -p -t 0 '#{pane_dead_status}')" = 0 ]; then
+	pass "SIGHUP ends the session cleanly"
+else
+	fail "SIGHUP ends the session cleanly" "$(tm capture-pane -p -t 0)"
+fi
+same "SIGHUP saves nothing" "$T/before" "$T/s/sipsh.conf"
+tm kill-server
+
+# The trusted CA is pasted as a block ended by 'quit', then shown.
+fresh
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$T/ca.key" -out "$T/ca.pem" -subj "/CN=Paste Test CA" \
+	-days 30 2>/dev/null
+start
+tm send-keys -t 0 -l 'configure'
+tm send-keys -t 0 Enter
+tm send-keys -t 0 -l 'sip'
+tm send-keys -t 0 Enter
+tm send-keys -t 0 -l 'trusted-ca'
+tm send-keys -t 0 Enter
+pane_wait "end with a line 'quit'"
+while IFS= read -r l; do
+	tm send-keys -t 0 -l -- "$l"
+	tm send-keys -t 0 Enter
+done <"$T/ca.pem"
+tm send-keys -t 0 -l 'quit'
+tm send-keys -t 0 Enter
+tm send-keys -t 0 -l 'commit'
+tm send-keys -t 0 Enter
+tm send-keys -t 0 -l 'do show trusted-ca'
+tm send-keys -t 0 Enter
+fp=$(openssl x509 -in "$T/ca.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+if pane_wait "sha256: $fp"; then pass "a pasted CA is shown by subject and SHA-256"; else fail "a pasted CA is shown by subject and SHA-256" "$fp / $(tm capture-pane -p -t 0 | tail -12)"; fi
+check "the pasted CA is committed" grep -q 'BEGIN CERTIFICATE' "$T/s/sipsh.conf"
+tm kill-server
