@@ -15,8 +15,7 @@ PKGS    := libre libedit openssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
-	   -Wno-unused-parameter
+WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 $(WARN) -D_GNU_SOURCE -DHAVE_STDBOOL_H -DHAVE_INTTYPES_H \
 	   -DHAVE_INET6 -DSIPSH_VERSION='"$(VERSION)"' \
