@@ -799,18 +799,23 @@ int sess_exec_line(struct session *s, const char *line)
 	nmodes = sess_mode_chain(s, modes);
 	match_run(m, g->root[modes[0]], &t, 0, end, false);
 
-	for (i = 1; i < nmodes && first_word_unknown(m); i++) {
+	/*
+	 * Not a command of this mode: try the enclosing ones, as IOS reads
+	 * configuration files. A complete match there wins; failing that,
+	 * the error is told where the first word was known.
+	 */
+	for (i = 1; i < nmodes && m->st != MS_OK; i++) {
 		match_run(alt, g->root[modes[i]], &t, 0, end, false);
-		if (first_word_unknown(alt))
+		if (alt->st != MS_OK &&
+		    (first_word_unknown(alt) || !first_word_unknown(m)))
 			continue;
 
-		/* Found in an enclosing mode: the command runs there. */
-		if (modes[i] == MODE_CONFIG)
+		/* The command runs in the enclosing mode. */
+		if (alt->st == MS_OK && modes[i] == MODE_CONFIG)
 			s->mode = MODE_CONFIG;
 		match_reset(m);
 		*m = *alt;
 		memset(alt, 0, sizeof(*alt));
-		break;
 	}
 
 	if (m->st != MS_OK) {

@@ -1475,6 +1475,8 @@ static const struct cmd_def txn_cmds[] = {
 	 h_commit_confirmed, NULL, 0},
 	{MODES_CONFIG, "commit confirm",
 	 {h_commit, h_confirm_help}, h_confirm, NULL, 0},
+	{MODES_CONFIG, "confirm",
+	 {h_confirm_help}, h_confirm, NULL, 0},
 	{MODE_BIT(MODE_EXEC), "configure confirm",
 	 {h_configure, h_confirm_help}, h_confirm, NULL, 0},
 	{MODES_CONFIG, "discard",

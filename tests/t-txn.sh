@@ -313,7 +313,7 @@ expect_out "confirm after the rollback says it is too late" \
 
 S -c sip -c 'bind-port 5083' -c 'commit confirmed 2 seconds' >/dev/null 2>&1
 gp=$(guard_pid)
-expect_out "confirm keeps the commit" "% Commit confirmed" S -c 'commit confirm'
+expect_out "confirm keeps the commit" "% Commit confirmed" S -c 'confirm'
 check "confirm stops the guard" gone "$gp"
 sleep 3
 check "a confirmed commit is not rolled back past its deadline" \
