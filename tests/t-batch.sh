@@ -185,3 +185,25 @@ cp "$TOP/etc/sipsh.conf" "$T/default.conf"
 S -C "$T/default.conf" -c 'show running-config' >"$T/default.show" 2>&1
 same "the default configuration is canonical" "$TOP/etc/sipsh.conf" \
 	"$T/default.show"
+
+# Output filters, as a script would use them.
+F=$T/filters.conf
+cp "$TOP/etc/sipsh.conf" "$F"
+expect_out "| include" " user 100
+ user 101" S -C "$F" -c 'show running-config | include user'
+expect_out "| exclude, then | count" "15" \
+	S -C "$F" -c 'show running-config | exclude "^ (user|name)" | count'
+expect_out "| begin" "line 1
+ name \"Line 1\"
+ account 2
+!" S -C "$F" -c 'show running-config | begin "^line 1"'
+expect_out "a bad regular expression is refused" \
+	"-c:1: % bad regular expression '(': Unmatched ( or \\(" \
+	S -C "$F" -c 'show running-config | include ('
+expect_out "| json only where a command has it" \
+	"-c:1: % '| json' is not available for this command" \
+	S -C "$F" -c 'show version | json'
+out=$(S -C "$F" -c 'show running-config line 1 | json')
+expect_out "| json of one section" \
+	'{"line":{"1":{"name":"Line 1","account":2,"shutdown":false}}}' \
+	echo "$out"

@@ -39,6 +39,7 @@
 	X(test_tls_check) \
 	X(test_conf_values) \
 	X(test_grammar_help) \
+	X(test_cfg_json) \
 	X(test_store)
 
 /* Weak, so that the table links while a test is being written; main()
