@@ -37,6 +37,7 @@ struct tty {
 	bool cancel;            /* Ctrl-C: drop the line */
 	bool ctrl_z;            /* Ctrl-Z: 'end' */
 	unsigned lines;         /* printed since the last --More-- */
+	unsigned col;           /* of the cursor, to count wrapped lines */
 	bool quiet;             /* 'q' at --More--: drop the rest */
 	struct re_printf pager;
 };
@@ -420,8 +421,16 @@ static int pager_vph(const char *p, size_t size, void *arg)
 
 	for (i = 0; i < size && !t->quiet; i++) {
 		fputc(p[i], stdout);
-		if (p[i] != '\n')
-			continue;
+
+		/* A line longer than the terminal is wide takes several;
+		 * bytes that continue a UTF-8 character take no column. */
+		if (p[i] != '\n') {
+			if (((unsigned char)p[i] & 0xc0) == 0x80)
+				continue;
+			if (++t->col < t->cols)
+				continue;
+		}
+		t->col = 0;
 
 		if (!page || ++t->lines < page - 1)
 			continue;
@@ -693,6 +702,7 @@ int tty_run(const char *path)
 			break;
 
 		t.lines = 0;
+		t.col = 0;
 		t.quiet = false;
 		t.s->prompt_len = strlen(t.prompt);
 		t.s->last_masked = mem_deref(t.s->last_masked);
