@@ -7,6 +7,7 @@
 
 PREFIX  ?= /usr/local
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+RUNSTATEDIR ?= /run
 DESTDIR ?=
 VERSION := 0.1.0
 
@@ -20,6 +21,8 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 $(WARN) -D_GNU_SOURCE -DHAVE_STDBOOL_H -DHAVE_INTTYPES_H \
 	   -DHAVE_INET6 -DSIPSH_VERSION='"$(VERSION)"' \
 	   -DSIPSH_SYSCONFDIR='"$(SYSCONFDIR)"' \
+	   -DSIPSH_RUNDIR='"$(RUNSTATEDIR)/sipsh"' \
+	   -DSIPSH_MODDIR='"$(PREFIX)/lib/sipsh/modules"' \
 	   -Ishell -Imodules $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS)
 
@@ -81,12 +84,13 @@ man: $(B)/man/sipsh.conf.5
 # that use them are rebuilt when they change.
 $(B)/build-vars: FORCE
 	@mkdir -p $(B)
-	@echo 'SYSCONFDIR=$(SYSCONFDIR) VERSION=$(VERSION)' | \
+	@echo 'SYSCONFDIR=$(SYSCONFDIR) VERSION=$(VERSION) PREFIX=$(PREFIX) RUNSTATEDIR=$(RUNSTATEDIR)' | \
 		cmp -s - $@ 2>/dev/null || \
-		echo 'SYSCONFDIR=$(SYSCONFDIR) VERSION=$(VERSION)' >$@
+		echo 'SYSCONFDIR=$(SYSCONFDIR) VERSION=$(VERSION) PREFIX=$(PREFIX) RUNSTATEDIR=$(RUNSTATEDIR)' >$@
 
 $(B)/obj/shell/main.o $(B)/asan/shell/main.o: $(B)/build-vars
 $(B)/obj/modules/system.o $(B)/asan/modules/system.o: $(B)/build-vars
+$(B)/obj/shell/phone_gen.o $(B)/asan/shell/phone_gen.o: $(B)/build-vars
 
 .PHONY: FORCE
 FORCE:
@@ -103,7 +107,8 @@ deps:
 run: deps
 	@$(MAKE) -s --no-print-directory all
 	@./etc/setup-run.sh run
-	@SIPSH_CONF=run/sipsh.conf exec $(B)/sipsh
+	@SIPSH_CONF=run/sipsh.conf SIPSH_RUNDIR=run/var \
+		SIPSH_MODDIR=$(B)/baresip-mods exec $(B)/sipsh
 
 unit: $(B)/unit-tests $(B)/unit-tests-asan
 	./$(B)/unit-tests

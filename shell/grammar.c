@@ -80,8 +80,24 @@ static bool parse_range(const char *w, long *min, long *max)
 
 static enum gkind word_kind(const char *w, long *min, long *max)
 {
+	const struct section *sec;
+	char name[32];
+
 	if (parse_range(w, min, max))
 		return G_INT;
+
+	/* <line>, <account>: an instance number of that section. */
+	if (w[0] == '<' && strlen(w) < sizeof(name) + 2 &&
+	    w[strlen(w) - 1] == '>') {
+		re_snprintf(name, sizeof(name), "%b", w + 1, strlen(w) - 2);
+		sec = section_find(name);
+		if (sec && !sec->singleton) {
+			*min = sec->min;
+			*max = sec->max;
+			return G_INT;
+		}
+	}
+
 	if (!strcmp(w, "WORD"))
 		return G_ANY;
 	if (!strcmp(w, "LINE"))
@@ -124,9 +140,28 @@ int gnode_insert(struct gnode *root, const char *const *words,
 		enum gkind kind = word_kind(words[i], &min, &max);
 		struct gnode *k = kid_find(cur, kind, words[i], NULL);
 
+		/* Numbers are the same node when their range is the same. */
+		if (kind == G_INT) {
+			size_t j;
+
+			for (k = NULL, j = 0; j < cur->nkids; j++) {
+				struct gnode *x = cur->kids[j];
+
+				if (x->kind == G_INT && x->min == min &&
+				    x->max == max)
+					k = x;
+			}
+		}
+
 		if (!k) {
-			err = gnode_alloc(&k, kind, words[i],
-					  help ? help[i] : NULL);
+			char range[32];
+
+			/* A number node is named by its range, as '?' shows. */
+			if (kind == G_INT)
+				re_snprintf(range, sizeof(range), "<%ld-%ld>",
+					    min, max);
+			err = gnode_alloc(&k, kind, kind == G_INT ? range :
+					  words[i], help ? help[i] : NULL);
 			if (!err)
 				err = gnode_addkid(cur, k);
 			if (err) {
@@ -265,6 +300,8 @@ int grammar_alloc(struct grammar **gp)
 		err = system_register(g);
 	if (!err)
 		err = sip_register(g);
+	if (!err)
+		err = phone_register(g);
 	if (!err)
 		err = cmd_conf_register(g);
 	if (!err)

@@ -107,6 +107,7 @@ int gnode_walk(const struct gnode *root, gnode_walk_h *wh, void *arg);
 /* The command modules (modules/ *.c) add their commands. */
 int system_register(struct grammar *g);
 int sip_register(struct grammar *g);
+int phone_register(struct grammar *g);
 
 /* The commands made from the schema (shell/cmd_conf.c). */
 int cmd_conf_register(struct grammar *g);

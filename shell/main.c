@@ -18,7 +18,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: sipsh [-C FILE] [-nk] [-c COMMAND]... [-f FILE|-]\n"
+		"usage: sipsh [-C FILE] [-nkF] [-c COMMAND]... [-f FILE|-]\n"
 		"  -C FILE     the configuration file (default: $SIPSH_CONF, "
 		"else %s/sipsh/sipsh.conf)\n"
 		"  -c COMMAND  run a command (repeatable); changes are "
@@ -29,6 +29,7 @@ static void usage(FILE *f)
 		"nothing\n"
 		"  -k, --keep-going  report every refused command, not just "
 		"the first\n"
+		"  -F, --force commit even when it ends calls in progress\n"
 		"  -V          print the version\n"
 		"  -h          print this help\n"
 		"With neither -c nor -f, commands are read from standard input "
@@ -71,6 +72,7 @@ static int join_commands(char **textp, char **cmds, int n)
 struct batch_opts {
 	bool check_only;
 	bool keep_going;
+	bool force;
 };
 
 static int batch(const char *path, char **cmds, int ncmds,
@@ -95,6 +97,7 @@ static int batch(const char *path, char **cmds, int ncmds,
 		goto out;
 
 	s->keep_going = o->keep_going;
+	s->force = o->force;
 
 	if (ncmds) {
 		err = join_commands(&text, cmds, ncmds);
@@ -148,11 +151,12 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"keep-going", no_argument, NULL, 'k'},
+		{"force", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0}
 	};
-	struct batch_opts o = {false, false};
+	struct batch_opts o = {false, false, false};
 	const char *path = NULL, *file = NULL;
 	char **cmds;
 	int ncmds = 0, c, rc;
@@ -163,7 +167,7 @@ int main(int argc, char **argv)
 	if (!cmds)
 		return EXIT_FILE;
 
-	while ((c = getopt_long(argc, argv, "C:c:f:hknV", longopts,
+	while ((c = getopt_long(argc, argv, "C:c:Ff:hknV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 
@@ -173,6 +177,10 @@ int main(int argc, char **argv)
 
 		case 'k':
 			o.keep_going = true;
+			break;
+
+		case 'F':
+			o.force = true;
 			break;
 
 		case 'C':

@@ -15,6 +15,7 @@
 #include "txn.h"
 #include "help.h"
 #include "filter.h"
+#include "phone.h"
 
 static void sess_destructor(void *arg)
 {
@@ -314,6 +315,45 @@ static int check_candidate(struct session *s, const char *what)
 	return 0;
 }
 
+/* Calls the commit would end: an interactive user is asked, a batch
+ * refuses unless forced. Nothing is dropped without a word. */
+static int confirm_drops(struct session *s)
+{
+	char *list = NULL, *ans = NULL;
+	unsigned n = 0;
+	int err = 0;
+
+	if (s->no_apply || phone_apply_drops(s->cand, &list, &n) || !n)
+		goto out;
+
+	if (s->kind == SESS_BATCH && s->force) {
+		sess_warn(s, NOCOL, "ending %u call%s:\n%s", n,
+			  n == 1 ? "" : "s", list);
+		goto out;
+	}
+
+	if (s->kind != SESS_TTY || !s->in) {
+		sess_error(s, NOCOL, "Commit refused: it would end %u call%s:"
+			   "\n%s(--force commits anyway)", n,
+			   n == 1 ? "" : "s", list);
+		err = EXIT_CMD;
+		goto out;
+	}
+
+	sess_printf(s, "This commit ends %u call%s:\n%s", n,
+		    n == 1 ? "" : "s", list);
+	err = s->in->readline(s->in, "Commit anyway? [no]: ", true, &ans);
+	if (err || strncasecmp(ans, "yes", 3)) {
+		sess_error(s, NOCOL, "Not committed; the changes stay staged");
+		err = EXIT_CMD;
+	}
+
+ out:
+	mem_deref(ans);
+	mem_deref(list);
+	return err;
+}
+
 int sess_check(struct session *s)
 {
 	if (!s->cand)
@@ -337,6 +377,10 @@ int sess_commit(struct session *s)
 		return err;
 
 	err = txn_may_commit(s);
+	if (err)
+		return err;
+
+	err = confirm_drops(s);
 	if (err)
 		return err;
 
@@ -375,6 +419,8 @@ int sess_commit(struct session *s)
 	 * session's save could slip in before. */
 	err = store_id_calc(mb->buf, mb->end, &s->base);
 	txn_committed(s);
+	if (!s->no_apply)
+		phone_apply(s, s->running);
 
  out:
 	mem_deref(mb);

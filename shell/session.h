@@ -53,6 +53,8 @@ struct session {
 	unsigned warnings;
 	bool stop;              /* 'exit' from exec: leave the shell */
 	bool keep_going;        /* batch: report every error, then stop */
+	bool force;             /* batch: commit even if calls would drop */
+	bool no_apply;          /* save only; the phone is left alone */
 	unsigned failed;        /* commands refused so far */
 	void *txn;              /* transaction state (txn.c), mem-allocated */
 };

@@ -8,6 +8,10 @@ SIPSH=${SIPSH:-$TOP/build/sipsh}
 T=$(mktemp -d "${TMPDIR:-/tmp}/sipsh-test.XXXXXX")
 chmod 0755 "$T"
 export SIPSH_CONF=$T/sipsh.conf
+# The phone's runtime state of this test, and our baresip modules as built.
+export SIPSH_RUNDIR=$T/run
+export SIPSH_MODDIR=$TOP/build/baresip-mods
+mkdir -p "$SIPSH_RUNDIR"
 export HOME=$T/home
 mkdir -p "$HOME"
 

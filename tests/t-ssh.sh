@@ -39,7 +39,8 @@ install -d -m 0755 -o "$USER_NAME" "$H" "$H/.ssh"
 cp "$TOP/etc/sipsh.conf" "$H/sipsh.conf"
 chown "$USER_NAME" "$H/sipsh.conf"
 chmod 0600 "$H/sipsh.conf"
-echo "SIPSH_CONF=$H/sipsh.conf" >"$H/.ssh/environment"
+printf 'SIPSH_CONF=%s\nSIPSH_RUNDIR=%s\n' "$H/sipsh.conf" "$H/run" \
+	>"$H/.ssh/environment"
 
 ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey"
 ssh-keygen -q -t ed25519 -N '' -f "$T/userkey"
@@ -53,7 +54,7 @@ ListenAddress 127.0.0.1
 HostKey $T/hostkey
 PidFile $T/sshd.pid
 AuthorizedKeysFile $H/.ssh/authorized_keys
-PermitUserEnvironment SIPSH_CONF
+PermitUserEnvironment SIPSH_CONF,SIPSH_RUNDIR
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no

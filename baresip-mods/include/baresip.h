@@ -1,0 +1,170 @@
+/*
+ * The part of baresip's module API that sipsh's baresip modules call.
+ *
+ * Debian ships baresip 1.0.0 as a binary that exports its API
+ * (baresip-core 1.0.0-4+b3) but no baresip.h, so this header declares,
+ * written for sipsh from the declarations of the upstream tag v1.0.0
+ * (include/baresip.h) and checked against that Debian package's exported
+ * symbols (nm -D /usr/bin/baresip), exactly what our modules use. Enums
+ * keep their exact 1.0.0 order: their values cross the ABI. Anything added
+ * here must be re-checked against the same tag and package; the versions
+ * below are pinned at build time (Makefile) and at load time
+ * (common/version_check.c).
+ */
+#ifndef SIPSH_BARESIP_H
+#define SIPSH_BARESIP_H
+
+#include "re_base.h"
+
+/* The versions every module of ours is built for and refuses to run without. */
+#define SIPSH_BARESIP_VERSION "1.0.0"
+#define SIPSH_LIBRE_VERSION   "1.1.0"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+
+/*
+ * Modules. Debian builds baresip without STATIC, so every module exports
+ * one symbol named "exports" (libre's mod_load looks it up by that name).
+ */
+#define DECL_EXPORTS(name) exports
+
+
+/*
+ * Account
+ */
+struct account;
+
+struct uri  *account_luri(const struct account *acc);
+uint32_t     account_regint(const struct account *acc);
+const char  *account_aor(const struct account *acc);
+const char  *account_outbound(const struct account *acc, unsigned ix);
+
+
+/*
+ * Call
+ */
+
+/* Call states, in 1.0.0's order. */
+enum call_state {
+	CALL_STATE_IDLE = 0,
+	CALL_STATE_INCOMING,
+	CALL_STATE_OUTGOING,
+	CALL_STATE_RINGING,
+	CALL_STATE_EARLY,
+	CALL_STATE_ESTABLISHED,
+	CALL_STATE_TERMINATED,
+	CALL_STATE_UNKNOWN
+};
+
+/* Video mode, in 1.0.0's order. */
+enum vidmode {
+	VIDMODE_OFF = 0,
+	VIDMODE_ON,
+};
+
+struct call;
+struct ua;
+
+int             call_hold(struct call *call, bool hold);
+enum call_state call_state(const struct call *call);
+uint32_t        call_duration(const struct call *call);
+const char     *call_id(const struct call *call);
+const char     *call_peeruri(const struct call *call);
+struct ua      *call_get_ua(const struct call *call);
+bool            call_is_onhold(const struct call *call);
+bool            call_is_outgoing(const struct call *call);
+
+
+/*
+ * Configuration: the parsed baresip config file, read with libre's
+ * conf_get_str() and friends.
+ */
+struct conf *conf_cur(void);
+
+
+/*
+ * Log: format strings are libre's (%m, %r, %H, %J ...).
+ */
+void debug(const char *fmt, ...);
+void info(const char *fmt, ...);
+void warning(const char *fmt, ...);
+
+
+/*
+ * User Agent
+ */
+
+/* Events from the User-Agents, in 1.0.0's order. */
+enum ua_event {
+	UA_EVENT_REGISTERING = 0,
+	UA_EVENT_REGISTER_OK,
+	UA_EVENT_REGISTER_FAIL,
+	UA_EVENT_UNREGISTERING,
+	UA_EVENT_MWI_NOTIFY,
+	UA_EVENT_SHUTDOWN,
+	UA_EVENT_EXIT,
+
+	UA_EVENT_CALL_INCOMING,
+	UA_EVENT_CALL_RINGING,
+	UA_EVENT_CALL_PROGRESS,
+	UA_EVENT_CALL_ESTABLISHED,
+	UA_EVENT_CALL_CLOSED,
+	UA_EVENT_CALL_TRANSFER,
+	UA_EVENT_CALL_TRANSFER_FAILED,
+	UA_EVENT_CALL_DTMF_START,
+	UA_EVENT_CALL_DTMF_END,
+	UA_EVENT_CALL_RTPESTAB,
+	UA_EVENT_CALL_RTCP,
+	UA_EVENT_CALL_MENC,
+	UA_EVENT_VU_TX,
+	UA_EVENT_VU_RX,
+	UA_EVENT_AUDIO_ERROR,
+	UA_EVENT_CALL_LOCAL_SDP,
+	UA_EVENT_CALL_REMOTE_SDP,
+
+	UA_EVENT_MAX,
+};
+
+/* A tripwire for edits of the list above: 1.0.0 has 24 events. */
+_Static_assert(UA_EVENT_MAX == 24, "enum ua_event differs from 1.0.0");
+_Static_assert(CALL_STATE_UNKNOWN == 7, "enum call_state differs from 1.0.0");
+
+/*
+ * 'prm' is never NULL: ua_event() formats it into a 256-byte buffer, so
+ * it is "" for events raised without text and is truncated at 255 bytes.
+ */
+typedef void (ua_event_h)(struct ua *ua, enum ua_event ev,
+			  struct call *call, const char *prm, void *arg);
+
+int  ua_alloc(struct ua **uap, const char *aor);
+int  ua_connect(struct ua *ua, struct call **callp,
+		const char *from_uri, const char *req_uri,
+		enum vidmode vmode);
+void ua_hangup(struct ua *ua, struct call *call,
+	       uint16_t scode, const char *reason);
+int  ua_answer(struct ua *ua, struct call *call, enum vidmode vmode);
+int  ua_register(struct ua *ua);
+bool ua_isregistered(const struct ua *ua);
+unsigned ua_destroy(struct ua *ua);
+const char     *ua_aor(const struct ua *ua);
+struct account *ua_account(const struct ua *ua);
+struct list    *ua_calls(const struct ua *ua);
+
+void uag_enable_sip_trace(bool enable);
+int  uag_event_register(ua_event_h *eh, void *arg);
+void uag_event_unregister(ua_event_h *eh);
+struct ua   *uag_find_aor(const char *aor);
+struct sip  *uag_sip(void);
+struct list *uag_list(void);
+void         uag_current_set(struct ua *ua);
+struct ua   *uag_current(void);
+
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,659 @@
+/*
+ * The phone module: exec commands that look at and drive the running
+ * phone through its control socket: its service, registrations, calls,
+ * lines, call control per line, and a live SIP trace. Every 'show' has a
+ * JSON form for scripts.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "re_base.h"
+#include "session.h"
+#include "phone.h"
+#include "ctrl_client.h"
+
+#define ERRSZ 256
+
+static int fail(struct session *s, const char *what, const char *why)
+{
+	sess_error(s, NOCOL, "%s: %s", what, why);
+	return EXIT_CMD;
+}
+
+static const char *ostr(const struct odict *o, const char *key)
+{
+	const char *v = o ? odict_string(o, key) : NULL;
+
+	return v ? v : "";
+}
+
+static long onum(const struct odict *o, const char *key)
+{
+	const struct odict_entry *e = o ? odict_lookup(o, key) : NULL;
+
+	if (!e)
+		return 0;
+	if (e->type == ODICT_INT)
+		return (long)e->u.integer;
+	if (e->type == ODICT_DOUBLE)
+		return (long)e->u.dbl;
+
+	return 0;
+}
+
+static bool obool(const struct odict *o, const char *key)
+{
+	bool v = false;
+
+	if (o)
+		odict_get_boolean(o, &v, key);
+
+	return v;
+}
+
+/* "sip:100@host;transport=tcp" and "sip:100@host" are one account. */
+static bool aor_match(const char *a, const char *b)
+{
+	size_t la = strcspn(a, ";>"), lb = strcspn(b, ";>");
+
+	return la == lb && !strncasecmp(a, b, la);
+}
+
+/* The configured account a phone AOR belongs to, or -1. */
+static int account_of(const struct cfg *c, const char *aor)
+{
+	int id;
+
+	for (id = 0; id < INST_MAX; id++) {
+		char *mine = NULL;
+		bool eq;
+
+		if (!cfg_inst(c, SECT_ACCOUNT, id) ||
+		    phone_account_aor(&mine, c, id))
+			continue;
+
+		eq = aor_match(mine, aor);
+		mem_deref(mine);
+		if (eq)
+			return id;
+	}
+
+	return -1;
+}
+
+static int json_out(struct session *s, struct odict *o)
+{
+	return sess_printf(s, "%H\n", json_encode_odict, o) ? EXIT_CMD : 0;
+}
+
+/* --- the service ------------------------------------------------------ */
+
+static int h_show_phone(struct session *s, const struct cmdctx *c)
+{
+	struct phone_status st;
+	struct odict *ver = NULL, *o = NULL;
+	char err[ERRSZ] = "";
+	const struct odict_entry *mods;
+	struct le *le;
+	int rc = 0;
+
+	(void)c;
+
+	if (phone_svc_status(&st))
+		return fail(s, "show phone", "cannot read the service state");
+
+	if (st.running)
+		ctrl_request(&ver, "version", NULL, err, sizeof(err));
+
+	if (s->json) {
+		odict_alloc(&o, 8);
+		odict_entry_add(o, "state", ODICT_STRING,
+				st.running ? "running" : "stopped");
+		odict_entry_add(o, "supervisor", ODICT_STRING, st.supervisor);
+		odict_entry_add(o, "supervised", ODICT_BOOL, st.supervised);
+		odict_entry_add(o, "pid", ODICT_INT, (int64_t)st.pid);
+		odict_entry_add(o, "uptime", ODICT_INT, (int64_t)st.uptime);
+		if (ver)
+			odict_entry_add(o, "phone", ODICT_OBJECT, ver);
+		rc = json_out(s, o);
+		goto out;
+	}
+
+	sess_printf(s, "Phone:       %s\n", st.running ? "running" :
+		    st.want_up ? "starting" : "stopped");
+	sess_printf(s, "Supervisor:  %s%s\n", st.supervisor,
+		    st.supervised ? "" : " (not running)");
+	if (st.running) {
+		sess_printf(s, "PID:         %d\n", (int)st.pid);
+		sess_printf(s, "Uptime:      %ld s\n", st.uptime);
+	}
+	if (ver) {
+		sess_printf(s, "Versions:    baresip %s, libre %s\n",
+			    ostr(ver, "baresip"), ostr(ver, "libre"));
+		sess_printf(s, "Modules:    ");
+		mods = odict_lookup(ver, "modules");
+		for (le = mods && mods->type == ODICT_ARRAY ?
+			     mods->u.odict->lst.head : NULL; le; le = le->next) {
+			const struct odict_entry *e = le->data;
+
+			if (e->type == ODICT_STRING)
+				sess_printf(s, " %s", e->u.str);
+		}
+		sess_printf(s, "\n");
+	}
+	else if (st.running && err[0]) {
+		sess_printf(s, "Control:     %s\n", err);
+	}
+	sess_printf(s, "Runtime:     %s\n", phone_rundir());
+
+ out:
+	mem_deref(o);
+	mem_deref(ver);
+	return rc;
+}
+
+static int h_phone(struct session *s, const struct cmdctx *c)
+{
+	const char *verb = c->m->node->arg;
+	char err[ERRSZ] = "";
+	int rc;
+
+	if (!strcmp(verb, "generate") || !strcmp(verb, "start") ||
+	    !strcmp(verb, "restart")) {
+		rc = phone_generate(s->running, err, sizeof(err));
+		if (rc)
+			return fail(s, "phone", err);
+		if (!strcmp(verb, "generate"))
+			return 0;
+	}
+
+	if (!strcmp(verb, "start"))
+		rc = phone_svc_start(err, sizeof(err));
+	else if (!strcmp(verb, "stop"))
+		rc = phone_svc_stop(err, sizeof(err));
+	else
+		rc = phone_svc_restart(err, sizeof(err));
+
+	return rc ? fail(s, "phone", err) : 0;
+}
+
+/* --- registrations ---------------------------------------------------- */
+
+static int h_show_registrations(struct session *s, const struct cmdctx *c)
+{
+	struct odict *regs = NULL, *out = NULL;
+	char err[ERRSZ] = "";
+	int id, rc = 0;
+
+	(void)c;
+
+	if (ctrl_request(&regs, "registrations", NULL, err, sizeof(err)))
+		return fail(s, "show registrations", err);
+
+	if (s->json)
+		odict_alloc(&out, 8);
+	else
+		sess_printf(s, "%-8s%-30s%-13s%-9s%-22s%s\n", "Account",
+			    "Address", "State", "Expires", "Last response",
+			    "Attempts");
+
+	for (id = 0; id < INST_MAX; id++) {
+		const struct odict *r = NULL;
+		struct le *le;
+		char *aor = NULL;
+
+		if (!cfg_inst(s->running, SECT_ACCOUNT, id))
+			continue;
+
+		phone_account_aor(&aor, s->running, id);
+		for (le = regs ? regs->lst.head : NULL; le; le = le->next) {
+			const struct odict_entry *e = le->data;
+
+			if (e->type == ODICT_OBJECT &&
+			    aor_match(ostr(e->u.odict, "aor"), aor))
+				r = e->u.odict;
+		}
+
+		if (out) {
+			struct odict *o = NULL;
+			char key[8];
+
+			odict_alloc(&o, 8);
+			odict_entry_add(o, "account", ODICT_INT, (int64_t)id);
+			odict_entry_add(o, "aor", ODICT_STRING, aor);
+			odict_entry_add(o, "state", ODICT_STRING,
+					r ? ostr(r, "state") :
+					cfg_bool(s->running, SECT_ACCOUNT, id,
+						 "shutdown") ? "shutdown" :
+					"absent");
+			odict_entry_add(o, "registrar", ODICT_STRING,
+					cfg_str(s->running, SECT_ACCOUNT, id,
+						"registrar"));
+			odict_entry_add(o, "expires", ODICT_INT,
+					(int64_t)onum(r, "expires"));
+			odict_entry_add(o, "last", ODICT_STRING,
+					ostr(r, "last"));
+			odict_entry_add(o, "attempts", ODICT_INT,
+					(int64_t)onum(r, "attempts"));
+			re_snprintf(key, sizeof(key), "%d", id);
+			odict_entry_add(out, key, ODICT_OBJECT, o);
+			mem_deref(o);
+		}
+		else {
+			sess_printf(s, "%-8d%-30s%-13s%-9ld%-22s%ld\n", id, aor,
+				    r ? ostr(r, "state") :
+				    cfg_bool(s->running, SECT_ACCOUNT, id,
+					     "shutdown") ? "shutdown" :
+				    "absent",
+				    onum(r, "expires"), ostr(r, "last"),
+				    onum(r, "attempts"));
+		}
+		mem_deref(aor);
+	}
+
+	if (out)
+		rc = json_out(s, out);
+
+	mem_deref(out);
+	mem_deref(regs);
+	return rc;
+}
+
+/* --- calls and lines -------------------------------------------------- */
+
+/* The lines of account id, as "0,1". */
+static void lines_of(const struct cfg *c, int acc, char *buf, size_t sz)
+{
+	size_t n = 0;
+	int l;
+
+	buf[0] = '\0';
+	for (l = 0; l < INST_MAX; l++) {
+		const char *a;
+
+		if (!cfg_inst(c, SECT_LINE, l))
+			continue;
+		a = cfg_str(c, SECT_LINE, l, "account");
+		if (a[0] && atoi(a) == acc)
+			n += (size_t)re_snprintf(buf + n, sz - n, "%s%d",
+						 n ? "," : "", l);
+	}
+}
+
+static int h_show_calls(struct session *s, const struct cmdctx *c)
+{
+	struct odict *calls = NULL, *out = NULL;
+	char err[ERRSZ] = "";
+	struct le *le;
+	unsigned n = 0;
+	int rc = 0;
+
+	(void)c;
+
+	if (ctrl_request(&calls, "calls", NULL, err, sizeof(err)))
+		return fail(s, "show calls", err);
+
+	if (s->json)
+		odict_alloc(&out, 8);
+	else
+		sess_printf(s, "%-7s%-8s%-5s%-13s%-9s%-5s%s\n", "Lines",
+			    "Account", "Dir", "State", "Time", "Held",
+			    "Peer");
+
+	for (le = calls ? calls->lst.head : NULL; le; le = le->next) {
+		const struct odict_entry *e = le->data;
+		const struct odict *call;
+		int acc;
+		char lines[32];
+
+		if (e->type != ODICT_OBJECT)
+			continue;
+		call = e->u.odict;
+		acc = account_of(s->running, ostr(call, "aor"));
+		lines_of(s->running, acc, lines, sizeof(lines));
+
+		if (out) {
+			struct odict *o = NULL;
+			char key[8];
+
+			odict_alloc(&o, 8);
+			odict_entry_add(o, "id", ODICT_STRING, ostr(call, "id"));
+			odict_entry_add(o, "account", ODICT_INT, (int64_t)acc);
+			odict_entry_add(o, "lines", ODICT_STRING, lines);
+			odict_entry_add(o, "direction", ODICT_STRING,
+					ostr(call, "direction"));
+			odict_entry_add(o, "state", ODICT_STRING,
+					ostr(call, "state"));
+			odict_entry_add(o, "duration", ODICT_INT,
+					(int64_t)onum(call, "duration"));
+			odict_entry_add(o, "held", ODICT_BOOL,
+					obool(call, "held"));
+			odict_entry_add(o, "peer", ODICT_STRING,
+					ostr(call, "peer"));
+			re_snprintf(key, sizeof(key), "%u", n);
+			odict_entry_add(out, key, ODICT_OBJECT, o);
+			mem_deref(o);
+		}
+		else {
+			sess_printf(s, "%-7s%-8d%-5s%-13s%-9ld%-5s%s\n",
+				    lines[0] ? lines : "-", acc,
+				    ostr(call, "direction"),
+				    ostr(call, "state"), onum(call, "duration"),
+				    obool(call, "held") ? "yes" : "no",
+				    ostr(call, "peer"));
+		}
+		++n;
+	}
+
+	if (out)
+		rc = json_out(s, out);
+	else if (!n)
+		sess_printf(s, "No calls\n");
+
+	mem_deref(out);
+	mem_deref(calls);
+	return rc;
+}
+
+/* The call of a line: on its account, the first (or one in 'state'). */
+static int line_call(struct session *s, int line, const char *want_state,
+		     char *id, size_t idsz, int *accp)
+{
+	struct odict *calls = NULL;
+	char err[ERRSZ] = "", *aor = NULL;
+	const char *a = cfg_str(s->running, SECT_LINE, line, "account");
+	struct le *le;
+	int acc, rc = ENOENT;
+
+	if (!cfg_inst(s->running, SECT_LINE, line)) {
+		sess_error(s, NOCOL, "line %d is not configured", line);
+		return EXIT_CMD;
+	}
+	acc = atoi(a);
+	*accp = acc;
+	if (!a[0] || !cfg_inst(s->running, SECT_ACCOUNT, acc)) {
+		sess_error(s, NOCOL, "line %d has no account", line);
+		return EXIT_CMD;
+	}
+
+	if (!id)
+		return 0;
+
+	if (ctrl_request(&calls, "calls", NULL, err, sizeof(err))) {
+		sess_error(s, NOCOL, "line %d: %s", line, err);
+		return EXIT_CMD;
+	}
+
+	phone_account_aor(&aor, s->running, acc);
+	for (le = calls ? calls->lst.head : NULL; le && rc; le = le->next) {
+		const struct odict_entry *e = le->data;
+
+		if (e->type != ODICT_OBJECT ||
+		    !aor_match(ostr(e->u.odict, "aor"), aor))
+			continue;
+		if (want_state && strcmp(ostr(e->u.odict, "state"), want_state))
+			continue;
+
+		str_ncpy(id, ostr(e->u.odict, "id"), idsz);
+		rc = 0;
+	}
+
+	mem_deref(aor);
+	mem_deref(calls);
+
+	if (rc) {
+		sess_error(s, NOCOL, "line %d has no %s call", line,
+			   want_state ? want_state : "");
+		return EXIT_CMD;
+	}
+
+	return 0;
+}
+
+static int h_show_lines(struct session *s, const struct cmdctx *c)
+{
+	struct odict *calls = NULL, *out = NULL;
+	char err[ERRSZ] = "";
+	int l, rc = 0;
+
+	(void)c;
+
+	ctrl_request(&calls, "calls", NULL, err, sizeof(err));
+
+	if (s->json)
+		odict_alloc(&out, 8);
+	else
+		sess_printf(s, "%-6s%-20s%-9s%-12s%s\n", "Line", "Name",
+			    "Account", "State", "Peer");
+
+	for (l = 0; l < INST_MAX; l++) {
+		const char *a, *state = "idle", *peer = "";
+		char *aor = NULL;
+		struct le *le;
+
+		if (!cfg_inst(s->running, SECT_LINE, l))
+			continue;
+
+		a = cfg_str(s->running, SECT_LINE, l, "account");
+		if (cfg_bool(s->running, SECT_LINE, l, "shutdown"))
+			state = "shutdown";
+		else if (!calls && err[0])
+			state = "unknown";
+		else if (a[0] &&
+			 !phone_account_aor(&aor, s->running, atoi(a))) {
+			for (le = calls ? calls->lst.head : NULL; le;
+			     le = le->next) {
+				const struct odict_entry *e = le->data;
+
+				if (e->type == ODICT_OBJECT &&
+				    aor_match(ostr(e->u.odict, "aor"), aor)) {
+					state = ostr(e->u.odict, "state");
+					peer = ostr(e->u.odict, "peer");
+					break;
+				}
+			}
+		}
+
+		if (out) {
+			struct odict *o = NULL;
+			char key[8];
+
+			odict_alloc(&o, 8);
+			odict_entry_add(o, "line", ODICT_INT, (int64_t)l);
+			odict_entry_add(o, "name", ODICT_STRING,
+					cfg_str(s->running, SECT_LINE, l,
+						"name"));
+			odict_entry_add(o, "account", ODICT_INT,
+					(int64_t)atoi(a));
+			odict_entry_add(o, "state", ODICT_STRING, state);
+			odict_entry_add(o, "peer", ODICT_STRING, peer);
+			re_snprintf(key, sizeof(key), "%d", l);
+			odict_entry_add(out, key, ODICT_OBJECT, o);
+			mem_deref(o);
+		}
+		else {
+			sess_printf(s, "%-6d%-20s%-9s%-12s%s\n", l,
+				    cfg_str(s->running, SECT_LINE, l, "name"),
+				    a[0] ? a : "-", state, peer);
+		}
+		mem_deref(aor);
+	}
+
+	if (out)
+		rc = json_out(s, out);
+	else if (!calls && err[0])
+		sess_printf(s, "%% %s\n", err);
+
+	mem_deref(out);
+	mem_deref(calls);
+	return rc;
+}
+
+static int h_dial(struct session *s, const struct cmdctx *c)
+{
+	int line = atoi(ctx_value(c, 0)), acc;
+	const char *number = ctx_value(c, 1);
+	struct odict *p = NULL, *r = NULL;
+	char err[ERRSZ] = "", *aor = NULL, *uri = NULL;
+	int rc;
+
+	rc = line_call(s, line, NULL, NULL, 0, &acc);
+	if (rc)
+		return rc;
+
+	phone_account_aor(&aor, s->running, acc);
+
+	/* A bare number is called in the account's domain. */
+	if (strchr(number, ':'))
+		re_sdprintf(&uri, "%s", number);
+	else
+		re_sdprintf(&uri, "%s:%s@%s", strncmp(aor, "sips:", 5) ?
+			    "sip" : "sips", number, strchr(aor, '@') + 1);
+
+	odict_alloc(&p, 4);
+	odict_entry_add(p, "aor", ODICT_STRING, aor);
+	odict_entry_add(p, "uri", ODICT_STRING, uri);
+	rc = ctrl_request(&r, "dial", p, err, sizeof(err));
+	if (rc)
+		rc = fail(s, "dial", err);
+	else
+		sess_printf(s, "%% Line %d: calling %s\n", line, uri);
+
+	mem_deref(r);
+	mem_deref(p);
+	mem_deref(uri);
+	mem_deref(aor);
+	return rc;
+}
+
+/* answer, hangup, hold, resume: a call command on the line's call. */
+static int h_call_cmd(struct session *s, const struct cmdctx *c)
+{
+	const char *cmd = c->m->node->arg;
+	int line = atoi(ctx_value(c, 0)), acc;
+	struct odict *p = NULL, *r = NULL;
+	char err[ERRSZ] = "", id[128];
+	int rc;
+
+	rc = line_call(s, line, !strcmp(cmd, "answer") ? "incoming" : NULL,
+		       id, sizeof(id), &acc);
+	if (rc)
+		return rc;
+
+	odict_alloc(&p, 4);
+	odict_entry_add(p, "id", ODICT_STRING, id);
+	rc = ctrl_request(&r, cmd, p, err, sizeof(err));
+	if (rc)
+		rc = fail(s, cmd, err);
+
+	mem_deref(r);
+	mem_deref(p);
+	return rc;
+}
+
+/* --- the live SIP trace ----------------------------------------------- */
+
+static int trace_print(struct session *s, const struct odict *ev)
+{
+	const char *dir = ostr(ev, "dir");
+
+	return sess_printf(s, "\n%s %s %s %s\n%s",
+			   !strcmp(dir, "send") ? ">>>" : "<<<",
+			   ostr(ev, "src"), !strcmp(dir, "send") ? "->" :
+			   "<-", ostr(ev, "dst"), ostr(ev, "text"));
+}
+
+/* Batch: follow the trace for a number of seconds. */
+static int h_debug_sip_for(struct session *s, const struct cmdctx *c)
+{
+	long secs = atol(ctx_value(c, 0));
+	struct ctrl_reader r;
+	struct odict *p = NULL;
+	char err[ERRSZ] = "";
+	time_t end = time(NULL) + secs;
+	int fd = -1, rc, i;
+
+	rc = ctrl_connect(&fd, err, sizeof(err));
+	if (rc)
+		return fail(s, "debug sip", err);
+
+	odict_alloc(&p, 2);
+	odict_entry_add(p, "on", ODICT_BOOL, true);
+	rc = ctrl_send(fd, "trace", p, 1);
+	mem_deref(p);
+
+	ctrl_reader_init(&r, fd);
+	for (i = 0; i < 1000000 && !rc && time(NULL) < end; i++) {
+		struct odict *ev = NULL;
+		int left = (int)(end - time(NULL));
+
+		rc = ctrl_read(&r, &ev, left > 0 ? left * 1000 : 1);
+		if (rc == ETIMEDOUT) {
+			rc = 0;
+			break;
+		}
+		if (!rc && !strcmp(ostr(ev, "event"), "sip"))
+			trace_print(s, ev);
+		mem_deref(ev);
+	}
+
+	ctrl_reader_reset(&r);
+	close(fd);
+
+	return rc ? fail(s, "debug sip", "the phone closed the trace") : 0;
+}
+
+static const char h_show[] = "Show running system information";
+static const char h_line[] = "The phone line";
+
+static const struct cmd_def phone_cmds[] = {
+	{MODE_BIT(MODE_EXEC), "show phone",
+	 {h_show, "The phone: state, process, versions, modules"},
+	 h_show_phone, NULL, CF_OUTPUT | CF_JSON},
+	{MODE_BIT(MODE_EXEC), "phone start",
+	 {"Control the phone service", "Start it"}, h_phone, "start", 0},
+	{MODE_BIT(MODE_EXEC), "phone stop",
+	 {"Control the phone service", "Stop it (calls end)"},
+	 h_phone, "stop", 0},
+	{MODE_BIT(MODE_EXEC), "phone restart",
+	 {"Control the phone service", "Restart it (calls end)"},
+	 h_phone, "restart", 0},
+	{MODE_BIT(MODE_EXEC), "phone generate",
+	 {"Control the phone service", "Write its configuration from the "
+	  "saved one (at boot, before it starts)"}, h_phone, "generate", 0},
+	{MODE_BIT(MODE_EXEC), "show registrations",
+	 {h_show, "Registration of each account"},
+	 h_show_registrations, NULL, CF_OUTPUT | CF_JSON},
+	{MODE_BIT(MODE_EXEC), "show calls",
+	 {h_show, "Calls in progress"}, h_show_calls, NULL,
+	 CF_OUTPUT | CF_JSON},
+	{MODE_BIT(MODE_EXEC), "show lines",
+	 {h_show, "Phone lines and their state"}, h_show_lines, NULL,
+	 CF_OUTPUT | CF_JSON},
+	{MODE_BIT(MODE_EXEC), "dial <line> WORD",
+	 {"Call a number or SIP address from a line", h_line,
+	  "A number (called in the account's domain) or sip:URI"},
+	 h_dial, NULL, 0},
+	{MODE_BIT(MODE_EXEC), "answer <line>",
+	 {"Answer the incoming call of a line", h_line},
+	 h_call_cmd, "answer", 0},
+	{MODE_BIT(MODE_EXEC), "hangup <line>",
+	 {"End the call of a line", h_line}, h_call_cmd, "hangup", 0},
+	{MODE_BIT(MODE_EXEC), "hold <line>",
+	 {"Put the call of a line on hold", h_line}, h_call_cmd, "hold", 0},
+	{MODE_BIT(MODE_EXEC), "resume <line>",
+	 {"Take the call of a line off hold", h_line},
+	 h_call_cmd, "resume", 0},
+	{MODE_BIT(MODE_EXEC), "debug sip <1-3600>",
+	 {"Follow what the phone does", "Print every SIP message sent and "
+	  "received", "For this many seconds"},
+	 h_debug_sip_for, NULL, CF_OUTPUT},
+	{0, NULL, {NULL}, NULL, NULL, 0}
+};
+
+int phone_register(struct grammar *g)
+{
+	return grammar_add_table(g, phone_cmds);
+}

@@ -1,0 +1,415 @@
+/*
+ * Generating baresip's configuration directory from the committed
+ * configuration: RUNDIR/baresip/config, accounts, and modules/ (our
+ * modules and links to the system modules in use, since baresip loads
+ * modules only from one module_path). Every file is written whole and
+ * renamed into place; nothing here is ever edited by hand.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/stat.h>
+#include "re_base.h"
+#include "phone.h"
+
+#ifndef SIPSH_RUNDIR
+#define SIPSH_RUNDIR "/run/sipsh"
+#endif
+#ifndef SIPSH_MODDIR
+#define SIPSH_MODDIR "/usr/lib/sipsh/modules"
+#endif
+#define SYS_MODDIR "/usr/lib/baresip/modules"
+#define BARESIP_BIN "/usr/bin/baresip"
+
+static const char *env_dir(const char *var, const char *def, char *buf,
+			   size_t sz)
+{
+	const char *v = getenv(var);
+
+	if (!v || !*v)
+		return def;
+
+	/* baresip needs absolute paths in its configuration. */
+	if (v[0] != '/' && sz >= PATH_MAX && realpath(v, buf))
+		return buf;
+
+	return v;
+}
+
+const char *phone_rundir(void)
+{
+	static char buf[PATH_MAX];
+
+	return env_dir("SIPSH_RUNDIR", SIPSH_RUNDIR, buf, sizeof(buf));
+}
+
+const char *phone_moddir(void)
+{
+	static char buf[PATH_MAX];
+
+	return env_dir("SIPSH_MODDIR", SIPSH_MODDIR, buf, sizeof(buf));
+}
+
+int phone_bind_addr(const struct cfg *c, char *addr, size_t sz)
+{
+	const char *ifname = cfg_str(c, SECT_SIP, 0, "bind-interface");
+	struct ifaddrs *ifa, *i;
+	int err = ENODEV;
+
+	addr[0] = '\0';
+	if (!ifname[0])
+		return 0;
+
+	if (getifaddrs(&ifa))
+		return errno;
+
+	/* IPv4 first; an IPv6-only interface gives its global address. */
+	for (i = ifa; i && err; i = i->ifa_next) {
+		if (!i->ifa_addr || strcmp(i->ifa_name, ifname) ||
+		    i->ifa_addr->sa_family != AF_INET)
+			continue;
+		inet_ntop(AF_INET,
+			  &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr,
+			  addr, (socklen_t)sz);
+		err = 0;
+	}
+	for (i = ifa; i && err; i = i->ifa_next) {
+		const struct sockaddr_in6 *s6;
+
+		if (!i->ifa_addr || strcmp(i->ifa_name, ifname) ||
+		    i->ifa_addr->sa_family != AF_INET6)
+			continue;
+		s6 = (const struct sockaddr_in6 *)(void *)i->ifa_addr;
+		if (IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr))
+			continue;
+		inet_ntop(AF_INET6, &s6->sin6_addr, addr, (socklen_t)sz);
+		err = 0;
+	}
+
+	freeifaddrs(ifa);
+	return err;
+}
+
+/* mkdir -p: every missing directory of path, with this mode. */
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	str_ncpy(buf, path, sizeof(buf));
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+
+	return mkdir(buf, mode) && errno != EEXIST ? -1 : 0;
+}
+
+/* The registrar as a URI host part; without SRV lookup, a port is added
+ * so that only A/AAAA records are asked for (RFC 3263). */
+static int host_print(struct re_printf *pf, const struct cfg *c, int id)
+{
+	const char *reg = cfg_str(c, SECT_ACCOUNT, id, "registrar");
+	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
+	bool has_port = strchr(reg, ']') ? strstr(reg, "]:") != NULL :
+		strchr(reg, ':') != NULL && strchr(reg, ':') == strrchr(reg, ':');
+	bool v6 = strchr(reg, ':') && !strchr(reg, '[') && !has_port;
+
+	if (v6)
+		return re_hprintf(pf, "[%s]%s", reg,
+				  cfg_bool(c, SECT_SIP, 0, "srv-lookup") ? "" :
+				  !strcmp(tp, "tls") ? ":5061" : ":5060");
+
+	if (has_port || cfg_bool(c, SECT_SIP, 0, "srv-lookup"))
+		return re_hprintf(pf, "%s", reg);
+
+	return re_hprintf(pf, "%s:%s", reg, !strcmp(tp, "tls") ? "5061" :
+			  "5060");
+}
+
+int phone_account_aor(char **aorp, const struct cfg *c, int id)
+{
+	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
+
+	return re_sdprintf(aorp, "%s:%s@%H", !strcmp(tp, "tls") ? "sips" :
+			   "sip", cfg_str(c, SECT_ACCOUNT, id, "user"),
+			   host_print, c, id);
+}
+
+int phone_account_line(char **linep, const struct cfg *c, int id)
+{
+	const char *auth = cfg_str(c, SECT_ACCOUNT, id, "auth-user");
+	const char *pass = cfg_str(c, SECT_ACCOUNT, id, "password");
+	const char *ob = cfg_str(c, SECT_ACCOUNT, id, "outbound-proxy");
+	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
+	bool reg = cfg_bool(c, SECT_ACCOUNT, id, "register");
+	char *aor = NULL;
+	int err;
+
+	err = phone_account_aor(&aor, c, id);
+	if (err)
+		return err;
+
+	err = re_sdprintf(linep, "<%s%s%s>%s%s%s%s%s%s%s;regint=%ld"
+			  ";answermode=manual",
+			  aor, strcmp(tp, "udp") ? ";transport=" : "",
+			  strcmp(tp, "udp") ? tp : "",
+			  auth[0] ? ";auth_user=" : "", auth,
+			  pass[0] ? ";auth_pass=" : "", pass,
+			  ob[0] ? ";outbound=" : "",
+			  ob[0] ? (!strcmp(tp, "tls") ? "sips:" : "sip:") : "",
+			  ob,
+			  reg ? cfg_int(c, SECT_SIP, 0, "register-interval") : 0L);
+
+	mem_deref(aor);
+	return err;
+}
+
+/* Write path whole: a temporary file in the same directory, renamed. */
+int phone_file_write(const char *path, mode_t mode, const char *text,
+		     size_t len)
+{
+	char tmp[PATH_MAX];
+	ssize_t n;
+	int fd, err = 0;
+
+	re_snprintf(tmp, sizeof(tmp), "%s.new", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return errno;
+
+	if (fchmod(fd, mode))
+		err = errno;
+
+	while (!err && len) {
+		n = write(fd, text, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = errno;
+			break;
+		}
+		text += n;
+		len -= (size_t)n;
+	}
+
+	if (close(fd) && !err)
+		err = errno;
+	if (!err && rename(tmp, path))
+		err = errno;
+	if (err)
+		unlink(tmp);
+
+	return err;
+}
+
+static int mbuf_vph(const char *p, size_t size, void *arg)
+{
+	return mbuf_write_mem(arg, (const uint8_t *)p, size);
+}
+
+static int link_module(const char *dir, const char *name, const char *from)
+{
+	char src[PATH_MAX], dst[PATH_MAX];
+
+	re_snprintf(src, sizeof(src), "%s/%s", from, name);
+	re_snprintf(dst, sizeof(dst), "%s/%s", dir, name);
+	unlink(dst);
+
+	return symlink(src, dst) ? errno : 0;
+}
+
+/* The modules baresip loads, and where each comes from. */
+struct mod_use {
+	const char *name;
+	bool ours;
+};
+
+static size_t modules_used(const struct cfg *c, struct mod_use *v,
+			   size_t max)
+{
+	size_t n = 0;
+
+	v[n++] = (struct mod_use){"g711.so", false};
+	if (cfg_str(c, SECT_SIP, 0, "stun-server")[0] && n < max)
+		v[n++] = (struct mod_use){"stun.so", false};
+	if (n < max)
+		v[n++] = (struct mod_use){"ctrl.so", true};
+
+	return n;
+}
+
+static int config_print(struct re_printf *pf, const struct cfg *c,
+			const char *addr)
+{
+	const char *run = phone_rundir();
+	bool v6 = strchr(addr, ':') != NULL;
+	struct mod_use mods[8];
+	size_t i, n;
+	int tos = dscp_value(cfg_str(c, SECT_SIP, 0, "diffserv audio"));
+	int err;
+
+	err = re_hprintf(pf,
+			 "# baresip configuration, generated by sipsh from "
+			 "the committed configuration.\n"
+			 "# Rewritten on every commit: do not edit.\n"
+			 "poll_method\t\tepoll\n"
+			 "sip_listen\t\t%s%s%s:%ld\n",
+			 v6 ? "[" : "", addr[0] ? addr : "0.0.0.0",
+			 v6 ? "]" : "",
+			 cfg_int(c, SECT_SIP, 0, "bind-port"));
+	if (!err && addr[0])
+		err = re_hprintf(pf, "net_interface\t\t%s\n", addr);
+	if (!err)
+		err = re_hprintf(pf,
+				 "call_local_timeout\t120\n"
+				 "call_max_calls\t\t8\n"
+				 "rtp_tos\t\t\t%d\n"
+				 "rtp_ports\t\t%s\n"
+				 "module_path\t\t%s/baresip/modules\n",
+				 tos < 0 ? 0 : tos << 2,
+				 cfg_str(c, SECT_SIP, 0, "rtp-port-range"), run);
+
+	n = modules_used(c, mods, 8);
+	for (i = 0; i < n && !err; i++)
+		err = re_hprintf(pf, "module\t\t\t%s\n", mods[i].name);
+
+	if (!err)
+		err = re_hprintf(pf,
+				 "ctrl_socket\t\t%s/ctrl.sock\n"
+				 "ctrl_socket_mode\t0660\n", run);
+	if (!err && getenv("SIPSH_DNS_SERVER"))
+		err = re_hprintf(pf, "dns_server\t\t%s\n",
+				 getenv("SIPSH_DNS_SERVER"));
+
+	return err;
+}
+
+static int accounts_print(struct re_printf *pf, const struct cfg *c)
+{
+	int id, err;
+
+	err = re_hprintf(pf, "# baresip accounts, generated by sipsh: do "
+			 "not edit.\n");
+
+	for (id = 0; id < INST_MAX && !err; id++) {
+		char *line = NULL;
+
+		if (!cfg_inst(c, SECT_ACCOUNT, id) ||
+		    cfg_bool(c, SECT_ACCOUNT, id, "shutdown"))
+			continue;
+
+		err = phone_account_line(&line, c, id);
+		if (!err)
+			err = re_hprintf(pf, "%s\n", line);
+		mem_deref(line);
+	}
+
+	return err;
+}
+
+/* The runit service: run/ starts baresip, log/run keeps its output. */
+static int service_write(const char *run)
+{
+	char dir[PATH_MAX], path[PATH_MAX], *text = NULL;
+	int err;
+
+	re_snprintf(dir, sizeof(dir), "%s/sv/baresip/log", run);
+	if (mkdir_p(dir, 0755))
+		return errno;
+
+	err = re_sdprintf(&text, "#!/bin/sh\n"
+			  "# The phone, supervised by runsv; generated by "
+			  "sipsh.\n"
+			  "exec 2>&1\n"
+			  "exec %s -f %s/baresip </dev/null\n",
+			  BARESIP_BIN, run);
+	re_snprintf(path, sizeof(path), "%s/sv/baresip/run", run);
+	if (!err)
+		err = phone_file_write(path, 0755, text, strlen(text));
+	text = mem_deref(text);
+
+	if (!err)
+		err = re_sdprintf(&text, "#!/bin/sh\n"
+				  "# The phone's log, kept by svlogd; "
+				  "generated by sipsh.\n"
+				  "mkdir -p %s/log\n"
+				  "exec svlogd -tt %s/log\n", run, run);
+	re_snprintf(path, sizeof(path), "%s/sv/baresip/log/run", run);
+	if (!err)
+		err = phone_file_write(path, 0755, text, strlen(text));
+	mem_deref(text);
+
+	return err;
+}
+
+int phone_generate(const struct cfg *c, char *errbuf, size_t errsz)
+{
+	const char *run = phone_rundir();
+	char dir[PATH_MAX], path[PATH_MAX], addr[64];
+	struct re_printf pf;
+	struct mbuf *mb = NULL;
+	struct mod_use mods[8];
+	size_t i, n;
+	int err;
+
+	err = phone_bind_addr(c, addr, sizeof(addr));
+	if (err) {
+		re_snprintf(errbuf, errsz, "bind-interface %s: %s",
+			    cfg_str(c, SECT_SIP, 0, "bind-interface"),
+			    err == ENODEV ? "no such interface, or it has no "
+			    "address" : strerror(err));
+		return err;
+	}
+
+	re_snprintf(dir, sizeof(dir), "%s/baresip/modules", run);
+	if (mkdir_p(dir, 0700)) {
+		err = errno;
+		re_snprintf(errbuf, errsz, "cannot create %s: %m", dir, err);
+		return err;
+	}
+
+	mb = mbuf_alloc(2048);
+	if (!mb)
+		return ENOMEM;
+	pf.vph = mbuf_vph;
+	pf.arg = mb;
+
+	err = config_print(&pf, c, addr);
+	re_snprintf(path, sizeof(path), "%s/baresip/config", run);
+	if (!err)
+		err = phone_file_write(path, 0644, (char *)mb->buf, mb->end);
+
+	mbuf_reset(mb);
+	if (!err)
+		err = accounts_print(&pf, c);
+	re_snprintf(path, sizeof(path), "%s/baresip/accounts", run);
+	if (!err)
+		err = phone_file_write(path, 0600, (char *)mb->buf, mb->end);
+
+	n = modules_used(c, mods, 8);
+	for (i = 0; i < n && !err; i++)
+		err = link_module(dir, mods[i].name, mods[i].ours ?
+				  phone_moddir() : SYS_MODDIR);
+
+	if (!err)
+		err = service_write(run);
+
+	if (err)
+		re_snprintf(errbuf, errsz, "cannot write the phone's "
+			    "configuration in %s: %m", run, err);
+
+	mem_deref(mb);
+	return err;
+}

@@ -1,0 +1,318 @@
+/*
+ * The phone's service: baresip runs under a supervisor that restarts it
+ * when it dies, independent of shell sessions. On devices with systemd
+ * that is the sipsh-phone unit (etc/); elsewhere runit's runsv (also in
+ * BusyBox), on the service directory phone_generate() writes. We talk to
+ * runsv through its documented supervise/ interface; we never supervise
+ * anything ourselves.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "re_base.h"
+#include "phone.h"
+
+extern char **environ;
+
+#define UNIT "sipsh-phone.service"
+
+static bool use_systemd(void)
+{
+	const char *sup = getenv("SIPSH_SUPERVISOR");
+	struct stat st;
+
+	if (sup && *sup)
+		return !strcmp(sup, "systemd");
+
+	return !stat("/run/systemd/system", &st) &&
+		(!stat("/etc/systemd/system/" UNIT, &st) ||
+		 !stat("/lib/systemd/system/" UNIT, &st));
+}
+
+static void svdir(char *buf, size_t sz, const char *sub)
+{
+	re_snprintf(buf, sz, "%s/sv/baresip%s%s", phone_rundir(),
+		    sub ? "/" : "", sub ? sub : "");
+}
+
+/* Run a program and wait for it; its exit status, or -1. */
+static int run_wait(char *const argv[], bool quiet)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status, rc;
+
+	posix_spawn_file_actions_init(&fa);
+	if (quiet) {
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
+						 0);
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY,
+						 0);
+	}
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc)
+		return -1;
+
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Is runsv watching the service? Its supervise/ok fifo has a reader. */
+static bool runsv_up(void)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	svdir(path, sizeof(path), "supervise/ok");
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+
+	close(fd);
+	return true;
+}
+
+static int runsv_control(char c)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	svdir(path, sizeof(path), "supervise/control");
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+
+	n = write(fd, &c, 1);
+	close(fd);
+
+	return n == 1 ? 0 : EIO;
+}
+
+/* runsv's status file: TAI64N of the last change, pid, paused, want,
+ * term, state (runit's documented supervise/status layout). */
+static int runsv_status(struct phone_status *st)
+{
+	unsigned char b[20];
+	char path[PATH_MAX];
+	uint64_t tai = 0;
+	ssize_t n;
+	int fd, i;
+
+	svdir(path, sizeof(path), "supervise/status");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+
+	n = read(fd, b, sizeof(b));
+	close(fd);
+	if (n != (ssize_t)sizeof(b))
+		return EIO;
+
+	for (i = 0; i < 8; i++)
+		tai = tai << 8 | b[i];
+
+	st->pid = (pid_t)(b[12] | b[13] << 8 | b[14] << 16 |
+			  (uint32_t)b[15] << 24);
+	st->want_up = b[17] == 'u';
+	st->running = b[19] == 1 && st->pid > 0;
+	if (st->running && tai > 4611686018427387914ULL)
+		st->uptime = (long)time(NULL) -
+			(long)(tai - 4611686018427387914ULL);
+
+	return 0;
+}
+
+static int systemd_status(struct phone_status *st)
+{
+	char *argv[] = {"systemctl", "--quiet", "is-active", UNIT, NULL};
+
+	st->supervised = true;
+	st->running = run_wait(argv, true) == 0;
+	st->want_up = st->running;
+
+	return 0;
+}
+
+int phone_svc_status(struct phone_status *st)
+{
+	memset(st, 0, sizeof(*st));
+
+	if (use_systemd()) {
+		str_ncpy(st->supervisor, "systemd", sizeof(st->supervisor));
+		return systemd_status(st);
+	}
+
+	str_ncpy(st->supervisor, "runit", sizeof(st->supervisor));
+	st->supervised = runsv_up();
+	if (!st->supervised)
+		return 0;
+
+	return runsv_status(st);
+}
+
+/* Start runsv on the service directory, detached from this session:
+ * the phone outlives the shell. Its pid goes to RUNDIR/runsv.pid. */
+static int runsv_spawn(void)
+{
+	char dir[PATH_MAX], pidfile[PATH_MAX];
+	pid_t pid;
+	int status, i;
+
+	svdir(dir, sizeof(dir), NULL);
+	re_snprintf(pidfile, sizeof(pidfile), "%s/runsv.pid", phone_rundir());
+
+	pid = fork();
+	if (pid < 0)
+		return errno;
+
+	if (pid == 0) {
+		int fd;
+
+		setsid();
+		if (fork())
+			_exit(0);
+
+		fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		for (fd = 3; fd < 1024; fd++)
+			close(fd);
+
+		fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd >= 0) {
+			char buf[32];
+			int n = re_snprintf(buf, sizeof(buf), "%d\n",
+					    (int)getpid());
+
+			if (n > 0 && write(fd, buf, (size_t)n) < 0)
+				_exit(1);
+			close(fd);
+		}
+
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execlp("runsv", "runsv", dir, (char *)NULL);
+		_exit(127);
+	}
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+
+	/* Ready when runsv has opened its supervise/ fifos. */
+	for (i = 0; i < 200; i++) {
+		struct timespec ts = {0, 10000000};
+
+		if (runsv_up())
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+
+	return ETIMEDOUT;
+}
+
+static int wait_state(bool running, unsigned ms)
+{
+	struct phone_status st;
+	unsigned i;
+
+	for (i = 0; i < ms / 10; i++) {
+		struct timespec ts = {0, 10000000};
+
+		if (!phone_svc_status(&st) && st.running == running)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+
+	return ETIMEDOUT;
+}
+
+static int systemctl(const char *verb, char *errbuf, size_t errsz)
+{
+	char *argv[] = {"systemctl", (char *)verb, UNIT, NULL};
+
+	if (run_wait(argv, false) == 0)
+		return 0;
+
+	re_snprintf(errbuf, errsz, "systemctl %s %s failed", verb, UNIT);
+	return EIO;
+}
+
+int phone_svc_start(char *errbuf, size_t errsz)
+{
+	int err;
+
+	if (use_systemd())
+		return systemctl("start", errbuf, errsz);
+
+	if (!runsv_up()) {
+		err = runsv_spawn();
+		if (err) {
+			re_snprintf(errbuf, errsz, "cannot start runsv on "
+				    "%s/sv/baresip: %m", phone_rundir(), err);
+			return err;
+		}
+	}
+
+	err = runsv_control('u');
+	if (!err)
+		err = wait_state(true, 3000);
+	if (err)
+		re_snprintf(errbuf, errsz, "the phone did not start: %m; see "
+			    "%s/log/current", err, phone_rundir());
+
+	return err;
+}
+
+int phone_svc_stop(char *errbuf, size_t errsz)
+{
+	int err;
+
+	if (use_systemd())
+		return systemctl("stop", errbuf, errsz);
+
+	if (!runsv_up())
+		return 0;
+
+	err = runsv_control('d');
+	if (!err && wait_state(false, 3000)) {
+		/* baresip waits for un-REGISTER replies; do not wait long. */
+		runsv_control('k');
+		err = wait_state(false, 2000);
+	}
+	if (err)
+		re_snprintf(errbuf, errsz, "the phone did not stop: %m", err);
+
+	return err;
+}
+
+int phone_svc_restart(char *errbuf, size_t errsz)
+{
+	int err;
+
+	if (use_systemd())
+		return systemctl("restart", errbuf, errsz);
+
+	err = phone_svc_stop(errbuf, errsz);
+	if (!err)
+		err = phone_svc_start(errbuf, errsz);
+
+	return err;
+}
