@@ -126,6 +126,17 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0644 man/sipsh.1 $(DESTDIR)$(PREFIX)/share/man/man1/sipsh.1
 	install -m 0644 $(B)/man/sipsh.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/sipsh.conf.5
+	install -d $(DESTDIR)$(PREFIX)/lib/sipsh/modules
+	for m in $(B)/baresip-mods/*.so; do \
+		[ -e "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(PREFIX)/lib/sipsh/modules/; \
+	done; true
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(SYSCONFDIR)/sv/sipsh-phone
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@RUNDIR@|$(RUNSTATEDIR)/sipsh|g' \
+		-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' etc/sipsh-phone.service.in \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/sipsh-phone.service
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@RUNDIR@|$(RUNSTATEDIR)/sipsh|g' \
+		etc/runit/sipsh-phone/run.in >$(DESTDIR)$(SYSCONFDIR)/sv/sipsh-phone/run
+	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/sv/sipsh-phone/run
 
 clean:
 	rm -rf $(B)

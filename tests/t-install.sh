@@ -68,3 +68,13 @@ else
 fi
 same "a second install keeps the edited sipsh.conf" "$T/edited" "$CONF"
 check "and its mode 0600" test "$(stat -c %a "$CONF" 2>&1)" = 600
+
+# The phone's service files point at the installed paths.
+U=$R/usr/lib/systemd/system/sipsh-phone.service
+check "the systemd unit is installed with the installed paths" \
+	grep -qx 'ExecStartPre=/usr/bin/sipsh -c "phone generate"' "$U"
+check "...restarting the phone whenever it stops" grep -qx 'Restart=always' "$U"
+check "the runit service is installed, executable" \
+	test -x "$R/etc/sv/sipsh-phone/run"
+check "...and generates before it runs baresip" \
+	grep -q "^/usr/bin/sipsh -c 'phone generate'" "$R/etc/sv/sipsh-phone/run"
