@@ -100,7 +100,7 @@ FORCE:
 DEB_BUILD := pkg-config gcc make libedit-dev libncurses-dev libre-dev \
 	     librem-dev libssl-dev baresip-core
 DEB_TEST  := kamailio linphone-cli tshark tmux openssh-server dnsmasq \
-	     coturn runit clang mandoc valgrind procps iproute2
+	     coturn runit clang mandoc valgrind procps iproute2 python3
 deps:
 	@./tests/tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
@@ -140,3 +140,41 @@ install: all
 
 clean:
 	rm -rf $(B)
+
+# Baresip modules (loaded into Debian's /usr/bin/baresip, see
+# baresip-mods/include/baresip.h): every directory baresip-mods/NAME other
+# than include/ and common/ is one module, built as build/baresip-mods/NAME.so
+# from baresip-mods/NAME/*.c plus baresip-mods/common/*.c. Only the module's
+# "exports" symbol is visible; baresip's own symbols resolve at load time.
+BMOD_NAMES  := $(filter-out common include,$(notdir $(wildcard baresip-mods/*)))
+BMODS       := $(BMOD_NAMES:%=$(B)/baresip-mods/%.so)
+BMOD_COMMON := $(wildcard baresip-mods/common/*.c)
+BMOD_HDRS   := $(wildcard baresip-mods/include/*.h baresip-mods/common/*.h) \
+	       shell/re_base.h
+BMOD_CFLAGS := -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE -fPIC \
+	       -fvisibility=hidden -Ibaresip-mods/include -Ibaresip-mods/common \
+	       -Ishell $(shell pkg-config --cflags libre 2>/dev/null)
+BMOD_LIBS   := $(shell pkg-config --libs libre 2>/dev/null)
+
+all: $(BMODS)
+
+# The pinned versions (baresip.h) must be what we build against.
+$(B)/baresip-mods/versions.ok: baresip-mods/include/baresip.h
+	@mkdir -p $(dir $@)
+	@lw=$$(sed -n 's/^#define SIPSH_LIBRE_VERSION *"\(.*\)"/\1/p' $<); \
+	 bw=$$(sed -n 's/^#define SIPSH_BARESIP_VERSION *"\(.*\)"/\1/p' $<); \
+	 lh=$$(pkg-config --modversion libre 2>/dev/null); \
+	 if [ "$$lw" != "$$lh" ]; then \
+		echo "baresip-mods: built for libre $$lw, found libre '$$lh'" >&2; \
+		exit 1; fi; \
+	 if [ -x /usr/bin/baresip ] && \
+	    ! grep -q -a -F "baresip v$$bw (" /usr/bin/baresip; then \
+		echo "baresip-mods: /usr/bin/baresip is not baresip $$bw" >&2; \
+		exit 1; fi
+	@touch $@
+
+.SECONDEXPANSION:
+$(B)/baresip-mods/%.so: $$(wildcard baresip-mods/$$*/*.c) $(BMOD_COMMON) \
+		$(BMOD_HDRS) $(B)/baresip-mods/versions.ok
+	@mkdir -p $(dir $@)
+	$(CC) $(BMOD_CFLAGS) -shared -o $@ $(filter %.c,$^) $(BMOD_LIBS)

@@ -534,7 +534,7 @@ static int h_call_cmd(struct session *s, const struct cmdctx *c)
 	const char *cmd = c->m->node->arg;
 	int line = atoi(ctx_value(c, 0)), acc;
 	struct odict *p = NULL, *r = NULL;
-	char err[ERRSZ] = "", id[128];
+	char err[ERRSZ] = "", id[128], *aor = NULL;
 	int rc;
 
 	rc = line_call(s, line, !strcmp(cmd, "answer") ? "incoming" : NULL,
@@ -542,14 +542,19 @@ static int h_call_cmd(struct session *s, const struct cmdctx *c)
 	if (rc)
 		return rc;
 
+	/* Two local legs of one call share its Call-ID: the AOR tells
+	 * which one is this line's. */
+	phone_account_aor(&aor, s->running, acc);
 	odict_alloc(&p, 4);
-	odict_entry_add(p, "id", ODICT_STRING, id);
+	odict_entry_add(p, "call", ODICT_STRING, id);
+	odict_entry_add(p, "aor", ODICT_STRING, aor);
 	rc = ctrl_request(&r, cmd, p, err, sizeof(err));
 	if (rc)
 		rc = fail(s, cmd, err);
 
 	mem_deref(r);
 	mem_deref(p);
+	mem_deref(aor);
 	return rc;
 }
 
@@ -605,6 +610,88 @@ static int h_debug_sip_for(struct session *s, const struct cmdctx *c)
 	return rc ? fail(s, "debug sip", "the phone closed the trace") : 0;
 }
 
+/* Interactive: the trace follows the session until turned off. */
+static struct ctrl_reader tty_trace = {-1, NULL};
+
+static void trace_drain(struct session *s)
+{
+	int i, err = 0;
+
+	for (i = 0; i < 100 && !err; i++) {
+		struct odict *ev = NULL;
+
+		err = ctrl_read(&tty_trace, &ev, 0);
+		if (!err && !strcmp(ostr(ev, "event"), "sip"))
+			trace_print(s, ev);
+		mem_deref(ev);
+	}
+
+	if (err != ETIMEDOUT) {
+		sess_printf(s, "%% SIP trace ended: the phone closed it\n");
+		close(tty_trace.fd);
+		ctrl_reader_reset(&tty_trace);
+		tty_trace.fd = -1;
+		s->watch_fd = -1;
+		s->watch_h = NULL;
+	}
+}
+
+static int h_debug_sip(struct session *s, const struct cmdctx *c)
+{
+	struct odict *p = NULL;
+	char err[ERRSZ] = "";
+	int fd = -1, rc;
+
+	(void)c;
+
+	if (s->kind != SESS_TTY) {
+		sess_error(s, NOCOL, "debug sip follows the trace in an "
+			   "interactive session; in a batch give the seconds: "
+			   "debug sip 10");
+		return EXIT_CMD;
+	}
+
+	if (tty_trace.fd >= 0)
+		return 0;
+
+	rc = ctrl_connect(&fd, err, sizeof(err));
+	if (rc)
+		return fail(s, "debug sip", err);
+
+	odict_alloc(&p, 2);
+	odict_entry_add(p, "on", ODICT_BOOL, true);
+	rc = ctrl_send(fd, "trace", p, 1);
+	mem_deref(p);
+	if (rc) {
+		close(fd);
+		return fail(s, "debug sip", "the phone refused the trace");
+	}
+
+	ctrl_reader_init(&tty_trace, fd);
+	s->watch_fd = fd;
+	s->watch_h = trace_drain;
+	sess_printf(s, "%% SIP trace on; 'no debug sip' turns it off\n");
+
+	return 0;
+}
+
+static int h_no_debug_sip(struct session *s, const struct cmdctx *c)
+{
+	(void)c;
+
+	if (tty_trace.fd < 0)
+		return 0;
+
+	close(tty_trace.fd);
+	ctrl_reader_reset(&tty_trace);
+	tty_trace.fd = -1;
+	s->watch_fd = -1;
+	s->watch_h = NULL;
+	sess_printf(s, "%% SIP trace off\n");
+
+	return 0;
+}
+
 static const char h_show[] = "Show running system information";
 static const char h_line[] = "The phone line";
 
@@ -646,6 +733,15 @@ static const struct cmd_def phone_cmds[] = {
 	{MODE_BIT(MODE_EXEC), "resume <line>",
 	 {"Take the call of a line off hold", h_line},
 	 h_call_cmd, "resume", 0},
+	{MODE_BIT(MODE_EXEC), "debug sip",
+	 {"Follow what the phone does", "Print every SIP message sent and "
+	  "received, until 'no debug sip'"}, h_debug_sip, NULL, 0},
+	{MODE_BIT(MODE_EXEC), "no debug sip",
+	 {"Turn something off", "Stop following what the phone does",
+	  "Stop the SIP trace"}, h_no_debug_sip, NULL, 0},
+	{MODE_BIT(MODE_EXEC), "undebug sip",
+	 {"Stop following what the phone does", "Stop the SIP trace"},
+	 h_no_debug_sip, NULL, 0},
 	{MODE_BIT(MODE_EXEC), "debug sip <1-3600>",
 	 {"Follow what the phone does", "Print every SIP message sent and "
 	  "received", "For this many seconds"},

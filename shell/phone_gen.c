@@ -118,8 +118,16 @@ static int mkdir_p(const char *path, mode_t mode)
 
 /* The registrar as a URI host part; without SRV lookup, a port is added
  * so that only A/AAAA records are asked for (RFC 3263). */
-static int host_print(struct re_printf *pf, const struct cfg *c, int id)
+struct acc_ref {
+	const struct cfg *c;
+	int id;
+};
+
+static int host_print(struct re_printf *pf, void *arg)
 {
+	const struct acc_ref *ar = arg;
+	const struct cfg *c = ar->c;
+	int id = ar->id;
 	const char *reg = cfg_str(c, SECT_ACCOUNT, id, "registrar");
 	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
 	bool has_port = strchr(reg, ']') ? strstr(reg, "]:") != NULL :
@@ -141,10 +149,11 @@ static int host_print(struct re_printf *pf, const struct cfg *c, int id)
 int phone_account_aor(char **aorp, const struct cfg *c, int id)
 {
 	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
+	struct acc_ref ar = {c, id};
 
 	return re_sdprintf(aorp, "%s:%s@%H", !strcmp(tp, "tls") ? "sips" :
 			   "sip", cfg_str(c, SECT_ACCOUNT, id, "user"),
-			   host_print, c, id);
+			   host_print, &ar);
 }
 
 int phone_account_line(char **linep, const struct cfg *c, int id)
@@ -246,6 +255,13 @@ static size_t modules_used(const struct cfg *c, struct mod_use *v,
 		v[n++] = (struct mod_use){"stun.so", false};
 	if (n < max)
 		v[n++] = (struct mod_use){"ctrl.so", true};
+	if (n < max)
+		v[n++] = (struct mod_use){"regctl.so", true};
+
+	/* Last: it reads the accounts file and creates the user agents,
+	 * whose first events our modules above must already see. */
+	if (n < max)
+		v[n++] = (struct mod_use){"account.so", false};
 
 	return n;
 }
@@ -289,6 +305,18 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 		err = re_hprintf(pf,
 				 "ctrl_socket\t\t%s/ctrl.sock\n"
 				 "ctrl_socket_mode\t0660\n", run);
+	if (!err)
+		err = re_hprintf(pf,
+				 "regctl_timeout\t\t%ld\n"
+				 "regctl_attempts\t\t%ld\n"
+				 "regctl_backoff_attempts\t%ld\n"
+				 "regctl_backoff_timeout\t%ld\n",
+				 cfg_int(c, SECT_SIP, 0, "register-timeout"),
+				 cfg_int(c, SECT_SIP, 0, "register-attempts"),
+				 cfg_int(c, SECT_SIP, 0,
+					 "register-backoff-attempts"),
+				 cfg_int(c, SECT_SIP, 0,
+					 "register-backoff-timeout"));
 	if (!err && getenv("SIPSH_DNS_SERVER"))
 		err = re_hprintf(pf, "dns_server\t\t%s\n",
 				 getenv("SIPSH_DNS_SERVER"));

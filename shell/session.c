@@ -70,6 +70,7 @@ int sess_alloc(struct session **sp, enum sess_kind kind, const char *path,
 		return ENOMEM;
 
 	s->kind = kind;
+	s->watch_fd = -1;
 	s->pf = pf ? pf : sess_stdout();
 	s->mode = MODE_EXEC;
 

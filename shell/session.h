@@ -57,6 +57,8 @@ struct session {
 	bool no_apply;          /* save only; the phone is left alone */
 	unsigned failed;        /* commands refused so far */
 	void *txn;              /* transaction state (txn.c), mem-allocated */
+	int watch_fd;           /* a stream to show as it comes (debug sip) */
+	void (*watch_h)(struct session *s);   /* called when it is readable */
 };
 
 /* The exit statuses of batch runs, documented in sipsh(1). */

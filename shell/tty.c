@@ -120,7 +120,7 @@ static int idle_ms(const struct tty *t)
 static int tty_getc(EditLine *el, wchar_t *wc)
 {
 	struct tty *t = NULL;
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	unsigned n;
 
 	el_get(el, EL_CLIENTDATA, &t);
@@ -134,8 +134,11 @@ static int tty_getc(EditLine *el, wchar_t *wc)
 		pfd[0].events = POLLIN;
 		pfd[1].fd = sigpipe_fd[0];
 		pfd[1].events = POLLIN;
+		pfd[2].fd = t->s->watch_fd;
+		pfd[2].events = POLLIN;
+		pfd[2].revents = 0;
 
-		rc = poll(pfd, 2, idle_ms(t));
+		rc = poll(pfd, t->s->watch_fd >= 0 ? 3 : 2, idle_ms(t));
 		if (rc == 0) {
 			t->idle = true;
 			return -1;
@@ -148,6 +151,15 @@ static int tty_getc(EditLine *el, wchar_t *wc)
 
 		if (pfd[1].revents && signals_drain(t))
 			return -1;
+
+		/* Something to show (a trace): print it above the line being
+		 * edited, then draw that line again. */
+		if (pfd[2].revents && t->s->watch_h) {
+			fputc('\n', stdout);
+			t->s->watch_h(t->s);
+			fflush(stdout);
+			el_set(el, EL_REFRESH);
+		}
 
 		if (!pfd[0].revents)
 			continue;

@@ -29,7 +29,7 @@ extern "C" {
  * Modules. Debian builds baresip without STATIC, so every module exports
  * one symbol named "exports" (libre's mod_load looks it up by that name).
  */
-#define DECL_EXPORTS(name) exports
+#define DECL_EXPORTS(name) __attribute__((visibility("default"))) exports
 
 
 /*
@@ -147,6 +147,7 @@ void ua_hangup(struct ua *ua, struct call *call,
 	       uint16_t scode, const char *reason);
 int  ua_answer(struct ua *ua, struct call *call, enum vidmode vmode);
 int  ua_register(struct ua *ua);
+void ua_unregister(struct ua *ua);
 bool ua_isregistered(const struct ua *ua);
 unsigned ua_destroy(struct ua *ua);
 const char     *ua_aor(const struct ua *ua);

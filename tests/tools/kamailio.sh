@@ -8,10 +8,12 @@
 #
 #   kam_start PORT REALM USER:PASS [USER:PASS...]   start, wait until ready
 #   kam_stop PORT                                    stop by PID
+#   kam_stop_all                                     stop every instance
 #   kam_restart PORT                                 stop, start again (same users)
 #   kam_set_user PORT USER PASS                      add/change a user live
 #   kam_del_user PORT USER                           remove a user live
 #   kam_contact PORT USER                            Contact registered, or ""
+#   kam_lookup PORT USER FIELD                       e.g. User-Agent, Socket
 #   kam_registered PORT USER                         status: registered?
 #   kam_wait_registered PORT USER SECONDS            status: became registered?
 #   kam_wait_unregistered PORT USER SECONDS          status: binding gone?
@@ -30,6 +32,7 @@
 # Its log ($(kam_dir PORT)/kamailio.log) has a line "kam: ..." for each
 # registration, refusal and routed request, to wait for or to show.
 
+# shellcheck shell=bash
 KAMAILIO=${KAMAILIO:-/usr/sbin/kamailio}
 KAMCMD=${KAMCMD:-/usr/sbin/kamcmd}
 KAM_MODULES=${KAM_MODULES:-/usr/lib/x86_64-linux-gnu/kamailio/modules}
@@ -114,6 +117,9 @@ modparam("ctl", "binrpc", "unix:$d/run/kamailio_ctl")
 modparam("usrloc", "db_mode", 0)
 modparam("registrar", "min_expires", ${KAM_MIN_EXPIRES:-1})
 modparam("registrar", "max_contacts", 0)
+# No GRUU: linphonec would put its pub-gruu (the AOR without our port) in
+# its Contact, and in-dialog requests to it would go to port 5060.
+modparam("registrar", "gruu_enabled", 0)
 modparam("rr", "append_fromtag", 1)
 modparam("htable", "htable", "users=>size=4;autoexpire=0;")
 modparam("auth", "nonce_expire", 300)
@@ -124,6 +130,7 @@ EOF
 			[ -z "$line" ] && continue
 			u=${line%%:*}
 			p=${line#*:}
+			# shellcheck disable=SC2016 # Kamailio's \$sht, not the shell's
 			printf '\t$sht(users=>%s) = "%s";\n' "$u" "$p"
 		done <"$d/users"
 		cat <<'EOF'
@@ -173,8 +180,10 @@ request_route {
 		exit;
 	}
 
-	# Requests from our own users must prove who they are (407).
-	if (from_uri == myself && is_method("INVITE|MESSAGE|REFER|SUBSCRIBE")) {
+	# Requests from our own users must prove who they are (407). Ours: the
+	# From host is ours whatever the port (linphonec drops the port).
+	if (($fd == "127.0.0.1" || $fd == "localhost" || $fd == "[::1]" ||
+		$fd == $var(realm)) && is_method("INVITE|MESSAGE|REFER|SUBSCRIBE")) {
 		route(AUTH);
 		consume_credentials();
 	}
@@ -247,7 +256,7 @@ route[REGISTRAR] {
 		sl_reply_error();
 		exit;
 	}
-	xlog("L_NOTICE", "kam: REGISTER $tU ok contact $ct expires $hdr(Expires)\n");
+	xlog("L_NOTICE", "kam: REGISTER $tU ok contact $ct\n");
 	exit;
 }
 
@@ -301,6 +310,7 @@ _kam_ready() {
 		echo "kamailio on $port exited at start; its log:" >&2
 		tail -5 "$d/kamailio.log" >&2
 		wait "${KAM_PID[$port]}" 2>/dev/null
+		_kam_forget "${KAM_PID[$port]}"
 		unset "KAM_PID[$port]"
 		return 0
 	fi
@@ -310,7 +320,7 @@ _kam_ready() {
 
 # _kam_launch PORT: start the daemon on the directory's configuration.
 _kam_launch() {
-	local port=$1 d i
+	local port=$1 d
 	d=$(kam_dir "$port")
 	if ! "$KAMAILIO" -c -f "$d/kamailio.cfg" >"$d/check.log" 2>&1; then
 		echo "kamailio -c refused $d/kamailio.cfg:" >&2
@@ -350,10 +360,11 @@ kam_start() {
 	printf '%s\n' "$realm" >"$d/realm"
 	: >"$d/users"
 	for up in "$@"; do
-		case $up in
-		*:*) printf '%s\n' "$up" >>"$d/users" ;;
-		*) echo "kam_start: '$up' is not USER:PASS" >&2; return 1 ;;
-		esac
+		if [ "$up" = "${up#*:}" ] || ! _kam_valid_user "${up%%:*}" "${up#*:}"; then
+			echo "kam_start: '$up' is not USER:PASS" >&2
+			return 1
+		fi
+		printf '%s\n' "$up" >>"$d/users"
 	done
 	_kam_write_cfg "$port" && _kam_launch "$port"
 }
@@ -361,7 +372,7 @@ kam_start() {
 # kam_stop PORT: SIGTERM to the main process (it stops its children),
 # then SIGKILL if it has not gone within ~3 s.
 kam_stop() {
-	local port=$1 pid i p keep=()
+	local port=$1 pid i
 	pid=${KAM_PID[$port]:-}
 	[ -z "$pid" ] && return 0
 	kill "$pid" 2>/dev/null
@@ -371,12 +382,28 @@ kam_stop() {
 	done
 	kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	for p in "${TEST_PIDS[@]}"; do
-		[ "$p" = "$pid" ] || keep+=("$p")
-	done
-	TEST_PIDS=("${keep[@]}")
+	_kam_forget "$pid"
 	unset "KAM_PID[$port]"
 	return 0
+}
+
+# _kam_forget PID: out of TEST_PIDS, so that no later process that gets
+# the same number is killed at exit.
+_kam_forget() {
+	local p keep=()
+	for p in "${TEST_PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	TEST_PIDS=("${keep[@]}")
+}
+
+# kam_stop_all: every instance still running. Stop the phones first: a
+# baresip stopped after its registrar waits up to 32 s to un-REGISTER.
+kam_stop_all() {
+	local port
+	for port in "${!KAM_PID[@]}"; do
+		kam_stop "$port"
+	done
 }
 
 # kam_restart PORT: the same server again, registrations lost (db_mode 0).
@@ -386,14 +413,26 @@ kam_restart() {
 	_kam_write_cfg "$port" && _kam_launch "$port"
 }
 
+# _kam_valid_user USER PASS: both go into the configuration as strings:
+# users of letters, digits and ._+-; passwords without a double quote,
+# backslash, $ or white space.
+_kam_valid_user() {
+	local user_re='^[A-Za-z0-9._+-]+$' pass_re='^[^"\$[:space:]]+$'
+	[[ $1 =~ $user_re ]] && [[ $2 =~ $pass_re ]]
+}
+
 # kam_set_user PORT USER PASS: add or change a user now and for restarts.
 kam_set_user() {
 	local port=$1 user=$2 pass=$3 d
+	_kam_valid_user "$user" "$pass" || {
+		echo "kam_set_user: unusable user or password" >&2
+		return 1
+	}
 	d=$(kam_dir "$port")
 	grep -v "^$user:" "$d/users" >"$d/users.new"
 	printf '%s:%s\n' "$user" "$pass" >>"$d/users.new"
 	mv "$d/users.new" "$d/users"
-	[ -z "${KAM_PID[$port]:-}" ] || kam_cmd "$port" htable.sets users "$user" "$pass" >/dev/null
+	[ -z "${KAM_PID[$port]:-}" ] || kam_cmd "$port" htable.sets users "s:$user" "s:$pass" >/dev/null
 }
 
 # kam_del_user PORT USER: remove a user now and for restarts.
@@ -402,14 +441,21 @@ kam_del_user() {
 	d=$(kam_dir "$port")
 	grep -v "^$user:" "$d/users" >"$d/users.new"
 	mv "$d/users.new" "$d/users"
-	[ -z "${KAM_PID[$port]:-}" ] || kam_cmd "$port" htable.delete users "$user" >/dev/null
+	[ -z "${KAM_PID[$port]:-}" ] || kam_cmd "$port" htable.delete users "s:$user" >/dev/null
+}
+
+# kam_lookup PORT USER FIELD: FIELD (Address, User-Agent, Expires, Socket,
+# Received, ...) of each binding USER has, one a line, from ul.lookup.
+# "s:" makes kamcmd send the user as a string (a bare 1001 is an integer).
+kam_lookup() {
+	kam_cmd "$1" ul.lookup location "s:$2" 2>/dev/null |
+		sed -n "s/^[[:space:]]*$3: *\\(.*\\)\$/\\1/p"
 }
 
 # kam_contact PORT USER: the Contact URI USER registered (the first, if
-# several), empty when none. "s:" makes kamcmd send the user as a string.
+# several), empty when none.
 kam_contact() {
-	kam_cmd "$1" ul.lookup location "s:$2" 2>/dev/null |
-		sed -n 's/^[[:space:]]*Address: *\(.*\)$/\1/p' | head -1
+	kam_lookup "$1" "$2" Address | head -1
 }
 
 kam_registered() {

@@ -1,0 +1,262 @@
+/*
+ * regctl: the registration retry policy of the Advanced SIP view
+ * (Register Timeout, Register Attempts, Register Back-off Attempts,
+ * Register Back-off Timeout), which baresip 1.0.0 and libre 1.1.0 do not
+ * offer: libre waits 64*T1 for an unanswered REGISTER and then retries
+ * after min(1800, 30 * 2^n) seconds, forever.
+ *
+ * Here every REGISTER attempt of every account gets 'regctl_timeout'
+ * seconds; an attempt that fails or is not answered in time is retried
+ * after that same time, or after 'regctl_backoff_timeout' once
+ * 'regctl_backoff_attempts' attempts in a row have failed; after
+ * 'regctl_attempts' failures (0: never) the account gives up until the
+ * next configuration. A retry is ua_register(), which replaces the user
+ * agent's libre registration (and so libre's own retry timer with it).
+ *
+ * Sample config (written by sipsh from the sip section):
+ *
+ *   module                    regctl.so
+ *   regctl_timeout            30
+ *   regctl_attempts           0
+ *   regctl_backoff_attempts   0
+ *   regctl_backoff_timeout    512
+ */
+#include <string.h>
+#include "baresip.h"
+#include "version_check.h"
+
+struct policy {
+	uint32_t timeout;          /* s: an attempt's time, and the retry wait */
+	uint32_t attempts;         /* failures before giving up (0: never) */
+	uint32_t backoff_attempts; /* failures before backing off (0: never) */
+	uint32_t backoff_timeout;  /* s: the retry wait while backing off */
+};
+
+/* One account's registration: its failures in a row and its timers. */
+struct regstate {
+	struct le le;
+	struct ua *ua;
+	uint32_t failc;
+	bool gave_up;
+	struct tmr attempt;        /* the current attempt's deadline */
+	struct tmr retry;          /* the next attempt */
+};
+
+static struct {
+	struct policy pol;
+	struct list states;
+	bool registered;
+} regctl;
+
+static void state_destructor(void *arg)
+{
+	struct regstate *st = arg;
+
+	tmr_cancel(&st->attempt);
+	tmr_cancel(&st->retry);
+	list_unlink(&st->le);
+}
+
+/* The user agent may have been removed (ua_del) since: look it up. */
+static bool ua_alive(const struct ua *ua)
+{
+	struct le *le;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		if (le->data == ua)
+			return true;
+	}
+
+	return false;
+}
+
+static struct regstate *state_find(const struct ua *ua)
+{
+	struct le *le;
+
+	for (le = list_head(&regctl.states); le; le = le->next) {
+		struct regstate *st = le->data;
+
+		if (st->ua == ua)
+			return st;
+	}
+
+	return NULL;
+}
+
+static struct regstate *state_get(struct ua *ua)
+{
+	struct regstate *st = state_find(ua);
+
+	if (st)
+		return st;
+
+	st = mem_zalloc(sizeof(*st), state_destructor);
+	if (!st)
+		return NULL;
+
+	st->ua = ua;
+	tmr_init(&st->attempt);
+	tmr_init(&st->retry);
+	list_append(&regctl.states, &st->le, st);
+
+	return st;
+}
+
+static void retry_handler(void *arg)
+{
+	struct regstate *st = arg;
+
+	if (!ua_alive(st->ua)) {
+		mem_deref(st);
+		return;
+	}
+
+	info("regctl: %s: attempt %u\n", ua_aor(st->ua), st->failc + 1);
+	(void)ua_register(st->ua);
+}
+
+static void failed(struct regstate *st, const char *why)
+{
+	const struct policy *p = &regctl.pol;
+	uint32_t wait;
+
+	tmr_cancel(&st->attempt);
+	++st->failc;
+
+	if (p->attempts && st->failc >= p->attempts) {
+		st->gave_up = true;
+		tmr_cancel(&st->retry);
+		warning("regctl: %s: giving up after %u failed attempts "
+			"(last: %s)\n", ua_aor(st->ua), st->failc, why);
+		ua_unregister(st->ua);
+		return;
+	}
+
+	wait = p->backoff_attempts && st->failc >= p->backoff_attempts ?
+		p->backoff_timeout : p->timeout;
+
+	info("regctl: %s: attempt %u failed (%s); next in %u s\n",
+	     ua_aor(st->ua), st->failc, why, wait);
+	tmr_start(&st->retry, wait * 1000ULL, retry_handler, st);
+}
+
+static void attempt_timeout(void *arg)
+{
+	struct regstate *st = arg;
+
+	if (!ua_alive(st->ua)) {
+		mem_deref(st);
+		return;
+	}
+
+	failed(st, "no answer");
+}
+
+static void ua_event_handler(struct ua *ua, enum ua_event ev,
+			     struct call *call, const char *prm, void *arg)
+{
+	struct regstate *st;
+
+	(void)call;
+	(void)arg;
+
+	switch (ev) {
+
+	case UA_EVENT_REGISTERING:
+		st = state_get(ua);
+		if (!st || st->gave_up)
+			break;
+		tmr_cancel(&st->retry);
+		tmr_start(&st->attempt, regctl.pol.timeout * 1000ULL,
+			  attempt_timeout, st);
+		break;
+
+	case UA_EVENT_REGISTER_OK:
+		st = state_find(ua);
+		if (!st)
+			break;
+		tmr_cancel(&st->attempt);
+		tmr_cancel(&st->retry);
+		st->failc = 0;
+		break;
+
+	case UA_EVENT_REGISTER_FAIL:
+		st = state_get(ua);
+		if (st && !st->gave_up)
+			failed(st, prm && prm[0] ? prm : "refused");
+		break;
+
+	case UA_EVENT_SHUTDOWN:
+		mem_deref(state_find(ua));
+		break;
+
+	default:
+		break;
+	}
+}
+
+static void policy_read(struct policy *p)
+{
+	struct conf *conf = conf_cur();
+
+	p->timeout = 30;
+	p->attempts = 0;
+	p->backoff_attempts = 0;
+	p->backoff_timeout = 512;
+
+	(void)conf_get_u32(conf, "regctl_timeout", &p->timeout);
+	(void)conf_get_u32(conf, "regctl_attempts", &p->attempts);
+	(void)conf_get_u32(conf, "regctl_backoff_attempts",
+			   &p->backoff_attempts);
+	(void)conf_get_u32(conf, "regctl_backoff_timeout",
+			   &p->backoff_timeout);
+
+	if (!p->timeout)
+		p->timeout = 1;
+	if (!p->backoff_timeout)
+		p->backoff_timeout = 1;
+}
+
+static int regctl_close(void)
+{
+	if (regctl.registered) {
+		uag_event_unregister(ua_event_handler);
+		regctl.registered = false;
+	}
+
+	list_flush(&regctl.states);
+	return 0;
+}
+
+static int regctl_init(void)
+{
+	int err;
+
+	err = sipsh_mod_version_check("regctl");
+	if (err)
+		return err;
+
+	list_init(&regctl.states);
+	policy_read(&regctl.pol);
+
+	err = uag_event_register(ua_event_handler, NULL);
+	if (err) {
+		(void)regctl_close();
+		return err;
+	}
+	regctl.registered = true;
+
+	info("regctl: attempt %u s, give up after %u (0: never), back off "
+	     "after %u to %u s\n", regctl.pol.timeout, regctl.pol.attempts,
+	     regctl.pol.backoff_attempts, regctl.pol.backoff_timeout);
+
+	return 0;
+}
+
+const struct mod_export DECL_EXPORTS(regctl) = {
+	"regctl",
+	"application",
+	regctl_init,
+	regctl_close
+};

@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# The softphone against real peers on 127.0.0.1: Debian's baresip,
+# generated and supervised (runsv) by sipsh and driven through its control
+# socket; a Kamailio registrar/proxy with digest auth started by the test;
+# linphonec as an independent softphone. Registration, refusals, a
+# registrar that goes away and comes back, calls both ways, kill -9
+# recovery, applying account changes without a restart, commits that
+# would drop calls, and the control socket's permissions.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/tools/kamailio.sh"
+. "$TOP/tests/tools/linphone.sh"
+
+KP=$((21000 + $$ % 1000 * 4))   # Kamailio
+SP=$((KP + 1))                  # our phone's SIP port
+LP=$((KP + 2))                  # linphonec
+export LP_RTP_PORTS="$((RTP + 20))-$((RTP + 39))"
+RTP=$((30000 + $$ % 1000 * 20))
+C=$SIPSH_CONF
+S() { "$SIPSH" -C "$C" "$@"; }
+
+phone_down() {
+	S -c 'phone stop' >/dev/null 2>&1
+	local p
+	p=$(cat "$SIPSH_RUNDIR/runsv.pid" 2>/dev/null)
+	[ -n "$p" ] && kill "$p" 2>/dev/null
+}
+trap 'phone_down; cleanup' EXIT
+
+# wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+wait_for() {
+	local end=$((SECONDS + $1)) i
+	shift
+	for i in $(seq 1 2000); do
+		"$@" >/dev/null 2>&1 && return 0
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
+reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
+calls_json() { S -c 'show calls | json' 2>/dev/null; }
+has_call() { calls_json | grep -q "$1"; }
+phone_pid() { S -c 'show phone | json' 2>/dev/null | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2; }
+
+kam_start "$KP" sipsh.test 1001:secret1 1002:secret2 1003:secret3 1004:secret4
+
+cat >"$T/setup.in" <<EOF
+sip
+ bind-interface lo
+ bind-port $SP
+ rtp-port-range $RTP-$((RTP + 19))
+ register-interval 60
+ register-timeout 2
+!
+account 1
+ user 1001
+ password secret1
+ registrar 127.0.0.1:$KP
+!
+account 2
+ user 1002
+ password secret2
+ registrar 127.0.0.1:$KP
+!
+line 0
+ account 1
+!
+line 1
+ account 2
+!
+EOF
+check "the configuration is committed" S -f "$T/setup.in"
+check "phone start" S -c 'phone start'
+p=$(cat "$SIPSH_RUNDIR/runsv.pid" 2>/dev/null)
+[ -n "$p" ] && TEST_PIDS+=("$p")
+check "the generated accounts file is private" \
+	test "$(stat -c %a "$SIPSH_RUNDIR/baresip/accounts")" = 600
+
+# Registration, as the shell and as Kamailio's location table see it.
+if wait_for 5 reg_is 1 registered && wait_for 5 reg_is 2 registered; then
+	pass "both accounts register"
+else
+	fail "both accounts register" "$(S -c 'show registrations' 2>&1)"
+fi
+c1=$(kam_contact "$KP" 1001)
+if [ -n "$c1" ] && kam_registered "$KP" 1002 &&
+	S -c 'show registrations' | grep -q "^1 .*registered"; then
+	pass "show registrations and Kamailio's location table agree"
+else
+	fail "show registrations and Kamailio's location table agree" \
+		"kamailio: '$c1'; sipsh: $(S -c 'show registrations' 2>&1)"
+fi
+check "show phone: running, with our ctrl module" \
+	sh -c "'$SIPSH' -C '$C' -c 'show phone' | grep -q 'Modules:.* ctrl'"
+
+# A wrong password: the registrar's refusal, said clearly.
+S -c 'account 3' -c 'user 1003' -c 'password wrong' \
+	-c "registrar 127.0.0.1:$KP" >/dev/null 2>&1
+if wait_for 5 reg_is 3 failed &&
+	S -c 'show registrations' | grep -q '^3 .*failed.*403'; then
+	pass "a wrong password shows the registrar's refusal"
+else
+	fail "a wrong password shows the registrar's refusal" \
+		"$(S -c 'show registrations' 2>&1)"
+fi
+pid_before=$(phone_pid)
+S -c 'account 3' -c 'password secret3' >/dev/null 2>&1
+check "the corrected password registers" wait_for 5 reg_is 3 registered
+check "an account change is applied without a restart" \
+	test "$(phone_pid)" = "$pid_before"
+
+# A call from account 1 to account 2 through Kamailio.
+S -c 'dial 0 1002' >/dev/null 2>&1
+if wait_for 5 has_call '"state":"incoming"'; then
+	pass "a call through Kamailio rings the other account"
+else
+	fail "a call through Kamailio rings the other account" "$(S -c 'show calls' 2>&1)"
+fi
+S -c 'answer 1' >/dev/null 2>&1
+if wait_for 5 sh -c "'$SIPSH' -C '$C' -c 'show calls' | grep -c established | grep -qx 2"; then
+	pass "answered: show calls shows both ends established"
+else
+	fail "answered: show calls shows both ends established" "$(S -c 'show calls' 2>&1)"
+fi
+
+# A commit that would end calls: refused in a batch unless forced.
+out=$(S -c sip -c 'dtmf-mode inband' 2>&1)
+if [ $? != 0 ] && grep -q 'would end 2 calls' <<<"$out" &&
+	! grep -q 'dtmf-mode inband' "$C"; then
+	pass "a batch commit that would end calls is refused"
+else
+	fail "a batch commit that would end calls is refused" "$out"
+fi
+
+S -c 'hangup 0' >/dev/null 2>&1
+if wait_for 5 sh -c "! '$SIPSH' -C '$C' -c 'show calls | json' | grep -q '\"id\"'"; then
+	pass "hangup from the shell ends the call"
+else
+	fail "hangup from the shell ends the call" "$(S -c 'show calls' 2>&1)"
+fi
+
+# linphonec, an independent softphone, both ways.
+lp_start lp "$LP" "127.0.0.1:$KP" 1004 secret4 autoanswer
+if kam_wait_registered "$KP" 1004 10; then
+	S -c 'dial 0 1004' >/dev/null 2>&1
+	if wait_for 10 has_call '"state":"established"'; then
+		pass "a call to linphonec is set up"
+	else
+		fail "a call to linphonec is set up" "$(S -c 'show calls' 2>&1)"
+	fi
+	S -c 'hangup 0' >/dev/null 2>&1
+	wait_for 5 sh -c "! '$SIPSH' -C '$C' -c 'show calls | json' | grep -q '\"id\"'"
+	# linphonec refuses a new call until it has seen the last one end.
+	lp_wait lp "^Call [0-9]+ with .* ended" 5
+	lp_cmd lp "call sip:1002@127.0.0.1:$KP"
+	if wait_for 10 has_call '"direction":"in"'; then
+		S -c 'answer 1' >/dev/null 2>&1
+		if wait_for 10 has_call '"state":"established"'; then
+			pass "a call from linphonec rings line 1 and is answered"
+		else
+			fail "a call from linphonec is answered" "$(S -c 'show calls' 2>&1)"
+		fi
+		S -c 'hangup 1' >/dev/null 2>&1
+	else
+		fail "a call from linphonec rings line 1" "$(S -c 'show calls' 2>&1)"
+	fi
+else
+	fail "linphonec registers" "$(tail -5 "$(lp_log lp)" 2>&1)"
+fi
+lp_stop lp
+
+# kill -9: runsv restarts it and it registers again within 2 s.
+old=$(phone_pid)
+start=$(date +%s%N)
+kill -9 "$old"
+ok=
+for i in $(seq 1 60); do
+	new=$(phone_pid)
+	if [ -n "$new" ] && [ "$new" != "$old" ] && [ "$new" != 0 ] &&
+		reg_is 1 registered && reg_is 2 registered; then
+		ok=1
+		break
+	fi
+	sleep 0.05
+done
+ms=$((($(date +%s%N) - start) / 1000000))
+if [ -n "$ok" ] && [ $ms -le 2000 ]; then
+	pass "after kill -9 the phone runs and is registered again ($ms ms)"
+else
+	fail "after kill -9 the phone runs and is registered again within 2 s" \
+		"$ms ms; $(S -c 'show registrations' 2>&1)"
+fi
+
+# The control socket: mode 0660; a user outside its group is refused.
+check "the control socket is mode 0660" \
+	test "$(stat -c %a "$SIPSH_RUNDIR/ctrl.sock")" = 660
+u=sipsh-nogrp-$$
+if useradd -M -s /bin/false "$u" 2>/dev/null; then
+	chmod 0755 "$T" "$SIPSH_RUNDIR"
+	cp "$C" "$T/ro.conf" && chmod 0644 "$T/ro.conf"
+	out=$(runuser -u "$u" -- env SIPSH_RUNDIR="$SIPSH_RUNDIR" \
+		"$SIPSH" -C "$T/ro.conf" -c 'show calls' 2>&1)
+	if grep -q 'permission denied' <<<"$out"; then
+		pass "the control socket refuses a user not in its group"
+	else
+		fail "the control socket refuses a user not in its group" "$out"
+	fi
+	userdel "$u"
+else
+	fail "the control socket refuses a user not in its group" "useradd failed"
+fi
+
+# The registrar goes away: retrying is shown; it comes back: registered.
+kam_stop "$KP"
+S -c 'account 1' -c 'transport tcp' >/dev/null 2>&1
+if wait_for 15 sh -c "'$SIPSH' -C '$C' -c 'show registrations' | grep -Eq '^1 .*(registering|failed)'"; then
+	pass "a stopped registrar shows the account retrying"
+else
+	fail "a stopped registrar shows the account retrying" "$(S -c 'show registrations' 2>&1)"
+fi
+kam_start "$KP" sipsh.test 1001:secret1 1002:secret2 1003:secret3 1004:secret4
+if wait_for 6 reg_is 1 registered; then
+	pass "it registers again when the registrar is back"
+else
+	fail "it registers again when the registrar is back" "$(S -c 'show registrations' 2>&1)"
+fi
+
+check "phone stop" S -c 'phone stop'
+check "show phone says stopped" sh -c "'$SIPSH' -C '$C' -c 'show phone' | grep -q 'Phone: *stopped'"
