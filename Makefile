@@ -8,6 +8,7 @@
 PREFIX  ?= /usr/local
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 RUNSTATEDIR ?= /run
+RUN     ?= run          # where 'make run' keeps its configuration and state
 DESTDIR ?=
 VERSION := 0.1.0
 
@@ -38,7 +39,7 @@ ASAN_UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/asan/%.o)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
 
-.PHONY: all deps run check unit install clean man
+.PHONY: all deps run stop check unit install clean man bench
 
 all: $(B)/sipsh $(B)/unit-tests $(B)/man/sipsh.conf.5
 
@@ -106,9 +107,19 @@ deps:
 
 run: deps
 	@$(MAKE) -s --no-print-directory all
-	@./etc/setup-run.sh run
-	@SIPSH_CONF=run/sipsh.conf SIPSH_RUNDIR=run/var \
-		SIPSH_MODDIR=$(B)/baresip-mods exec $(B)/sipsh
+	@./etc/setup-run.sh $(RUN)
+	@$(RUN_ENV) $(B)/sipsh -c 'phone start' || \
+		echo "make run: the phone did not start; the shell runs anyway"
+	@$(RUN_ENV) exec $(B)/sipsh
+
+RUN_ENV = SIPSH_CONF=$(RUN)/sipsh.conf SIPSH_RUNDIR=$(RUN)/var \
+	  SIPSH_MODDIR=$(CURDIR)/$(B)/baresip-mods
+
+# Stop the phone 'make run' started, and its runsv.
+stop:
+	@$(RUN_ENV) $(B)/sipsh -c 'phone stop'
+	@[ -f $(RUN)/var/runsv.pid ] && kill "$$(cat $(RUN)/var/runsv.pid)" \
+		2>/dev/null; rm -f $(RUN)/var/runsv.pid; true
 
 unit: $(B)/unit-tests $(B)/unit-tests-asan
 	./$(B)/unit-tests

@@ -191,7 +191,7 @@ F=$T/filters.conf
 cp "$TOP/etc/sipsh.conf" "$F"
 expect_out "| include" " user 100
  user 101" S -C "$F" -c 'show running-config | include user'
-expect_out "| exclude, then | count" "15" \
+expect_out "| exclude, then | count" "18" \
 	S -C "$F" -c 'show running-config | exclude "^ (user|name)" | count'
 expect_out "| begin" "line 1
  name \"Line 1\"
