@@ -129,6 +129,11 @@ check: deps
 	@$(MAKE) -s --no-print-directory all $(B)/unit-tests-asan $(B)/sipsh-asan
 	@./tests/run.sh
 
+# Speed and memory, measured side by side with plain baresip (bench/).
+bench: deps
+	@$(MAKE) -s --no-print-directory all
+	@./bench/run.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/sipsh
 	install -m 0755 $(B)/sipsh $(DESTDIR)$(PREFIX)/bin/sipsh

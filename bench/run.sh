@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# make bench: measures sipsh's phone side by side with plain baresip in
+# the same run, against a Kamailio registrar of its own on 127.0.0.1, and
+# prints the figures bench/README.md records. Not part of make check:
+# timings are measured here, never asserted by tests.
+. "$(dirname "$0")/../tests/lib.sh"
+. "$TOP/tests/tools/kamailio.sh"
+
+N=${BENCH_N:-15}
+KP=$((26000 + $$ % 500 * 4))
+SP=$((KP + 1))
+PP=$((KP + 2))
+
+phone_down() {
+	"$SIPSH" -c 'phone stop' >/dev/null 2>&1
+	[ -f "$SIPSH_RUNDIR/runsv.pid" ] && kill "$(cat "$SIPSH_RUNDIR/runsv.pid")" 2>/dev/null
+}
+trap 'phone_down; cleanup' EXIT
+
+kam_start "$KP" sipsh.test 1001:secret1 1002:secret2 >/dev/null || exit 1
+
+"$SIPSH" -c sip -c 'bind-interface lo' -c "bind-port $SP" \
+	-c 'register-interval 60' -c 'account 1' -c 'user 1001' \
+	-c 'password secret1' -c "registrar 127.0.0.1:$KP" || exit 1
+
+echo "# $(uname -m), $(nproc) CPUs, $(date -u +%Y-%m-%d)"
+python3 "$TOP/bench/measure.py" "$KP" "$SP" "$PP" "$N" "$T" "$SIPSH"
