@@ -195,9 +195,9 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 	if (s->json)
 		odict_alloc(&out, 8);
 	else
-		sess_printf(s, "%-8s%-30s%-13s%-9s%-22s%s\n", "Account",
-			    "Address", "State", "Expires", "Last response",
-			    "Attempts");
+		sess_printf(s, "%-8s%-26s%-13s%-22s%-8s%-20s%s\n",
+			    "Account", "Address", "State", "Registrar",
+			    "Expires", "Last response", "Attempts");
 
 	for (id = 0; id < INST_MAX; id++) {
 		const struct odict *r = NULL;
@@ -242,11 +242,15 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 			mem_deref(o);
 		}
 		else {
-			sess_printf(s, "%-8d%-30s%-13s%-9ld%-22s%ld\n", id, aor,
+			sess_printf(s, "%-8d%-26s%-13s%-22s%-8ld%-20s%ld\n",
+				    id, aor,
 				    r ? ostr(r, "state") :
 				    cfg_bool(s->running, SECT_ACCOUNT, id,
 					     "shutdown") ? "shutdown" :
 				    "absent",
+				    r ? ostr(r, "registrar") :
+				    cfg_str(s->running, SECT_ACCOUNT, id,
+					    "registrar"),
 				    onum(r, "expires"), ostr(r, "last"),
 				    onum(r, "attempts"));
 		}
@@ -491,6 +495,30 @@ static int h_show_lines(struct session *s, const struct cmdctx *c)
 	return rc;
 }
 
+/* What a call command did: a line of text, or JSON for scripts. */
+static int result(struct session *s, int line, const char *cmd,
+		  const char *call, const char *uri)
+{
+	struct odict *o = NULL;
+	int rc;
+
+	if (!s->json)
+		return sess_printf(s, uri ? "%% Line %d: calling %s\n" :
+				   "%% Line %d: %s\n", line,
+				   uri ? uri : cmd) ? EXIT_CMD : 0;
+
+	odict_alloc(&o, 4);
+	odict_entry_add(o, "line", ODICT_INT, (int64_t)line);
+	odict_entry_add(o, "command", ODICT_STRING, cmd);
+	odict_entry_add(o, "call", ODICT_STRING, call ? call : "");
+	if (uri)
+		odict_entry_add(o, "uri", ODICT_STRING, uri);
+	rc = json_out(s, o);
+	mem_deref(o);
+
+	return rc;
+}
+
 static int h_dial(struct session *s, const struct cmdctx *c)
 {
 	int line = atoi(ctx_value(c, 0)), acc;
@@ -519,7 +547,7 @@ static int h_dial(struct session *s, const struct cmdctx *c)
 	if (rc)
 		rc = fail(s, "dial", err);
 	else
-		sess_printf(s, "%% Line %d: calling %s\n", line, uri);
+		rc = result(s, line, "dial", ostr(r, "id"), uri);
 
 	mem_deref(r);
 	mem_deref(p);
@@ -551,6 +579,8 @@ static int h_call_cmd(struct session *s, const struct cmdctx *c)
 	rc = ctrl_request(&r, cmd, p, err, sizeof(err));
 	if (rc)
 		rc = fail(s, cmd, err);
+	else
+		rc = result(s, line, cmd, id, NULL);
 
 	mem_deref(r);
 	mem_deref(p);
@@ -722,17 +752,19 @@ static const struct cmd_def phone_cmds[] = {
 	{MODE_BIT(MODE_EXEC), "dial <line> WORD",
 	 {"Call a number or SIP address from a line", h_line,
 	  "A number (called in the account's domain) or sip:URI"},
-	 h_dial, NULL, 0},
+	 h_dial, NULL, CF_OUTPUT | CF_JSON},
 	{MODE_BIT(MODE_EXEC), "answer <line>",
 	 {"Answer the incoming call of a line", h_line},
-	 h_call_cmd, "answer", 0},
+	 h_call_cmd, "answer", CF_OUTPUT | CF_JSON},
 	{MODE_BIT(MODE_EXEC), "hangup <line>",
-	 {"End the call of a line", h_line}, h_call_cmd, "hangup", 0},
+	 {"End the call of a line", h_line}, h_call_cmd, "hangup",
+	 CF_OUTPUT | CF_JSON},
 	{MODE_BIT(MODE_EXEC), "hold <line>",
-	 {"Put the call of a line on hold", h_line}, h_call_cmd, "hold", 0},
+	 {"Put the call of a line on hold", h_line}, h_call_cmd, "hold",
+	 CF_OUTPUT | CF_JSON},
 	{MODE_BIT(MODE_EXEC), "resume <line>",
 	 {"Take the call of a line off hold", h_line},
-	 h_call_cmd, "resume", 0},
+	 h_call_cmd, "resume", CF_OUTPUT | CF_JSON},
 	{MODE_BIT(MODE_EXEC), "debug sip",
 	 {"Follow what the phone does", "Print every SIP message sent and "
 	  "received, until 'no debug sip'"}, h_debug_sip, NULL, 0},

@@ -39,7 +39,12 @@ else
 	fail "neither line's account registers anywhere" "$out"
 fi
 
-S -c 'dial 0 101' >/dev/null 2>&1
+out=$(S -c 'dial 0 101 | json' 2>&1)
+if grep -Eq '^\{"line":0,"command":"dial","call":"[^"]+","uri":"sip:101@127.0.0.1:'"$P"'"\}$' <<<"$out"; then
+	pass "dial | json says the line, the call and the address"
+else
+	fail "dial | json says the line, the call and the address" "$out"
+fi
 if wait_for 5 ncalls incoming 1; then
 	pass "line 0 dialling 101 rings line 1"
 else
