@@ -146,6 +146,15 @@ static int host_print(struct re_printf *pf, void *arg)
 			  "5060");
 }
 
+/* Our phoneline module, when it is built: the lines' hardware. */
+static bool have_phoneline(void)
+{
+	char path[PATH_MAX];
+
+	re_snprintf(path, sizeof(path), "%s/phoneline.so", phone_moddir());
+	return access(path, R_OK) == 0;
+}
+
 int phone_account_aor(char **aorp, const struct cfg *c, int id)
 {
 	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
@@ -163,15 +172,20 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 	const char *ob = cfg_str(c, SECT_ACCOUNT, id, "outbound-proxy");
 	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
 	bool reg = cfg_bool(c, SECT_ACCOUNT, id, "register");
-	char *aor = NULL;
+	char *aor = NULL, audio[96] = "";
 	int err;
 
 	err = phone_account_aor(&aor, c, id);
 	if (err)
 		return err;
 
+	/* Calls of the account use the lines' audio. */
+	if (have_phoneline())
+		re_snprintf(audio, sizeof(audio), ";audio_source=phoneline,%d"
+			    ";audio_player=phoneline,%d", id, id);
+
 	err = re_sdprintf(linep, "<%s%s%s>%s%s%s%s%s%s%s;regint=%ld"
-			  ";answermode=manual",
+			  ";answermode=manual%s",
 			  aor, strcmp(tp, "udp") ? ";transport=" : "",
 			  strcmp(tp, "udp") ? tp : "",
 			  auth[0] ? ";auth_user=" : "", auth,
@@ -179,7 +193,8 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 			  ob[0] ? ";outbound=" : "",
 			  ob[0] ? (!strcmp(tp, "tls") ? "sips:" : "sip:") : "",
 			  ob,
-			  reg ? cfg_int(c, SECT_SIP, 0, "register-interval") : 0L);
+			  reg ? cfg_int(c, SECT_SIP, 0, "register-interval") : 0L,
+			  audio);
 
 	mem_deref(aor);
 	return err;
@@ -257,6 +272,8 @@ static size_t modules_used(const struct cfg *c, struct mod_use *v,
 		v[n++] = (struct mod_use){"ctrl.so", true};
 	if (n < max)
 		v[n++] = (struct mod_use){"regctl.so", true};
+	if (n < max && have_phoneline())
+		v[n++] = (struct mod_use){"phoneline.so", true};
 
 	/* Last: it reads the accounts file and creates the user agents,
 	 * whose first events our modules above must already see. */
@@ -264,6 +281,49 @@ static size_t modules_used(const struct cfg *c, struct mod_use *v,
 		v[n++] = (struct mod_use){"account.so", false};
 
 	return n;
+}
+
+/* The phoneline module's keys: the lines, and the sip settings it acts on. */
+static int phoneline_print(struct re_printf *pf, const struct cfg *c,
+			   const char *run)
+{
+	int l, err;
+
+	err = re_hprintf(pf,
+			 "phoneline_backend\tsim\n"
+			 "phoneline_sim_dir\t%s/lines\n"
+			 "phoneline_tone_plan\t%s\n"
+			 "phoneline_digit_timeout\t%ld\n"
+			 "phoneline_dtmf_mode\t%s\n"
+			 "phoneline_remote_hold\t%s\n"
+			 "phoneline_congestion_tone\t%s\n"
+			 "phoneline_contact_suffix\t%s\n",
+			 run, cfg_str(c, SECT_PHONE, 0, "tone-plan"),
+			 cfg_int(c, SECT_PHONE, 0, "digit-timeout"),
+			 cfg_str(c, SECT_SIP, 0, "dtmf-mode"),
+			 cfg_str(c, SECT_SIP, 0, "remote-hold"),
+			 cfg_str(c, SECT_SIP, 0, "congestion-tone"),
+			 cfg_str(c, SECT_SIP, 0, "contact-line-suffix"));
+
+	/* A line in service, on an account in service: "N,AOR". */
+	for (l = 0; l < INST_MAX && !err; l++) {
+		const char *a = cfg_str(c, SECT_LINE, l, "account");
+		char *aor = NULL;
+
+		if (!cfg_inst(c, SECT_LINE, l) || !a[0] ||
+		    cfg_bool(c, SECT_LINE, l, "shutdown") ||
+		    !cfg_inst(c, SECT_ACCOUNT, atoi(a)) ||
+		    cfg_bool(c, SECT_ACCOUNT, atoi(a), "shutdown"))
+			continue;
+
+		err = phone_account_aor(&aor, c, atoi(a));
+		if (!err)
+			err = re_hprintf(pf, "phoneline_line\t\t%d,%s\n", l,
+					 aor);
+		mem_deref(aor);
+	}
+
+	return err;
 }
 
 static int config_print(struct re_printf *pf, const struct cfg *c,
@@ -317,6 +377,8 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 					 "register-backoff-attempts"),
 				 cfg_int(c, SECT_SIP, 0,
 					 "register-backoff-timeout"));
+	if (!err && have_phoneline())
+		err = phoneline_print(pf, c, run);
 	if (!err && getenv("SIPSH_DNS_SERVER"))
 		err = re_hprintf(pf, "dns_server\t\t%s\n",
 				 getenv("SIPSH_DNS_SERVER"));

@@ -34,6 +34,11 @@ static const struct alias tls_aliases[] = {
 
 static const char *const transports[] = {"udp", "tcp", "tls", NULL};
 
+/* The national tone plans the phoneline module has tables for. */
+static const char *const tone_plans[] = {
+	"itu", "us", "gb", "de", "fr", NULL
+};
+
 static struct section sections[SECT_N] = {
 	[SECT_SIP] = {SECT_SIP, "sip", "Advanced SIP Settings",
 		      "SIP settings shared by all accounts", true, 0, 0, 0, 0},
@@ -43,6 +48,9 @@ static struct section sections[SECT_N] = {
 	[SECT_LINE] = {SECT_LINE, "line", "Phone lines",
 		       "An analog phone line (port) and its account",
 		       false, 0, 9, 0, 0},
+	[SECT_PHONE] = {SECT_PHONE, "phone", "Phone lines (all)",
+			"How the analog lines behave: tones, dialling",
+			true, 0, 0, 0, 0},
 	[SECT_SYSTEM] = {SECT_SYSTEM, "system", "System",
 			 "Settings of the device and its shell sessions",
 			 true, 0, 0, 0, 0},
@@ -261,6 +269,18 @@ const struct setting schema[] = {
 	 "Disable the line",
 	 NONE, 0,
 	 "A shut-down line neither rings nor calls."},
+
+	{SECT_PHONE, "tone-plan", "Tones", &vt_enum, "itu",
+	 "Whose dial, ringback, busy and congestion tones the lines play",
+	 0, 0, tone_plans, NULL, 0,
+	 "The national tone plan: itu (the ITU-T E.180 recommended "
+	 "values), us, gb, de or fr. Frequencies and cadences are data of "
+	 "the phoneline module."},
+	{SECT_PHONE, "digit-timeout", "Inter-digit timeout", &vt_int, "4",
+	 "Seconds after the last digit before the number is dialled",
+	 INT(1, 30), 0,
+	 "After this long without a new digit, the digits collected are "
+	 "dialled; '#' dials at once."},
 
 	{SECT_SYSTEM, "hostname", "Host name", &vt_word, "sipsh",
 	 "Name of the device, shown in the prompt",

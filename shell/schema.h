@@ -14,6 +14,7 @@ enum sect_id {
 	SECT_SIP = 0,
 	SECT_ACCOUNT,
 	SECT_LINE,
+	SECT_PHONE,
 	SECT_SYSTEM,
 	SECT_N
 };
