@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "re_base.h"
+#include "pf_mbuf.h"
 #include "session.h"
 #include "conf_print.h"
 #include "phone.h"
@@ -30,16 +31,11 @@ static int applied_load(struct cfg **cp)
 	return cfg_load(cp, path, NULL, NULL);
 }
 
-static int mbuf_vph(const char *p, size_t size, void *arg)
-{
-	return mbuf_write_mem(arg, (const uint8_t *)p, size);
-}
-
 static int applied_save(const struct cfg *c)
 {
 	char path[PATH_MAX];
 	struct mbuf *mb = mbuf_alloc(4096);
-	struct re_printf pf = {mbuf_vph, mb};
+	struct re_printf pf = {pf_mbuf_vph, mb};
 	int err;
 
 	if (!mb)

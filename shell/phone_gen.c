@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <sys/stat.h>
 #include "re_base.h"
+#include "pf_mbuf.h"
 #include "phone.h"
 
 #ifndef SIPSH_RUNDIR
@@ -236,11 +237,6 @@ int phone_file_write(const char *path, mode_t mode, const char *text,
 		unlink(tmp);
 
 	return err;
-}
-
-static int mbuf_vph(const char *p, size_t size, void *arg)
-{
-	return mbuf_write_mem(arg, (const uint8_t *)p, size);
 }
 
 static int link_module(const char *dir, const char *name, const char *from)
@@ -473,7 +469,7 @@ int phone_generate(const struct cfg *c, char *errbuf, size_t errsz)
 	mb = mbuf_alloc(2048);
 	if (!mb)
 		return ENOMEM;
-	pf.vph = mbuf_vph;
+	pf.vph = pf_mbuf_vph;
 	pf.arg = mb;
 
 	err = config_print(&pf, c, addr);

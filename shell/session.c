@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "re_base.h"
+#include "pf_mbuf.h"
 #include "session.h"
 #include "conf_print.h"
 #include "txn.h"
@@ -279,11 +280,6 @@ void sess_leave_config(struct session *s)
 	s->mode = MODE_EXEC;
 }
 
-static int mbuf_print(const char *p, size_t size, void *arg)
-{
-	return mbuf_write_mem(arg, (const uint8_t *)p, size);
-}
-
 /*
  * The whole-configuration checks of the candidate: problems refuse
  * ('what' names the refused action), warnings are only said.
@@ -299,7 +295,7 @@ static int check_candidate(struct session *s, const char *what)
 	if (!mb)
 		return ENOMEM;
 
-	pf.vph = mbuf_print;
+	pf.vph = pf_mbuf_vph;
 	pf.arg = mb;
 	err = cfg_check(s->cand, &pf, &nerr, &nwarn);
 	if (err || nerr) {
@@ -389,7 +385,7 @@ int sess_commit(struct session *s)
 	if (!mb)
 		return ENOMEM;
 
-	pf.vph = mbuf_print;
+	pf.vph = pf_mbuf_vph;
 	pf.arg = mb;
 	err = cfg_print(&pf, s->cand, PR_SECRETS, NULL);
 	if (err)
@@ -506,11 +502,6 @@ size_t sess_mode_chain(const struct session *s, int *modes)
 static bool first_word_unknown(const struct match *m)
 {
 	return (m->st == MS_INVALID || m->st == MS_BADVALUE) && m->bad == 0;
-}
-
-static int mbuf_vph(const char *p, size_t size, void *arg)
-{
-	return mbuf_write_mem(arg, (const uint8_t *)p, size);
 }
 
 struct filter_step {
@@ -636,7 +627,7 @@ static int run_filtered(struct session *s, const char *line,
 		goto out;
 	}
 
-	pf.vph = mbuf_vph;
+	pf.vph = pf_mbuf_vph;
 	pf.arg = a;
 	s->pf = &pf;
 	s->json = json;

@@ -20,6 +20,7 @@
  * a commit made after that one.
  */
 #include "re_base.h"
+#include "pf_mbuf.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -82,11 +83,6 @@ static void nap(void)
 	struct timespec ts = {0, STEP_MS * 1000000L};
 
 	(void)nanosleep(&ts, NULL);
-}
-
-static int pf_mbuf(const char *p, size_t size, void *arg)
-{
-	return mbuf_write_mem(arg, (const uint8_t *)p, size);
 }
 
 /* The file's directory ("." when the path has none) and its name. */
@@ -802,7 +798,7 @@ static int saved_id(const struct cfg *c, struct store_id *idp)
 	if (!mb)
 		return ENOMEM;
 
-	pf.vph = pf_mbuf;
+	pf.vph = pf_mbuf_vph;
 	pf.arg = mb;
 	err = cfg_print(&pf, c, PR_SECRETS, NULL);
 	if (!err)
@@ -986,7 +982,7 @@ static int check_run(const struct cfg *cf, struct mbuf **mbp,
 	if (!mb)
 		return ENOMEM;
 
-	pf.vph = pf_mbuf;
+	pf.vph = pf_mbuf_vph;
 	pf.arg = mb;
 	err = cfg_check(cf, &pf, nerrp, nwarnp);
 	if (err) {
@@ -1348,7 +1344,7 @@ static int mark_print(struct session *s, char mark, print_h *ph,
 	if (!mb)
 		return ENOMEM;
 
-	pf.vph = pf_mbuf;
+	pf.vph = pf_mbuf_vph;
 	pf.arg = mb;
 	err = ph(&pf, obj, what);
 	if (!err)

@@ -114,6 +114,7 @@
 #include <unistd.h>
 #include "baresip.h"
 #include "version_check.h"
+#include "ua_alive.h"
 
 enum {
 	INBUF_MAX   = 64 * 1024,       /* longest request line */
@@ -620,19 +621,6 @@ static void regstat_destructor(void *arg)
 }
 
 
-static bool ua_alive(const struct ua *ua)
-{
-	struct le *le;
-
-	for (le = list_head(uag_list()); le; le = le->next) {
-		if (le->data == ua)
-			return true;
-	}
-
-	return false;
-}
-
-
 /* Forgets accounts that no longer exist. */
 static void regstat_prune(void)
 {
@@ -642,7 +630,7 @@ static void regstat_prune(void)
 		struct regstat *rs = le->data;
 
 		le = le->next;
-		if (!ua_alive(rs->ua))
+		if (!sipsh_ua_alive(rs->ua))
 			mem_deref(rs);
 	}
 }
@@ -763,7 +751,7 @@ static void reg_event(struct ua *ua, enum ua_event ev, const char *prm)
 	}
 
 	/* a UA being destroyed says UNREGISTERING: keep nothing for it */
-	if (!ua_alive(ua))
+	if (!sipsh_ua_alive(ua))
 		mem_deref(rs);
 }
 

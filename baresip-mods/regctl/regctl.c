@@ -24,6 +24,7 @@
 #include <string.h>
 #include "baresip.h"
 #include "version_check.h"
+#include "ua_alive.h"
 
 struct policy {
 	uint32_t timeout;          /* s: an attempt's time, and the retry wait */
@@ -55,19 +56,6 @@ static void state_destructor(void *arg)
 	tmr_cancel(&st->attempt);
 	tmr_cancel(&st->retry);
 	list_unlink(&st->le);
-}
-
-/* The user agent may have been removed (ua_del) since: look it up. */
-static bool ua_alive(const struct ua *ua)
-{
-	struct le *le;
-
-	for (le = list_head(uag_list()); le; le = le->next) {
-		if (le->data == ua)
-			return true;
-	}
-
-	return false;
 }
 
 static struct regstate *state_find(const struct ua *ua)
@@ -107,7 +95,7 @@ static void retry_handler(void *arg)
 {
 	struct regstate *st = arg;
 
-	if (!ua_alive(st->ua)) {
+	if (!sipsh_ua_alive(st->ua)) {
 		mem_deref(st);
 		return;
 	}
@@ -145,7 +133,7 @@ static void attempt_timeout(void *arg)
 {
 	struct regstate *st = arg;
 
-	if (!ua_alive(st->ua)) {
+	if (!sipsh_ua_alive(st->ua)) {
 		mem_deref(st);
 		return;
 	}

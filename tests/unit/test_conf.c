@@ -4,20 +4,16 @@
  * configuration printed, parsed and printed again gives the same bytes.
  */
 #include "re_base.h"
+#include "pf_mbuf.h"
 #include "conf.h"
 #include "conf_print.h"
 #include "session.h"
 #include "unit.h"
 
-static int mb_vph(const char *p, size_t size, void *arg)
-{
-	return mbuf_write_mem(arg, (const uint8_t *)p, size);
-}
-
 static int printed(char **textp, const struct cfg *c, unsigned flags)
 {
 	struct mbuf *mb = mbuf_alloc(1024);
-	struct re_printf pf = {mb_vph, mb};
+	struct re_printf pf = {pf_mbuf_vph, mb};
 	int err;
 
 	if (!mb)

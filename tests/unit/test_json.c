@@ -4,21 +4,17 @@
  * never the password itself.
  */
 #include "re_base.h"
+#include "pf_mbuf.h"
 #include "conf.h"
 #include "conf_print.h"
 #include "unit.h"
-
-static int mb_vph(const char *p, size_t size, void *arg)
-{
-	return mbuf_write_mem(arg, (const uint8_t *)p, size);
-}
 
 int test_cfg_json(void)
 {
 	struct cfg *c = NULL;
 	struct inst *acc;
 	struct mbuf *mb = mbuf_alloc(4096);
-	struct re_printf pf = {mb_vph, mb};
+	struct re_printf pf = {pf_mbuf_vph, mb};
 	struct odict *o = NULL;
 	const struct odict_entry *sip, *e, *accounts;
 	uint64_t num = 0;

@@ -7,6 +7,7 @@
  * out-of-date CAs are fixed so that the warnings can be compared whole.
  */
 #include "re_base.h"
+#include "pf_mbuf.h"
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -293,15 +294,10 @@ static int seen_h(const char *pem, size_t len, void *arg)
 	return sn->ret;
 }
 
-static int mbuf_h(const char *p, size_t size, void *arg)
-{
-	return mbuf_write_mem(arg, (const uint8_t *)p, size);
-}
-
 /* Printer output of pem_cert_print, as a string in fx->mb. */
 static const char *cert_text(struct fx *fx, const char *pem)
 {
-	struct re_printf pf = {mbuf_h, NULL};
+	struct re_printf pf = {pf_mbuf_vph, NULL};
 
 	mbuf_rewind(fx->mb);
 	pf.arg = fx->mb;
@@ -502,7 +498,7 @@ static int case_print(struct fx *fx)
 		"subject: CN=Z\xc3\xbcrich Test CA\n"
 		"issuer: CN=Z\xc3\xbcrich Test CA\n"
 		"expires: 2";
-	struct re_printf pf = {mbuf_h, NULL};
+	struct re_printf pf = {pf_mbuf_vph, NULL};
 	const char *text, *sha;
 	char fp[96];
 
