@@ -63,3 +63,16 @@ expect_out() {
 		fail "$name" "$(printf 'expected:\n%s\ngot:\n%s' "$want" "$got")"
 	fi
 }
+
+# wait_for SECONDS CMD...: run CMD every 50 ms until it succeeds; status 1
+# once SECONDS have passed.
+wait_for() {
+	local end=$((SECONDS + $1)) i
+	shift
+	for i in $(seq 1 2000); do
+		"$@" >/dev/null 2>&1 && return 0
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.05
+	done
+	return 1
+}

@@ -14,16 +14,6 @@ phone_down() {
 }
 trap 'phone_down; cleanup' EXIT
 
-wait_for() {
-	local end=$((SECONDS + $1)) i
-	shift
-	for i in $(seq 1 400); do
-		"$@" >/dev/null 2>&1 && return 0
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.05
-	done
-	return 1
-}
 calls() { S -c 'show calls | json' 2>/dev/null; }
 ncalls() { [ "$(calls | grep -o "\"state\":\"$1\"" | wc -l)" = "$2" ]; }
 

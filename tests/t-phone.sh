@@ -26,18 +26,6 @@ phone_down() {
 }
 trap 'phone_down; cleanup' EXIT
 
-# wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-wait_for() {
-	local end=$((SECONDS + $1)) i
-	shift
-	for i in $(seq 1 2000); do
-		"$@" >/dev/null 2>&1 && return 0
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.05
-	done
-	return 1
-}
-
 reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
 reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
 calls_json() { S -c 'show calls | json' 2>/dev/null; }
