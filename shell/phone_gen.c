@@ -147,13 +147,19 @@ static int host_print(struct re_printf *pf, void *arg)
 			  "5060");
 }
 
-/* Our phoneline module, when it is built: the lines' hardware. */
-static bool have_phoneline(void)
+/* A module of ours, when it is built. */
+static bool have_module(const char *name)
 {
 	char path[PATH_MAX];
 
-	re_snprintf(path, sizeof(path), "%s/phoneline.so", phone_moddir());
+	re_snprintf(path, sizeof(path), "%s/%s", phone_moddir(), name);
 	return access(path, R_OK) == 0;
+}
+
+/* Our phoneline module: the lines' hardware. */
+static bool have_phoneline(void)
+{
+	return have_module("phoneline.so");
 }
 
 int phone_account_aor(char **aorp, const struct cfg *c, int id)
@@ -173,12 +179,17 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 	const char *ob = cfg_str(c, SECT_ACCOUNT, id, "outbound-proxy");
 	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
 	bool reg = cfg_bool(c, SECT_ACCOUNT, id, "register");
-	char *aor = NULL, audio[96] = "";
+	char *aor = NULL, audio[96] = "", stun[300] = "";
 	int err;
 
 	err = phone_account_aor(&aor, c, id);
 	if (err)
 		return err;
+
+	/* Media NAT: STUN, when a server is set. */
+	if (cfg_str(c, SECT_SIP, 0, "stun-server")[0])
+		re_snprintf(stun, sizeof(stun), ";medianat=stun;stunserver="
+			    "stun:%s", cfg_str(c, SECT_SIP, 0, "stun-server"));
 
 	/* Calls of the account use the lines' audio. */
 	if (have_phoneline())
@@ -186,7 +197,7 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 			    ";audio_player=phoneline,%d", id, id);
 
 	err = re_sdprintf(linep, "<%s%s%s>%s%s%s%s%s%s%s;regint=%ld"
-			  ";answermode=manual%s",
+			  ";answermode=manual%s%s",
 			  aor, strcmp(tp, "udp") ? ";transport=" : "",
 			  strcmp(tp, "udp") ? tp : "",
 			  auth[0] ? ";auth_user=" : "", auth,
@@ -195,7 +206,7 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 			  ob[0] ? (!strcmp(tp, "tls") ? "sips:" : "sip:") : "",
 			  ob,
 			  reg ? cfg_int(c, SECT_SIP, 0, "register-interval") : 0L,
-			  audio);
+			  stun, audio);
 
 	mem_deref(aor);
 	return err;
@@ -270,6 +281,8 @@ static size_t modules_used(const struct cfg *c, struct mod_use *v,
 		v[n++] = (struct mod_use){"regctl.so", true};
 	if (n < max && have_phoneline())
 		v[n++] = (struct mod_use){"phoneline.so", true};
+	if (n < max && have_module("sipwire.so"))
+		v[n++] = (struct mod_use){"sipwire.so", true};
 
 	/* Last: it reads the accounts file and creates the user agents,
 	 * whose first events our modules above must already see. */
@@ -318,6 +331,53 @@ static int phoneline_print(struct re_printf *pf, const struct cfg *c,
 					 aor);
 		mem_deref(aor);
 	}
+
+	return err;
+}
+
+/* Config values cannot hold blanks: the user agent is %-encoded. */
+static int pct_print(struct re_printf *pf, const char *text)
+{
+	int err = 0;
+
+	for (; *text && !err; text++) {
+		unsigned char ch = (unsigned char)*text;
+
+		if (ch <= ' ' || ch == '%' || ch == '#' || ch >= 0x7f)
+			err = re_hprintf(pf, "%%%02X", ch);
+		else
+			err = re_hprintf(pf, "%c", ch);
+	}
+
+	return err;
+}
+
+/* The sipwire module's keys: SIP's DSCP, the User-Agent, the proxies
+ * allowed to call in and their DNS refresh. */
+static int sipwire_print(struct re_printf *pf, const struct cfg *c)
+{
+	const struct setting *st = schema_find(SECT_SIP, "proxy");
+	const struct val *v = inst_val(cfg_inst(c, SECT_SIP, 0), st);
+	const char *ua = cfg_str(c, SECT_SIP, 0, "user-agent");
+	int dscp = dscp_value(cfg_str(c, SECT_SIP, 0, "diffserv sip"));
+	size_t i;
+	int err;
+
+	err = re_hprintf(pf, "sipwire_tos\t\t%d\n"
+			 "sipwire_user_agent\t",
+			 dscp < 0 ? 0 : dscp << 2);
+	if (!err && ua[0])
+		err = pct_print(pf, ua);
+	else if (!err)
+		err = re_hprintf(pf, "sipsh/%s", SIPSH_VERSION);
+	if (!err)
+		err = re_hprintf(pf, "\nsipwire_dns_refresh\t%ld\n",
+				 cfg_bool(c, SECT_SIP, 0, "dns-manager") ?
+				 cfg_int(c, SECT_SIP, 0, "dns-manager-refresh") :
+				 0L);
+
+	for (i = 0; i < v->n && !err; i++)
+		err = re_hprintf(pf, "sipwire_proxy\t\t%s\n", v->v[i]);
 
 	return err;
 }
@@ -375,6 +435,8 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 					 "register-backoff-timeout"));
 	if (!err && have_phoneline())
 		err = phoneline_print(pf, c, run);
+	if (!err && have_module("sipwire.so"))
+		err = sipwire_print(pf, c);
 	if (!err && getenv("SIPSH_DNS_SERVER"))
 		err = re_hprintf(pf, "dns_server\t\t%s\n",
 				 getenv("SIPSH_DNS_SERVER"));
