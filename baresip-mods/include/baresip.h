@@ -41,6 +41,79 @@ struct uri  *account_luri(const struct account *acc);
 uint32_t     account_regint(const struct account *acc);
 const char  *account_aor(const struct account *acc);
 const char  *account_outbound(const struct account *acc, unsigned ix);
+const char  *account_display_name(const struct account *acc);
+
+
+/*
+ * Audio frames, sources and players. The sample formats are librem's
+ * enum aufmt (rem_au.h); 1.0.0 calls a source's read handler with a
+ * struct auframe and pulls a player's samples with its write handler, both
+ * from any thread.
+ */
+struct media_ctx;
+struct audio;
+
+struct auframe {
+	int fmt;             /* enum aufmt */
+	void *sampv;
+	size_t sampc;        /* samples, all channels */
+	uint64_t timestamp;  /* AUDIO_TIMEBASE units */
+};
+
+struct ausrc;
+struct ausrc_st;
+
+struct ausrc_prm {
+	uint32_t   srate;
+	uint8_t    ch;
+	uint32_t   ptime;       /* ms */
+	int        fmt;         /* enum aufmt */
+};
+
+typedef void (ausrc_read_h)(struct auframe *af, void *arg);
+typedef void (ausrc_error_h)(int err, const char *str, void *arg);
+typedef int  (ausrc_alloc_h)(struct ausrc_st **stp, const struct ausrc *ausrc,
+			     struct media_ctx **ctx,
+			     struct ausrc_prm *prm, const char *device,
+			     ausrc_read_h *rh, ausrc_error_h *errh, void *arg);
+
+struct ausrc {
+	struct le        le;
+	const char      *name;
+	struct list      dev_list;
+	ausrc_alloc_h   *alloch;
+};
+
+struct auplay;
+struct auplay_st;
+
+struct auplay_prm {
+	uint32_t   srate;
+	uint8_t    ch;
+	uint32_t   ptime;       /* ms */
+	int        fmt;         /* enum aufmt */
+};
+
+typedef void (auplay_write_h)(void *sampv, size_t sampc, void *arg);
+typedef int  (auplay_alloc_h)(struct auplay_st **stp, const struct auplay *ap,
+			      struct auplay_prm *prm, const char *device,
+			      auplay_write_h *wh, void *arg);
+
+struct auplay {
+	struct le        le;
+	const char      *name;
+	struct list      dev_list;
+	auplay_alloc_h  *alloch;
+};
+
+int ausrc_register(struct ausrc **asp, struct list *ausrcl, const char *name,
+		   ausrc_alloc_h *alloch);
+int auplay_register(struct auplay **pp, struct list *auplayl,
+		    const char *name, auplay_alloc_h *alloch);
+struct list *baresip_ausrcl(void);
+struct list *baresip_auplayl(void);
+
+void audio_mute(struct audio *a, bool muted);
 
 
 /*
@@ -76,6 +149,12 @@ const char     *call_peeruri(const struct call *call);
 struct ua      *call_get_ua(const struct call *call);
 bool            call_is_onhold(const struct call *call);
 bool            call_is_outgoing(const struct call *call);
+const char     *call_peername(const struct call *call);
+struct audio   *call_audio(const struct call *call);
+/* An RFC 4733 telephone-event; KEYCODE_REL ends the one being sent. */
+int             call_send_digit(struct call *call, char key);
+
+#define KEYCODE_REL (0x04)
 
 
 /*
@@ -83,6 +162,18 @@ bool            call_is_outgoing(const struct call *call);
  * conf_get_str() and friends.
  */
 struct conf *conf_cur(void);
+
+
+/*
+ * Network: baresip's one network object and its DNS client, the libre
+ * struct dnsc that the SIP stack resolves with too (ua_init hands it to
+ * sip_alloc). It follows 'dns_server' in the config file, or the
+ * system's resolvers.
+ */
+struct network;
+
+struct network *baresip_network(void);
+struct dnsc    *net_dnsc(const struct network *net);
 
 
 /*
@@ -148,11 +239,14 @@ void ua_hangup(struct ua *ua, struct call *call,
 int  ua_answer(struct ua *ua, struct call *call, enum vidmode vmode);
 int  ua_register(struct ua *ua);
 void ua_unregister(struct ua *ua);
+void ua_event(struct ua *ua, enum ua_event ev, struct call *call,
+	      const char *fmt, ...);
 bool ua_isregistered(const struct ua *ua);
 unsigned ua_destroy(struct ua *ua);
 const char     *ua_aor(const struct ua *ua);
 struct account *ua_account(const struct ua *ua);
 struct list    *ua_calls(const struct ua *ua);
+const char     *ua_cuser(const struct ua *ua);
 
 void uag_enable_sip_trace(bool enable);
 int  uag_event_register(ua_event_h *eh, void *arg);

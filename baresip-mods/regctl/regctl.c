@@ -6,8 +6,9 @@
  * after min(1800, 30 * 2^n) seconds, forever.
  *
  * Here every REGISTER attempt of every account gets 'regctl_timeout'
- * seconds; an attempt that fails or is not answered in time is retried
- * after that same time, or after 'regctl_backoff_timeout' once
+ * seconds; an attempt that fails, or is not answered in that time, is
+ * given up and the next one starts 'regctl_timeout' seconds after it
+ * started, or 'regctl_backoff_timeout' seconds once
  * 'regctl_backoff_attempts' attempts in a row have failed; after
  * 'regctl_attempts' failures (0: never) the account gives up until the
  * next configuration. A retry is ua_register(), which replaces the user
@@ -39,6 +40,8 @@ struct regstate {
 	struct ua *ua;
 	uint32_t failc;
 	bool gave_up;
+	bool reporting;            /* our own REGISTER_FAIL is going round */
+	uint64_t started;          /* ms (tmr_jiffies) the attempt began */
 	struct tmr attempt;        /* the current attempt's deadline */
 	struct tmr retry;          /* the next attempt */
 };
@@ -107,6 +110,7 @@ static void retry_handler(void *arg)
 static void failed(struct regstate *st, const char *why)
 {
 	const struct policy *p = &regctl.pol;
+	uint64_t left;
 	uint32_t wait;
 
 	tmr_cancel(&st->attempt);
@@ -121,12 +125,15 @@ static void failed(struct regstate *st, const char *why)
 		return;
 	}
 
+	/* The next attempt starts this long after the failed one began. */
 	wait = p->backoff_attempts && st->failc >= p->backoff_attempts ?
 		p->backoff_timeout : p->timeout;
+	left = st->started + wait * 1000ULL > tmr_jiffies() ?
+		st->started + wait * 1000ULL - tmr_jiffies() : 0;
 
-	info("regctl: %s: attempt %u failed (%s); next in %u s\n",
-	     ua_aor(st->ua), st->failc, why, wait);
-	tmr_start(&st->retry, wait * 1000ULL, retry_handler, st);
+	info("regctl: %s: attempt %u failed (%s); next in %llu ms\n",
+	     ua_aor(st->ua), st->failc, why, (unsigned long long)left);
+	tmr_start(&st->retry, left, retry_handler, st);
 }
 
 static void attempt_timeout(void *arg)
@@ -137,6 +144,13 @@ static void attempt_timeout(void *arg)
 		mem_deref(st);
 		return;
 	}
+
+	/* Say it like any other failure, so that whoever follows the
+	 * registration (the ctrl module, the log) counts it too. */
+	st->reporting = true;
+	ua_event(st->ua, UA_EVENT_REGISTER_FAIL, NULL, "no answer in %u s",
+		 regctl.pol.timeout);
+	st->reporting = false;
 
 	failed(st, "no answer");
 }
@@ -156,6 +170,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		if (!st || st->gave_up)
 			break;
 		tmr_cancel(&st->retry);
+		st->started = tmr_jiffies();
 		tmr_start(&st->attempt, regctl.pol.timeout * 1000ULL,
 			  attempt_timeout, st);
 		break;
@@ -171,7 +186,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 
 	case UA_EVENT_REGISTER_FAIL:
 		st = state_get(ua);
-		if (st && !st->gave_up)
+		if (st && !st->gave_up && !st->reporting)
 			failed(st, prm && prm[0] ? prm : "refused");
 		break;
 

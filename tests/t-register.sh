@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The registration settings on the wire: Register Interval is the
+# REGISTER's expiry; Register Timeout spaces the attempts to a registrar
+# that does not answer; Register Back-off Attempts/Timeout stretch them;
+# Register Attempts gives up. Proven from a capture of the REGISTERs the
+# phone sends (tshark on loopback), against a real Kamailio where one is
+# needed.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/tools/kamailio.sh"
+
+KP=$((24000 + $$ % 1000 * 4))   # Kamailio
+DEAD=$((KP + 1))                # a registrar that never answers
+SP=$((KP + 2))                  # the phone
+C=$SIPSH_CONF
+S() { "$SIPSH" -C "$C" "$@"; }
+CAP_PID=
+
+phone_down() {
+	S -c 'phone stop' >/dev/null 2>&1
+	[ -f "$SIPSH_RUNDIR/runsv.pid" ] && kill "$(cat "$SIPSH_RUNDIR/runsv.pid")" 2>/dev/null
+}
+cap_stop() {
+	[ -n "$CAP_PID" ] && kill "$CAP_PID" 2>/dev/null && wait "$CAP_PID" 2>/dev/null
+	CAP_PID=
+}
+trap 'cap_stop; phone_down; cleanup' EXIT
+
+# cap_start FILE FILTER: capture on lo until cap_stop; returns once
+# dumpcap is writing.
+cap_start() {
+	rm -f "$1"
+	tshark -q -i lo -f "$2" -w "$1" >/dev/null 2>&1 &
+	CAP_PID=$!
+	TEST_PIDS+=("$CAP_PID")
+	wait_for 10 test -s "$1"
+	sleep 0.3
+}
+
+# The times (s) of the REGISTER transactions sent to PORT (a UDP
+# retransmission is not a new attempt), un-REGISTERs (expires=0) left out.
+register_times() {
+	tshark -r "$1" -Y "sip.Method == \"REGISTER\" && udp.dstport == $2" \
+		-T fields -e frame.time_relative -e sip.Call-ID -e sip.CSeq.seq \
+		-e sip.contact.parameter 2>/dev/null |
+		awk -F'\t' '$4 !~ /expires=0/ && !seen[$2 " " $3]++ { print $1 }'
+}
+
+cat >"$T/base.in" <<EOF
+sip
+ bind-interface lo
+ bind-port $SP
+ register-interval 45
+!
+account 1
+ user 1001
+ password secret1
+ registrar 127.0.0.1:$KP
+!
+EOF
+kam_start "$KP" sipsh.test 1001:secret1
+S -f "$T/base.in"
+
+# Register Interval: the expiry the REGISTER asks for, and Kamailio's.
+cap_start "$T/reg.pcap" "udp port $KP"
+S -c 'phone start' >/dev/null 2>&1
+kam_wait_registered "$KP" 1001 5
+cap_stop
+exp=$(tshark -r "$T/reg.pcap" -Y 'sip.Method == "REGISTER"' -T fields \
+	-e sip.contact.parameter 2>/dev/null | grep -o 'expires=[0-9]*' |
+	sort -u | cut -d= -f2 | head -1)
+if [ "$exp" = 45 ]; then
+	pass "register-interval 45: the REGISTER asks for 45 s"
+else
+	fail "register-interval 45: the REGISTER asks for 45 s" "saw '$exp'"
+fi
+kexp=$(kam_lookup "$KP" 1001 Expires 2>/dev/null)
+if [ -n "$kexp" ] && [ "$kexp" -le 45 ] && [ "$kexp" -ge 40 ]; then
+	pass "Kamailio's binding expires in 45 s"
+else
+	fail "Kamailio's binding expires in 45 s" "Expires '$kexp'"
+fi
+
+# Register Timeout 2, back-off after 3 failures to 5 s, give up after 5:
+# attempts at 0, 2, 4, then 9, 14 (5 failed), then nothing. The commit
+# restarts the phone (sip settings changed) with the dead registrar.
+cap_start "$T/dead.pcap" "udp port $DEAD"
+S -c sip -c 'register-timeout 2' -c 'register-attempts 5' \
+	-c 'register-backoff-attempts 3' -c 'register-backoff-timeout 5' \
+	-c 'account 1' -c "registrar 127.0.0.1:$DEAD" >/dev/null 2>&1
+sleep 20
+cap_stop
+mapfile -t times < <(register_times "$T/dead.pcap" "$DEAD")
+gaps=()
+for ((i = 1; i < ${#times[@]}; i++)); do
+	gaps+=("$(awk -v a="${times[i - 1]}" -v b="${times[i]}" 'BEGIN { printf "%.0f", b - a }')")
+done
+if [ "${#times[@]}" = 5 ] && [ "${gaps[*]}" = "2 2 5 5" ]; then
+	pass "timeout 2 s, back-off to 5 s after 3, give up after 5 attempts"
+else
+	fail "timeout 2 s, back-off to 5 s after 3, give up after 5 attempts" \
+		"${#times[@]} REGISTERs, gaps: ${gaps[*]}"
+fi
+out=$(S -c 'show registrations' 2>&1)
+if grep -q '^1 .*5$' <<<"$out"; then
+	pass "show registrations counts the 5 failed attempts"
+else
+	fail "show registrations counts the 5 failed attempts" "$out"
+fi
