@@ -19,21 +19,32 @@ phone_down() {
 	S -c 'phone stop' >/dev/null 2>&1
 	[ -f "$SIPSH_RUNDIR/runsv.pid" ] && kill "$(cat "$SIPSH_RUNDIR/runsv.pid")" 2>/dev/null
 }
+# Everything sent before a last probe is in the file once the probe is.
 cap_stop() {
-	[ -n "$CAP_PID" ] && kill "$CAP_PID" 2>/dev/null && wait "$CAP_PID" 2>/dev/null
+	[ -n "$CAP_PID" ] || return 0
+	probe_seen "$CAP_FILE" "$CAP_PORT" ||
+		wait_for 5 probe_seen "$CAP_FILE" "$CAP_PORT"
+	kill "$CAP_PID" 2>/dev/null && wait "$CAP_PID" 2>/dev/null
 	CAP_PID=
 }
 trap 'cap_stop; phone_down; cleanup' EXIT
 
-# cap_start FILE FILTER: capture on lo until cap_stop; returns once
-# dumpcap is writing.
+# cap_start FILE PORT: capture UDP PORT on lo until cap_stop; returns
+# once a probe datagram sent to PORT is in the file (capturing for sure).
+PROBES=0
+probe_seen() {
+	PROBES=$((PROBES + 1))
+	printf 'sipsh-probe-%d' "$PROBES" >/dev/udp/127.0.0.1/"$2"
+	tshark -r "$1" -Y "frame contains \"sipsh-probe-$PROBES\"" \
+		2>/dev/null | grep -q .
+}
 cap_start() {
+	CAP_FILE=$1 CAP_PORT=$2
 	rm -f "$1"
-	tshark -q -i lo -f "$2" -w "$1" >/dev/null 2>&1 &
+	tshark -q -i lo -f "udp port $2" -w "$1" >/dev/null 2>&1 &
 	CAP_PID=$!
 	TEST_PIDS+=("$CAP_PID")
-	wait_for 10 test -s "$1"
-	sleep 0.3
+	wait_for 10 probe_seen "$1" "$2"
 }
 
 # The times (s) of the REGISTER transactions sent to PORT (a UDP
@@ -61,7 +72,7 @@ kam_start "$KP" sipsh.test 1001:secret1
 S -f "$T/base.in"
 
 # Register Interval: the expiry the REGISTER asks for, and Kamailio's.
-cap_start "$T/reg.pcap" "udp port $KP"
+cap_start "$T/reg.pcap" "$KP"
 S -c 'phone start' >/dev/null 2>&1
 kam_wait_registered "$KP" 1001 5
 cap_stop
@@ -83,7 +94,7 @@ fi
 # Register Timeout 2, back-off after 3 failures to 5 s, give up after 5:
 # attempts at 0, 2, 4, then 9, 14 (5 failed), then nothing. The commit
 # restarts the phone (sip settings changed) with the dead registrar.
-cap_start "$T/dead.pcap" "udp port $DEAD"
+cap_start "$T/dead.pcap" "$DEAD"
 S -c sip -c 'register-timeout 2' -c 'register-attempts 5' \
 	-c 'register-backoff-attempts 3' -c 'register-backoff-timeout 5' \
 	-c 'account 1' -c "registrar 127.0.0.1:$DEAD" >/dev/null 2>&1
