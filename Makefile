@@ -194,3 +194,38 @@ $(B)/baresip-mods/%.so: $$(wildcard baresip-mods/$$*/*.c) $(BMOD_COMMON) \
 		$(BMOD_HDRS) $(B)/baresip-mods/versions.ok
 	@mkdir -p $(dir $@)
 	$(CC) $(BMOD_CFLAGS) -shared -o $@ $(filter %.c,$^) $(BMOD_LIBS)
+
+# The tools around the simulated phone line (tools/): sipsh-phone, the
+# telephone a person or a test plugs into a line, installed; tone-analyze
+# and mkwav, which make and measure test audio, for the tests only.
+TOOL_CFLAGS := $(CFLAGS) -Ibaresip-mods/phoneline -Itools
+TOOL_DEPS   := tools/wav.c tools/wav.h baresip-mods/phoneline/sim_proto.h
+
+all: $(B)/sipsh-phone $(B)/tone-analyze $(B)/mkwav
+
+$(B)/sipsh-phone: tools/sipsh-phone.c $(TOOL_DEPS) $(B)/build-vars
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_CFLAGS) $(LDFLAGS) -pthread -o $@ tools/sipsh-phone.c \
+		tools/wav.c -lm
+
+$(B)/tone-analyze: tools/tone_analyze.c $(TOOL_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_CFLAGS) $(LDFLAGS) -o $@ tools/tone_analyze.c tools/wav.c -lm
+
+$(B)/mkwav: tools/mkwav.c $(TOOL_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_CFLAGS) $(LDFLAGS) -o $@ tools/mkwav.c tools/wav.c -lm
+
+.PHONY: install-phone-tool
+install: install-phone-tool
+install-phone-tool: $(B)/sipsh-phone
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(B)/sipsh-phone $(DESTDIR)$(PREFIX)/bin/sipsh-phone
+	install -m 0644 man/sipsh-phone.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/sipsh-phone.1
+
+# phoneline: librem's headers (enum aufmt), libm for the tone table, and
+# its private headers as prerequisites.
+$(B)/baresip-mods/phoneline.so: BMOD_CFLAGS += $(shell pkg-config --cflags librem 2>/dev/null)
+$(B)/baresip-mods/phoneline.so: BMOD_LIBS += -lm -lpthread
+$(B)/baresip-mods/phoneline.so: $(wildcard baresip-mods/phoneline/*.h)
