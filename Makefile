@@ -159,10 +159,12 @@ clean:
 
 # Baresip modules (loaded into Debian's /usr/bin/baresip, see
 # baresip-mods/include/baresip.h): every directory baresip-mods/NAME other
-# than include/ and common/ is one module, built as build/baresip-mods/NAME.so
-# from baresip-mods/NAME/*.c plus baresip-mods/common/*.c. Only the module's
-# "exports" symbol is visible; baresip's own symbols resolve at load time.
-BMOD_NAMES  := $(filter-out common include,$(notdir $(wildcard baresip-mods/*)))
+# than include/ and common/ that holds C sources is one module, built as
+# build/baresip-mods/NAME.so from baresip-mods/NAME/*.c plus
+# baresip-mods/common/*.c. Only the module's "exports" symbol is visible;
+# baresip's own symbols resolve at load time.
+BMOD_NAMES  := $(filter-out common include,$(notdir $(patsubst %/,%,\
+	       $(sort $(dir $(wildcard baresip-mods/*/*.c))))))
 BMODS       := $(BMOD_NAMES:%=$(B)/baresip-mods/%.so)
 BMOD_COMMON := $(wildcard baresip-mods/common/*.c)
 BMOD_HDRS   := $(wildcard baresip-mods/include/*.h baresip-mods/common/*.h) \
