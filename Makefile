@@ -100,7 +100,7 @@ FORCE:
 # when missing, with a single apt-get update; silent when all are there.
 DEB_BUILD := pkg-config gcc make libedit-dev libncurses-dev libre-dev \
 	     librem-dev libssl-dev baresip-core
-DEB_TEST  := kamailio linphone-cli tshark tmux openssh-server dnsmasq \
+DEB_TEST  := kamailio kamailio-tls-modules linphone-cli tshark tmux openssh-server dnsmasq \
 	     coturn runit clang mandoc valgrind procps iproute2 python3
 deps:
 	@./tests/tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
@@ -225,6 +225,9 @@ install-phone-tool: $(B)/sipsh-phone
 	install -m 0755 $(B)/sipsh-phone $(DESTDIR)$(PREFIX)/bin/sipsh-phone
 	install -m 0644 man/sipsh-phone.1 \
 		$(DESTDIR)$(PREFIX)/share/man/man1/sipsh-phone.1
+
+# siptls calls OpenSSL itself (its own TLS context for SIP).
+$(B)/baresip-mods/siptls.so: BMOD_LIBS += -lssl -lcrypto
 
 # phoneline: librem's headers (enum aufmt), libm for the tone table, and
 # its private headers as prerequisites.

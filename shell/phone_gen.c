@@ -167,8 +167,12 @@ int phone_account_aor(char **aorp, const struct cfg *c, int id)
 	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
 	struct acc_ref ar = {c, id};
 
-	return re_sdprintf(aorp, "%s:%s@%H", !strcmp(tp, "tls") ? "sips" :
-			   "sip", cfg_str(c, SECT_ACCOUNT, id, "user"),
+	/* Always sip: libre 1.1.0's sip_request() refuses a sips: route
+	 * (ENOSYS); TLS is chosen by the ;transport=tls the account line
+	 * adds. */
+	(void)tp;
+	return re_sdprintf(aorp, "sip:%s@%H",
+			   cfg_str(c, SECT_ACCOUNT, id, "user"),
 			   host_print, &ar);
 }
 
@@ -273,6 +277,10 @@ static size_t modules_used(const struct cfg *c, struct mod_use *v,
 	size_t n = 0;
 
 	v[n++] = (struct mod_use){"g711.so", false};
+	/* siptls before ctrl and regctl: its event handler puts the reason
+	 * of a failed TLS handshake into the REGISTER_FAIL they see. */
+	if (n < max && have_module("siptls.so"))
+		v[n++] = (struct mod_use){"siptls.so", true};
 	if (cfg_str(c, SECT_SIP, 0, "stun-server")[0] && n < max)
 		v[n++] = (struct mod_use){"stun.so", false};
 	if (n < max)
@@ -382,6 +390,96 @@ static int sipwire_print(struct re_printf *pf, const struct cfg *c)
 	return err;
 }
 
+/* Host part of a registrar or proxy "host[:port]", "[v6][:port]", "v6". */
+static void tls_host(char *out, size_t sz, const char *hp)
+{
+	const char *end;
+
+	if (hp[0] == '[') {
+		end = strchr(hp, ']');
+		re_snprintf(out, sz, "%b", hp + 1,
+			    end ? (size_t)(end - hp - 1) : strlen(hp + 1));
+		return;
+	}
+
+	end = strchr(hp, ':');
+	if (end && end == strrchr(hp, ':'))
+		re_snprintf(out, sz, "%b", hp, (size_t)(end - hp));
+	else
+		re_snprintf(out, sz, "%s", hp);
+}
+
+static int pem_append(const char *pem, size_t len, void *arg)
+{
+	struct mbuf *mb = arg;
+	int err = mbuf_write_mem(mb, (const uint8_t *)pem, len);
+
+	if (!err && len && pem[len - 1] != '\n')
+		err = mbuf_write_u8(mb, '\n');
+	return err;
+}
+
+/* The siptls module's keys: the lowest TLS version, the TLS 1.2 cipher
+ * list, the trusted CAs (written to trusted-ca.pem; none: the system's
+ * store) and, when every TLS account goes to one host, that host, which
+ * the server certificate must match. */
+static int siptls_print(struct re_printf *pf, const struct cfg *c,
+			const char *run)
+{
+	const struct setting *st = schema_find(SECT_SIP, "trusted-ca");
+	const struct val *v = inst_val(cfg_inst(c, SECT_SIP, 0), st);
+	const char *ciphers = cfg_str(c, SECT_SIP, 0, "tls-cipher");
+	char path[PATH_MAX], host[256] = "", h[256];
+	bool one_host = true;
+	struct mbuf *mb;
+	size_t i;
+	int id, err;
+
+	err = re_hprintf(pf, "siptls_min_version\t%s\n",
+			 cfg_str(c, SECT_SIP, 0, "tls-version"));
+	if (!err && ciphers[0])
+		err = re_hprintf(pf, "siptls_ciphers\t\t%s\n", ciphers);
+
+	re_snprintf(path, sizeof(path), "%s/baresip/trusted-ca.pem", run);
+	if (!v || !v->n) {
+		(void)unlink(path);
+	}
+	else if (!err) {
+		mb = mbuf_alloc(4096);
+		if (!mb)
+			return ENOMEM;
+		for (i = 0; i < v->n && !err; i++)
+			err = pem_foreach(v->v[i], pem_append, mb);
+		if (!err)
+			err = phone_file_write(path, 0644, (char *)mb->buf,
+					       mb->end);
+		mem_deref(mb);
+		if (!err)
+			err = re_hprintf(pf, "siptls_cafile\t\t%s\n", path);
+	}
+
+	for (id = 0; id < INST_MAX && !err && one_host; id++) {
+		const char *ob, *reg;
+
+		if (!cfg_inst(c, SECT_ACCOUNT, id) ||
+		    cfg_bool(c, SECT_ACCOUNT, id, "shutdown") ||
+		    strcmp(cfg_str(c, SECT_ACCOUNT, id, "transport"), "tls"))
+			continue;
+
+		ob = cfg_str(c, SECT_ACCOUNT, id, "outbound-proxy");
+		reg = cfg_str(c, SECT_ACCOUNT, id, "registrar");
+		tls_host(h, sizeof(h), ob[0] ? ob : reg);
+		if (!host[0])
+			str_ncpy(host, h, sizeof(host));
+		else if (str_casecmp(host, h))
+			one_host = false;
+	}
+	if (!err && one_host && host[0])
+		err = re_hprintf(pf, "siptls_verify_host\t%s\n", host);
+
+	return err;
+}
+
 static int config_print(struct re_printf *pf, const struct cfg *c,
 			const char *addr)
 {
@@ -437,6 +535,8 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 		err = phoneline_print(pf, c, run);
 	if (!err && have_module("sipwire.so"))
 		err = sipwire_print(pf, c);
+	if (!err && have_module("siptls.so"))
+		err = siptls_print(pf, c, run);
 	if (!err && getenv("SIPSH_DNS_SERVER"))
 		err = re_hprintf(pf, "dns_server\t\t%s\n",
 				 getenv("SIPSH_DNS_SERVER"));

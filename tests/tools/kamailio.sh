@@ -29,6 +29,11 @@
 #   KAM_AUTH_FAIL  reply to a wrong password: 403, or 401 to re-challenge [403]
 #   KAM_MIN_EXPIRES  registrar's min_expires in seconds [1]
 #   KAM_SHM_MB / KAM_PKG_MB  Kamailio's -m / -M memory in MB [16 / 4]
+#   KAM_TLS_CERT / KAM_TLS_KEY  PEM server certificate and key: when both
+#     are set, a TLS listener on PORT+1 too (the tls module) [unset: none]
+#   KAM_TLS_METHOD  the tls module's method: TLSv1.2 (only 1.2), TLSv1.2+,
+#     TLSv1.3 ... [TLSv1.2+]
+#   KAM_TLS_CIPHERS  its cipher_list for TLS <= 1.2 [unset: OpenSSL's]
 # Its log ($(kam_dir PORT)/kamailio.log) has a line "kam: ..." for each
 # registration, refusal and routed request, to wait for or to show.
 
@@ -69,6 +74,36 @@ _kam_listen_cfg() {
 	printf 'listen=udp:127.0.0.1:%s\n' "$port"
 	printf 'listen=tcp:127.0.0.1:%s\n' "$port"
 	printf 'alias="localhost:%s"\n' "$port"
+	if _kam_tls_on; then
+		printf 'enable_tls=yes\n'
+		printf 'listen=tls:127.0.0.1:%s\n' "$((port + 1))"
+		printf 'alias="localhost:%s"\n' "$((port + 1))"
+		printf 'alias="127.0.0.1:%s"\n' "$((port + 1))"
+	fi
+}
+
+_kam_tls_on() { [ -n "${KAM_TLS_CERT:-}" ] && [ -n "${KAM_TLS_KEY:-}" ]; }
+
+# _kam_tls_cfg PORT: the tls module and its own configuration file, when
+# KAM_TLS_CERT and KAM_TLS_KEY are set; nothing otherwise.
+_kam_tls_cfg() {
+	local port=$1 d
+	_kam_tls_on || return 0
+	d=$(kam_dir "$port")
+	{
+		printf '[server:default]\n'
+		printf 'method = %s\n' "${KAM_TLS_METHOD:-TLSv1.2+}"
+		printf 'verify_certificate = no\n'
+		printf 'require_certificate = no\n'
+		printf 'certificate = %s\n' "$KAM_TLS_CERT"
+		printf 'private_key = %s\n' "$KAM_TLS_KEY"
+		[ -z "${KAM_TLS_CIPHERS:-}" ] ||
+			printf 'cipher_list = %s\n' "$KAM_TLS_CIPHERS"
+		printf '\n[client:default]\nverify_certificate = no\n'
+		printf 'require_certificate = no\n'
+	} >"$d/tls.cfg"
+	printf 'loadmodule "tls.so"\n'
+	printf 'modparam("tls", "config", "%s/tls.cfg")\n' "$d"
 }
 
 _kam_modules_cfg() {
@@ -112,6 +147,7 @@ alias="$realm"
 EOF
 		_kam_listen_cfg "$port"
 		_kam_modules_cfg
+		_kam_tls_cfg "$port"
 		cat <<EOF
 modparam("ctl", "binrpc", "unix:$d/run/kamailio_ctl")
 modparam("usrloc", "db_mode", 0)

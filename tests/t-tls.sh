@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# SIP over TLS with the Advanced SIP TLS settings (tls-version, tls-cipher,
+# trusted-ca), applied by our siptls module, against a real peer: Kamailio
+# with a TLS listener and a server certificate for 127.0.0.1 from a test CA
+# made here. Proven on the wire (tshark on the handshake) and by the
+# registrar's location table: the right CA registers, another CA does not
+# (and show registrations says it is the certificate), a lowest version of
+# 1.3 against a 1.2-only server fails while 1.2 works, and a cipher the
+# server does not offer fails while one it offers works.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/tools/kamailio.sh"
+
+KP=$((26000 + $$ % 1000 * 4))   # Kamailio UDP/TCP; its TLS on KP+1
+TP=$((KP + 1))
+SP=$((KP + 2))                  # our phone (its TLS listener on SP+1)
+RTP=$((40000 + $$ % 1000 * 20))
+C=$SIPSH_CONF
+S() { "$SIPSH" -C "$C" "$@"; }
+CAP_PID=
+
+phone_down() {
+	S -c 'phone stop' >/dev/null 2>&1
+	local p
+	p=$(cat "$SIPSH_RUNDIR/runsv.pid" 2>/dev/null)
+	[ -n "$p" ] && kill "$p" 2>/dev/null
+}
+cap_stop() {
+	[ -z "$CAP_PID" ] && return 0
+	sleep 0.5
+	kill "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+	CAP_PID=
+}
+trap 'cap_stop; phone_down; [ -n "${TLS_KEEP:-}" ] && cp -r "$SIPSH_RUNDIR" "$TLS_KEEP"; cleanup' EXIT
+
+reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
+reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
+regs() { S -c 'show registrations' 2>&1; }
+kam_ok_count() { grep -c 'kam: REGISTER 1001 ok' "$(kam_dir "$KP")/kamailio.log"; }
+
+# cap_start FILE: capture the TLS port on loopback until cap_stop.
+cap_start() {
+	dumpcap -q -i lo -f "tcp port $TP" -w "$1" >/dev/null 2>&1 &
+	CAP_PID=$!
+	TEST_PIDS+=("$CAP_PID")
+	wait_for 5 test -s "$1"
+	sleep 0.3
+}
+# hs FILE FILTER FIELD: a field of the handshake messages matching FILTER.
+hs() { tshark -r "$1" -d "tcp.port==$TP,tls" -Y "$2" -T fields -e "$3" 2>/dev/null | sort -u | tr '\n' ' '; }
+
+# new_streams FILE AWK-COND: TCP streams whose ClientHello ($2: its
+# supported versions, $3: its cipher suites) meets AWK-COND; then
+# no_server_hello FILE STREAMS: status 0 when there are such streams and
+# none got a ServerHello. Other streams are the old phone's, restarted.
+new_streams() {
+	tshark -r "$1" -d "tcp.port==$TP,tls" -Y 'tls.handshake.type == 1' \
+		-T fields -e tcp.stream -e tls.handshake.extensions.supported_version \
+		-e tls.handshake.ciphersuite 2>/dev/null | awk -F'\t' "$2 {print \$1}" | sort -u
+}
+no_server_hello() {
+	local f=$1 s
+	shift
+	[ $# -gt 0 ] || return 1
+	for s in "$@"; do
+		[ -z "$(hs "$f" "tcp.stream == $s && tls.handshake.type == 2" tls.handshake.version)" ] || return 1
+	done
+}
+
+# conf_sip LINES...: sip-section changes in one commit (the phone restarts).
+conf_sip() {
+	local a=(-c sip) l
+	for l in "$@"; do a+=(-c "$l"); done
+	S "${a[@]}" >"$T/conf.out" 2>&1
+}
+# set_ca PEMFILE: trusted-ca replaced by the certificates of PEMFILE.
+set_ca() {
+	{
+		printf 'sip\n no trusted-ca\n trusted-ca\n'
+		cat "$1"
+		printf 'quit\n!\n'
+	} >"$T/ca.in"
+	S -f "$T/ca.in" >"$T/conf.out" 2>&1
+}
+
+# A test CA, a server certificate for 127.0.0.1 signed by it, another CA.
+ec='-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes'
+# shellcheck disable=SC2086
+{
+	openssl req -x509 $ec -keyout "$T/ca.key" -out "$T/ca.pem" \
+		-subj "/CN=sipsh TLS test CA" -days 2 &&
+	openssl req -x509 $ec -keyout "$T/other.key" -out "$T/other.pem" \
+		-subj "/CN=sipsh other CA" -days 2 &&
+	openssl req $ec -keyout "$T/srv.key" -out "$T/srv.csr" -subj "/CN=127.0.0.1" &&
+	printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$T/srv.ext" &&
+	openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
+		-CAcreateserial -out "$T/srv.pem" -days 2 -extfile "$T/srv.ext"
+} >"$T/openssl.log" 2>&1 || { fail "test certificates" "$(cat "$T/openssl.log")"; exit 0; }
+
+export KAM_TLS_CERT=$T/srv.pem KAM_TLS_KEY=$T/srv.key KAM_TLS_METHOD=TLSv1.2+
+if ! kam_start "$KP" sipsh.test 1001:secret1; then
+	fail "kamailio with a TLS listener starts" "$(tail -5 "$(kam_dir "$KP")/kamailio.log")"
+	exit 0
+fi
+pass "kamailio with a TLS listener starts"
+
+{
+	cat <<EOF
+sip
+ bind-interface lo
+ bind-port $SP
+ rtp-port-range $RTP-$((RTP + 19))
+ register-interval 60
+ register-timeout 2
+ tls-version 1.2
+ trusted-ca
+EOF
+	cat "$T/ca.pem"
+	cat <<EOF
+quit
+!
+account 1
+ user 1001
+ password secret1
+ transport tls
+ registrar 127.0.0.1:$TP
+!
+EOF
+} >"$T/setup.in"
+check "the configuration is committed" S -f "$T/setup.in"
+check "phone start" S -c 'phone start'
+p=$(cat "$SIPSH_RUNDIR/runsv.pid" 2>/dev/null)
+[ -n "$p" ] && TEST_PIDS+=("$p")
+B=$SIPSH_RUNDIR/baresip
+check "the generator writes the siptls keys and the CA file" \
+	sh -c "grep -q '^module.*siptls.so' '$B/config' &&
+	       grep -q '^siptls_min_version.*1.2' '$B/config' &&
+	       grep -q '^siptls_cafile.*trusted-ca.pem' '$B/config' &&
+	       grep -q '^siptls_verify_host.*127.0.0.1' '$B/config' &&
+	       test \"\$(stat -c %a '$B/trusted-ca.pem')\" = 644 &&
+	       cmp -s '$B/trusted-ca.pem' '$T/ca.pem'"
+
+# (1) The test CA as trusted-ca: it registers over TLS.
+cap_start "$T/c1.pcap"
+if wait_for 10 reg_is 1 registered && kam_wait_registered "$KP" 1001 3 &&
+	kam_lookup "$KP" 1001 Socket | grep -q '^tls:'; then
+	pass "(1) with the test CA trusted it registers over TLS"
+else
+	fail "(1) with the test CA trusted it registers over TLS" \
+		"$(regs); socket: $(kam_lookup "$KP" 1001 Socket)"
+fi
+cap_stop
+v=$(hs "$T/c1.pcap" 'tls.handshake.type == 1' tls.handshake.extensions_server_name)
+if [ -z "${v// /}" ]; then
+	pass "(1) no SNI is sent to an IP address"
+else
+	fail "(1) no SNI is sent to an IP address" "$v"
+fi
+
+# (2) Another CA as trusted-ca: no registration, and the reason shown.
+set_ca "$T/other.pem"
+wait_for 10 reg_is 1 failed
+n0=$(kam_ok_count)   # after the old phone's un-REGISTER
+if reg_is 1 failed &&
+	regs | grep -qi 'certificate verification failed'; then
+	pass "(2) with another CA it fails and says the certificate"
+else
+	fail "(2) with another CA it fails and says the certificate" "$(regs)"
+fi
+sleep 2
+if [ "$(kam_ok_count)" = "$n0" ] && ! reg_is 1 registered; then
+	pass "(2) with another CA the registrar saw no REGISTER"
+else
+	fail "(2) with another CA the registrar saw no REGISTER" \
+		"$(kam_ok_count) vs $n0; $(regs)"
+fi
+set_ca "$T/ca.pem"
+check "(2) the right CA again registers" wait_for 10 reg_is 1 registered
+
+# (3) A TLS 1.2-only server: a lowest version of 1.3 fails, 1.2 works.
+export KAM_TLS_METHOD=TLSv1.2
+kam_restart "$KP"
+wait_for 10 reg_is 1 registered   # the old settings' connection is up
+cap_start "$T/c3a.pcap"
+conf_sip 'tls-version 1.3'
+wait_for 10 reg_is 1 failed
+sleep 1
+cap_stop
+chv=$(hs "$T/c3a.pcap" 'tls.handshake.type == 1' tls.handshake.extensions.supported_version)
+shv=$(hs "$T/c3a.pcap" 'tls.handshake.type == 2' tls.handshake.version)
+# shellcheck disable=SC2046
+if reg_is 1 failed && no_server_hello "$T/c3a.pcap" $(new_streams "$T/c3a.pcap" '$2 == "0x0304"') &&
+	regs | grep -qi 'TLS:.*protocol'; then
+	pass "(3) tls-version 1.3 against a 1.2-only server fails (ClientHello offers only 1.3)"
+else
+	fail "(3) tls-version 1.3 against a 1.2-only server fails" \
+		"ClientHello versions '$chv' ServerHello '$shv'; $(regs)"
+fi
+cap_start "$T/c3b.pcap"
+conf_sip 'tls-version 1.2'
+wait_for 10 reg_is 1 registered
+cap_stop
+shv=$(hs "$T/c3b.pcap" 'tls.handshake.type == 2' tls.handshake.version)
+if reg_is 1 registered && [ "$shv" = "0x0303 " ]; then
+	pass "(3) tls-version 1.2 registers with a TLS 1.2 ServerHello"
+else
+	fail "(3) tls-version 1.2 registers with a TLS 1.2 ServerHello" \
+		"ServerHello '$shv'; $(regs)"
+fi
+
+# (4) The server offers one cipher: another one fails, that one works.
+export KAM_TLS_CIPHERS=ECDHE-ECDSA-AES256-GCM-SHA384
+kam_restart "$KP"
+wait_for 10 reg_is 1 registered   # the old settings' connection is up
+cap_start "$T/c4a.pcap"
+conf_sip 'tls-cipher ECDHE-ECDSA-AES128-GCM-SHA256'
+wait_for 10 reg_is 1 failed
+sleep 1
+cap_stop
+chc=$(hs "$T/c4a.pcap" 'tls.handshake.type == 1' tls.handshake.ciphersuite)
+shc=$(hs "$T/c4a.pcap" 'tls.handshake.type == 2' tls.handshake.ciphersuite)
+# shellcheck disable=SC2046
+if reg_is 1 failed && no_server_hello "$T/c4a.pcap" $(new_streams "$T/c4a.pcap" '$3 ~ /0xc02b/ && $3 !~ /0xc02c/') &&
+	regs | grep -qi 'TLS:.*handshake failure'; then
+	pass "(4) a cipher the server does not offer fails the handshake"
+else
+	fail "(4) a cipher the server does not offer fails the handshake" \
+		"ClientHello '$chc' ServerHello '$shc'; $(regs)"
+fi
+cap_start "$T/c4b.pcap"
+conf_sip 'tls-cipher ECDHE-ECDSA-AES256-GCM-SHA384'
+wait_for 10 reg_is 1 registered
+cap_stop
+shc=$(hs "$T/c4b.pcap" 'tls.handshake.type == 2' tls.handshake.ciphersuite)
+if reg_is 1 registered && [ "$shc" = "0xc02c " ]; then
+	pass "(4) the cipher the server offers registers (ServerHello 0xc02c)"
+else
+	fail "(4) the cipher the server offers registers" "ServerHello '$shc'; $(regs)"
+fi
+
+phone_down
+kam_stop_all
