@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include "re_base.h"
 #include "phone.h"
+#include "ctrl_client.h"
 
 extern char **environ;
 
@@ -244,6 +245,27 @@ static int wait_state(bool running, unsigned ms)
 	return ETIMEDOUT;
 }
 
+/* Started is not ready: the phone is ready when its control socket
+ * answers (its modules are loaded, its accounts created). */
+static int wait_ready(unsigned ms)
+{
+	char err[128];
+	unsigned i;
+
+	for (i = 0; i < ms / 10; i++) {
+		struct timespec ts = {0, 10000000};
+		int fd = -1;
+
+		if (!ctrl_connect(&fd, err, sizeof(err))) {
+			close(fd);
+			return 0;
+		}
+		nanosleep(&ts, NULL);
+	}
+
+	return ETIMEDOUT;
+}
+
 static int systemctl(const char *verb, char *errbuf, size_t errsz)
 {
 	char *argv[] = {"systemctl", (char *)verb, UNIT, NULL};
@@ -259,8 +281,10 @@ int phone_svc_start(char *errbuf, size_t errsz)
 {
 	int err;
 
-	if (use_systemd())
-		return systemctl("start", errbuf, errsz);
+	if (use_systemd()) {
+		err = systemctl("start", errbuf, errsz);
+		goto ready;
+	}
 
 	if (!runsv_up()) {
 		err = runsv_spawn();
@@ -274,9 +298,19 @@ int phone_svc_start(char *errbuf, size_t errsz)
 	err = runsv_control('u');
 	if (!err)
 		err = wait_state(true, 3000);
-	if (err)
+	if (err) {
 		re_snprintf(errbuf, errsz, "the phone did not start: %m; see "
 			    "%s/log/current", err, phone_rundir());
+		return err;
+	}
+
+ ready:
+	if (!err && wait_ready(3000)) {
+		re_snprintf(errbuf, errsz, "the phone started but its control "
+			    "socket does not answer; see %s/log/current",
+			    phone_rundir());
+		err = ETIMEDOUT;
+	}
 
 	return err;
 }
@@ -307,8 +341,10 @@ int phone_svc_restart(char *errbuf, size_t errsz)
 {
 	int err;
 
-	if (use_systemd())
-		return systemctl("restart", errbuf, errsz);
+	if (use_systemd()) {
+		err = systemctl("restart", errbuf, errsz);
+		return err ? err : wait_ready(3000);
+	}
 
 	err = phone_svc_stop(errbuf, errsz);
 	if (!err)
