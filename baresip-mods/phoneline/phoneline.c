@@ -1,0 +1,922 @@
+/*
+ * phoneline: the gateway's analog phone lines inside baresip. Each line
+ * is a telephone on hardware reached through a driver backend
+ * (driver.h; 'sim' = sim.c, sockets for the sipsh-phone tool); the module
+ * is the lines' audio source and player (audev.c) and turns hook and digit
+ * events into calls on the line's account:
+ *
+ *   off hook           dial tone; digits are collected until '#' or
+ *                      phoneline_digit_timeout seconds without a digit,
+ *                      then sip:DIGITS@<the account's domain> is called
+ *   180 / 183          ringback tone / the far end's early media
+ *   answered           connected; digits go out as phoneline_dtmf_mode
+ *                      says (dtmf.c); digits received are played
+ *   far end hangs up   busy tone (also for 486 / 600 busy answers)
+ *   call fails         phoneline_congestion_tone: the congestion tone, or
+ *                      the special information tone ('info')
+ *   incoming call      (accounts with answermode=manual) rings the idle
+ *                      lines of the account, with caller number and name;
+ *                      the first line off hook answers, the others stop
+ *   hook flash         hold / resume: phoneline_remote_hold yes sends a
+ *                      sendonly re-INVITE (call_hold), no mutes both ways
+ *                      locally
+ *   on hook            ends the call
+ * Tones follow phoneline_tone_plan (tones.c). With phoneline_contact_suffix
+ * the Contact user carries the account's line numbers (suffix.c).
+ *
+ * Sample config (written by sipsh's generator, shell/phone_gen.c):
+ *
+ *   module                     phoneline.so
+ *   phoneline_backend          sim
+ *   phoneline_sim_dir          /run/sipsh/lines
+ *   phoneline_tone_plan        itu           # itu us gb de fr
+ *   phoneline_digit_timeout    5             # seconds
+ *   phoneline_dtmf_mode        rfc2833       # sip-info inband compatibility
+ *   phoneline_remote_hold      yes
+ *   phoneline_congestion_tone  congestion    # or info
+ *   phoneline_contact_suffix   no
+ *   phoneline_line             0,sip:1001@example.net
+ *   phoneline_line             1,sip:1002@example.net
+ *
+ * and in the accounts file, so that the calls use the lines' audio:
+ *
+ *   <sip:1001@example.net>;answermode=manual;audio_source=phoneline,1;
+ *       audio_player=phoneline,1
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "phoneline.h"
+#include "version_check.h"
+
+static const struct pl_drv_ops *const drv_table[] = {
+	&pl_drv_sim,
+};
+
+static const char *const state_namev[] = {
+	[LS_IDLE]      = "idle",
+	[LS_DIALING]   = "dialing",
+	[LS_CALLING]   = "calling",
+	[LS_RINGBACK]  = "ringback",
+	[LS_CONNECTED] = "connected",
+	[LS_HELD]      = "held",
+	[LS_BUSY]      = "busy",
+	[LS_FAILED]    = "failed",
+	[LS_RINGING]   = "idle",        /* the bell says the rest */
+};
+
+static struct {
+	/* configuration */
+	char backend[32];
+	char sim_dir[256];
+	char plan[16];
+	uint32_t digit_timeout;
+	enum dtmf_mode dtmf;
+	bool remote_hold;
+	enum pl_tone fail_tone;
+	bool suffix;
+
+	struct line linev[PL_LINES_MAX];
+	size_t linec;
+	pthread_mutex_t lock;
+	bool lock_ok;
+	struct pl_drv *drv;
+	const struct pl_drv_ops *ops;
+	bool ev_registered;
+} pl;
+
+void pl_lock(void)
+{
+	pthread_mutex_lock(&pl.lock);
+}
+
+void pl_unlock(void)
+{
+	pthread_mutex_unlock(&pl.lock);
+}
+
+enum dtmf_mode pl_dtmf_mode(void)
+{
+	return pl.dtmf;
+}
+
+static struct line *line_by_num(unsigned num)
+{
+	size_t i;
+
+	for (i = 0; i < pl.linec; i++) {
+		if (pl.linev[i].num == num)
+			return &pl.linev[i];
+	}
+
+	return NULL;
+}
+
+struct line *pl_line_of_call(const struct call *call)
+{
+	size_t i;
+
+	for (i = 0; call && i < pl.linec; i++) {
+		if (pl.linev[i].call == call)
+			return &pl.linev[i];
+	}
+
+	return NULL;
+}
+
+struct line *pl_line_of_audio(const struct audio *a)
+{
+	size_t i;
+
+	for (i = 0; a && i < pl.linec; i++) {
+		struct line *ln = &pl.linev[i];
+
+		if (ln->call && ln->state != LS_RINGING &&
+		    call_audio(ln->call) == a)
+			return ln;
+	}
+
+	return NULL;
+}
+
+/* The line whose call's struct audio contains p (see audev.c). */
+struct line *pl_line_near_audio(const void *p)
+{
+	const uintptr_t limit = 64 * 1024;   /* struct audio is ~2 KiB */
+	struct line *best = NULL;
+	uintptr_t bestd = limit;
+	size_t i;
+
+	for (i = 0; p && i < pl.linec; i++) {
+		struct line *ln = &pl.linev[i];
+		uintptr_t a, d;
+
+		if (!ln->call || ln->state == LS_RINGING)
+			continue;
+		a = (uintptr_t)call_audio(ln->call);
+		if (!a || (uintptr_t)p < a)
+			continue;
+		d = (uintptr_t)p - a;
+		if (d < bestd) {
+			bestd = d;
+			best = ln;
+		}
+	}
+
+	return best;
+}
+
+/* AORs compare up to their parameters, scheme and host case-blind. */
+static bool aor_eq(const char *a, const char *b)
+{
+	size_t la = strcspn(a, ";>"), lb = strcspn(b, ";>");
+
+	return la == lb && !strncasecmp(a, b, la);
+}
+
+static struct ua *line_ua(const struct line *ln)
+{
+	struct le *le;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		struct ua *ua = le->data;
+		const char *aor = account_aor(ua_account(ua));
+
+		if (aor && aor_eq(aor, ln->aor))
+			return ua;
+	}
+
+	return NULL;
+}
+
+uint32_t pl_lines_of_ua(const struct ua *ua)
+{
+	uint32_t mask = 0;
+	size_t i;
+
+	for (i = 0; ua && i < pl.linec; i++) {
+		if (pl.linev[i].num < 32 && line_ua(&pl.linev[i]) == ua)
+			mask |= 1u << pl.linev[i].num;
+	}
+
+	return mask;
+}
+
+
+/*
+ * What the telephone hears and is told.
+ */
+
+static void set_tone(struct line *ln, enum pl_tone tone)
+{
+	pl_lock();
+	if (tone == TONE_NONE)
+		tone_stop(&ln->ear_tone);
+	else if (tone != ln->tone || !ln->ear_tone.on)
+		tone_start(&ln->ear_tone, tone_find(pl.plan, tone));
+	pl_unlock();
+
+	if (tone != ln->tone)
+		(void)pl.ops->notify(pl.drv, ln->num, "tone", tone_name(tone));
+	ln->tone = tone;
+}
+
+static void set_state(struct line *ln, enum line_state st)
+{
+	bool changed = strcmp(state_namev[st], state_namev[ln->state]) != 0;
+
+	if (st != ln->state)
+		debug("phoneline: line %u: %s -> %s\n", ln->num,
+		      state_namev[ln->state], state_namev[st]);
+	ln->state = st;
+	if (changed)
+		(void)pl.ops->notify(pl.drv, ln->num, "state",
+				     state_namev[st]);
+}
+
+static void ring(struct line *ln, bool on, const struct call *call)
+{
+	char cid[64] = "-";
+	struct sip_addr addr;
+	struct pl pl_uri;
+
+	if (on && call && call_peeruri(call)) {
+		pl_set_str(&pl_uri, call_peeruri(call));
+		if (!sip_addr_decode(&addr, &pl_uri) &&
+		    pl_isset(&addr.uri.user))
+			(void)pl_strcpy(&addr.uri.user, cid, sizeof(cid));
+		else if (!re_regex(pl_uri.p, pl_uri.l, "sip[s]*:[^@]+@",
+				   NULL, &addr.uri.user))
+			(void)pl_strcpy(&addr.uri.user, cid, sizeof(cid));
+	}
+
+	(void)pl.ops->ring(pl.drv, ln->num, on, cid,
+			   on && call ? call_peername(call) : NULL);
+}
+
+/* Back to idle: no call, no tone, nothing pending. */
+static void line_reset(struct line *ln)
+{
+	tmr_cancel(&ln->tmr_digit);
+	tmr_cancel(&ln->tmr_rel);
+	ln->call = NULL;
+	ln->digitc = 0;
+	ln->digits[0] = '\0';
+	pl_lock();
+	ln->local_hold = false;
+	ln->dtmfqc = 0;
+	tone_stop(&ln->ear_dtmf);
+	tone_stop(&ln->mic_dtmf);
+	pl_unlock();
+	set_tone(ln, TONE_NONE);
+	set_state(ln, LS_IDLE);
+}
+
+static void call_failed(struct line *ln, const char *why)
+{
+	info("phoneline: line %u: call failed: %s\n", ln->num, why);
+	ln->call = NULL;
+	set_state(ln, LS_FAILED);
+	set_tone(ln, pl.fail_tone);
+}
+
+
+/*
+ * Calls out.
+ */
+
+static void dial(struct line *ln)
+{
+	struct ua *ua = line_ua(ln);
+	const struct uri *luri;
+	struct call *call = NULL;
+	char *uri = NULL;
+	bool v6;
+	int err;
+
+	tmr_cancel(&ln->tmr_digit);
+
+	if (!ln->digitc) {
+		call_failed(ln, "no digits");
+		return;
+	}
+	if (!ua) {
+		call_failed(ln, "the line's account does not exist");
+		return;
+	}
+
+	luri = account_luri(ua_account(ua));
+	if (!luri) {
+		call_failed(ln, "the account has no URI");
+		return;
+	}
+
+	v6 = luri->af == AF_INET6;
+	err = re_sdprintf(&uri, "sip:%s@%s%r%s", ln->digits, v6 ? "[" : "",
+			  &luri->host, v6 ? "]" : "");
+	if (!err && luri->port)
+		err = re_sdprintf(&uri, "%s:%u", uri, luri->port);
+	if (!err && pl_isset(&luri->params)) {
+		char *u2 = NULL;
+
+		err = re_sdprintf(&u2, "%s%r", uri, &luri->params);
+		mem_deref(uri);
+		uri = u2;
+	}
+	if (err)
+		goto out;
+
+	info("phoneline: line %u: calling %s on %s\n", ln->num, uri,
+	     ua_aor(ua));
+	set_tone(ln, TONE_NONE);
+	set_state(ln, LS_CALLING);
+
+	err = ua_connect(ua, &call, NULL, uri, VIDMODE_OFF);
+	if (err)
+		goto out;
+	ln->call = call;
+
+ out:
+	if (err)
+		call_failed(ln, "cannot place the call");
+	mem_deref(uri);
+}
+
+static void digit_timeout(void *arg)
+{
+	struct line *ln = arg;
+
+	if (ln->state == LS_DIALING)
+		dial(ln);
+}
+
+
+/*
+ * Events from the telephones.
+ */
+
+static void answer(struct line *ln)
+{
+	struct call *call = ln->call;
+	struct ua *ua = call_get_ua(call);
+	size_t i;
+	int err;
+
+	/* The first line off hook takes the call; the others stop. */
+	for (i = 0; i < pl.linec; i++) {
+		struct line *o = &pl.linev[i];
+
+		if (o->state != LS_RINGING || o->call != call)
+			continue;
+		ring(o, false, NULL);
+		if (o != ln)
+			line_reset(o);
+	}
+
+	/* Out of LS_RINGING before ua_answer: its audio binds (audev.c). */
+	set_state(ln, LS_CONNECTED);
+	set_tone(ln, TONE_NONE);
+
+	err = ua_answer(ua, call, VIDMODE_OFF);
+	if (err)
+		call_failed(ln, "cannot answer");
+	else
+		info("phoneline: line %u: answered %s\n", ln->num,
+		     call_peeruri(call));
+}
+
+static void hold(struct line *ln, bool on)
+{
+	int err = 0;
+
+	if (pl.remote_hold) {
+		err = call_hold(ln->call, on);
+	}
+	else {
+		audio_mute(call_audio(ln->call), on);
+		pl_lock();
+		ln->local_hold = on;
+		pl_unlock();
+	}
+
+	if (err) {
+		warning("phoneline: line %u: %s: %m\n", ln->num,
+			on ? "hold" : "resume", err);
+		return;
+	}
+
+	info("phoneline: line %u: %s (%s)\n", ln->num,
+	     on ? "held" : "resumed", pl.remote_hold ? "remote" : "local");
+	set_state(ln, on ? LS_HELD : LS_CONNECTED);
+}
+
+static void event_handler(unsigned num, enum pl_drv_ev ev, char digit,
+			  void *arg)
+{
+	struct line *ln = line_by_num(num);
+	struct call *call;
+
+	(void)arg;
+	if (!ln)
+		return;
+
+	switch (ev) {
+
+	case PL_EV_PLUGGED:
+		(void)pl.ops->notify(pl.drv, num, "state",
+				     state_namev[ln->state]);
+		(void)pl.ops->notify(pl.drv, num, "tone", tone_name(ln->tone));
+		if (ln->state == LS_RINGING)
+			ring(ln, true, ln->call);
+		break;
+
+	case PL_EV_HOOK_OFF:
+		ln->offhook = true;
+		if (ln->state == LS_RINGING && ln->call) {
+			answer(ln);
+		}
+		else if (ln->state == LS_IDLE) {
+			ln->digitc = 0;
+			ln->digits[0] = '\0';
+			set_state(ln, LS_DIALING);
+			set_tone(ln, TONE_DIAL);
+		}
+		break;
+
+	case PL_EV_HOOK_ON:
+		ln->offhook = false;
+		call = ln->call;
+		if (ln->state == LS_RINGING)
+			break;
+		line_reset(ln);
+		if (call) {
+			info("phoneline: line %u: on hook, hanging up\n", num);
+			ua_hangup(call_get_ua(call), call, 0, NULL);
+		}
+		break;
+
+	case PL_EV_FLASH:
+		if (ln->state == LS_CONNECTED && ln->call)
+			hold(ln, true);
+		else if (ln->state == LS_HELD && ln->call)
+			hold(ln, false);
+		break;
+
+	case PL_EV_DIGIT:
+		if (ln->state == LS_DIALING) {
+			set_tone(ln, TONE_NONE);
+			if (digit == '#') {
+				dial(ln);
+				break;
+			}
+			if (ln->digitc < DIGITS_MAX) {
+				ln->digits[ln->digitc++] = digit;
+				ln->digits[ln->digitc] = '\0';
+			}
+			tmr_start(&ln->tmr_digit, pl.digit_timeout * 1000ULL,
+				  digit_timeout, ln);
+		}
+		else if (ln->state == LS_CONNECTED && ln->call) {
+			dtmf_send(ln, digit);
+		}
+		break;
+	}
+}
+
+
+/*
+ * The audio clock of the driver: every 20 ms, each line, any thread.
+ */
+
+static void audio_handler(unsigned num, const int16_t *mic, int16_t *ear,
+			  void *arg)
+{
+	struct line *ln = line_by_num(num);
+	int16_t buf[PL_FRAME_SAMPS];
+
+	(void)arg;
+	if (!ln)
+		return;
+
+	pl_lock();
+
+	if (ln->play) {
+		audev_play_read(ln->play, ear);
+		if (ln->local_hold)
+			memset(ear, 0, PL_FRAME_SAMPS * sizeof(*ear));
+	}
+	if (ln->ear_tone.on)
+		(void)tone_mix(&ln->ear_tone, ear, PL_FRAME_SAMPS);
+	if (ln->ear_dtmf.on)
+		(void)tone_mix(&ln->ear_dtmf, ear, PL_FRAME_SAMPS);
+
+	if (ln->src) {
+		memcpy(buf, mic, sizeof(buf));
+		dtmf_mix_inband(ln, buf);
+		if (ln->local_hold)
+			memset(buf, 0, sizeof(buf));
+		audev_src_write(ln->src, buf);
+	}
+
+	pl_unlock();
+}
+
+static void tick_handler(void *arg)
+{
+	(void)arg;
+
+	pl_lock();
+	audev_tick();
+	pl_unlock();
+}
+
+
+/*
+ * Events from baresip.
+ */
+
+static void incoming(struct ua *ua, struct call *call)
+{
+	uint32_t lines = pl_lines_of_ua(ua), want, rung = 0;
+	size_t i;
+
+	if (!lines)
+		return;      /* not ours: the shell answers it */
+
+	want = pl.suffix ? suffix_ring_mask(call) : 0;
+	if (want)
+		lines &= want;
+
+	for (i = 0; i < pl.linec; i++) {
+		struct line *ln = &pl.linev[i];
+
+		if (ln->num >= 32 || !(lines & (1u << ln->num)) ||
+		    ln->state != LS_IDLE || ln->offhook)
+			continue;
+		ln->call = call;
+		set_state(ln, LS_RINGING);
+		ring(ln, true, call);
+		rung |= 1u << ln->num;
+	}
+
+	if (rung) {
+		info("phoneline: %s: call from %s rings lines 0x%x\n",
+		     ua_aor(ua), call_peeruri(call), rung);
+		return;
+	}
+
+	info("phoneline: %s: call from %s: every line busy\n", ua_aor(ua),
+	     call_peeruri(call));
+	ua_hangup(ua, call, 486, "Busy Here");
+}
+
+static void closed(struct call *call, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < pl.linec; i++) {
+		struct line *ln = &pl.linev[i];
+		bool busy;
+
+		if (ln->call != call)
+			continue;
+
+		if (ln->state == LS_RINGING) {
+			ring(ln, false, NULL);
+			line_reset(ln);
+			continue;
+		}
+
+		tmr_cancel(&ln->tmr_rel);
+		if (!ln->offhook) {
+			line_reset(ln);
+			continue;
+		}
+
+		busy = ln->state == LS_CONNECTED || ln->state == LS_HELD ||
+			!strncmp(reason, "486", 3) ||
+			!strncmp(reason, "600", 3);
+		if (busy) {
+			info("phoneline: line %u: call ended (%s)\n", ln->num,
+			     reason);
+			ln->call = NULL;
+			pl_lock();
+			ln->local_hold = false;
+			pl_unlock();
+			set_state(ln, LS_BUSY);
+			set_tone(ln, TONE_BUSY);
+		}
+		else {
+			call_failed(ln, reason[0] ? reason : "closed");
+		}
+	}
+}
+
+/* A call ringing the lines was answered from the shell (ctrl). */
+static void answered_elsewhere(const struct call *call)
+{
+	size_t i;
+
+	for (i = 0; i < pl.linec; i++) {
+		struct line *ln = &pl.linev[i];
+
+		if (ln->state == LS_RINGING && ln->call == call) {
+			ring(ln, false, NULL);
+			line_reset(ln);
+		}
+	}
+}
+
+static void dtmf_received(struct call *call, const char *prm)
+{
+	struct line *ln = pl_line_of_call(call);
+	struct tone_def def;
+	char d[2] = {prm[0], '\0'};
+
+	if (!ln || ln->state == LS_RINGING || !prm[0])
+		return;
+	if (pl.dtmf == DTMF_INBAND) {
+		debug("phoneline: line %u: telephone-event/INFO digit '%c' "
+		      "ignored (inband)\n", ln->num, prm[0]);
+		return;
+	}
+	if (tone_dtmf(&def, prm[0], 100, 0))
+		return;
+
+	pl_lock();
+	tone_start(&ln->ear_dtmf, &def);
+	pl_unlock();
+	(void)pl.ops->notify(pl.drv, ln->num, "dtmf", d);
+}
+
+static void ua_event_handler(struct ua *ua, enum ua_event ev,
+			     struct call *call, const char *prm, void *arg)
+{
+	struct line *ln;
+
+	(void)arg;
+
+	switch (ev) {
+
+	case UA_EVENT_REGISTERING:
+		suffix_registering(ua);
+		break;
+
+	case UA_EVENT_CALL_INCOMING:
+		incoming(ua, call);
+		break;
+
+	case UA_EVENT_CALL_RINGING:
+		ln = pl_line_of_call(call);
+		if (ln && ln->state == LS_CALLING) {
+			set_state(ln, LS_RINGBACK);
+			set_tone(ln, TONE_RINGBACK);
+		}
+		break;
+
+	case UA_EVENT_CALL_PROGRESS:
+		/* 183 with SDP: the far end's early media is the tone. */
+		ln = pl_line_of_call(call);
+		if (ln && (ln->state == LS_CALLING ||
+			   ln->state == LS_RINGBACK)) {
+			set_state(ln, LS_RINGBACK);
+			set_tone(ln, TONE_NONE);
+		}
+		break;
+
+	case UA_EVENT_CALL_ESTABLISHED:
+		answered_elsewhere(call);
+		ln = pl_line_of_call(call);
+		if (ln && ln->state != LS_RINGING && ln->state != LS_HELD) {
+			set_state(ln, LS_CONNECTED);
+			set_tone(ln, TONE_NONE);
+		}
+		break;
+
+	case UA_EVENT_CALL_CLOSED:
+		closed(call, prm);
+		break;
+
+	case UA_EVENT_CALL_DTMF_START:
+		dtmf_received(call, prm);
+		break;
+
+	default:
+		break;
+	}
+}
+
+
+/*
+ * Configuration.
+ */
+
+static int line_conf(const struct pl *val, void *arg)
+{
+	struct pl num, aor;
+	struct line *ln;
+	unsigned n;
+	int err;
+
+	(void)arg;
+
+	if (re_regex(val->p, val->l, "[0-9]+,[^]+", &num, &aor)) {
+		warning("phoneline: phoneline_line '%r': want N,AOR\n", val);
+		return EINVAL;
+	}
+	n = pl_u32(&num);
+	if (pl.linec >= PL_LINES_MAX || n >= 32 || line_by_num(n)) {
+		warning("phoneline: phoneline_line '%r': line number taken "
+			"or out of range (0-31, %u lines)\n", val,
+			PL_LINES_MAX);
+		return EINVAL;
+	}
+
+	ln = &pl.linev[pl.linec];
+	memset(ln, 0, sizeof(*ln));
+	ln->num = n;
+	err = pl_strdup(&ln->aor, &aor);
+	if (err)
+		return err;
+	tmr_init(&ln->tmr_digit);
+	tmr_init(&ln->tmr_rel);
+	++pl.linec;
+
+	return 0;
+}
+
+static bool conf_yes(const struct conf *conf, const char *key, bool def)
+{
+	char v[16];
+
+	if (conf_get_str(conf, key, v, sizeof(v)))
+		return def;
+
+	return !strcasecmp(v, "yes") || !strcasecmp(v, "on") ||
+		!strcasecmp(v, "true") || !strcmp(v, "1") ||
+		!strcasecmp(v, "enable");
+}
+
+static int conf_read(void)
+{
+	struct conf *conf = conf_cur();
+	char v[32] = "";
+	int err;
+
+	str_ncpy(pl.backend, "sim", sizeof(pl.backend));
+	str_ncpy(pl.sim_dir, "/run/sipsh/lines", sizeof(pl.sim_dir));
+	str_ncpy(pl.plan, "itu", sizeof(pl.plan));
+	pl.digit_timeout = 5;
+	pl.dtmf = DTMF_RFC2833;
+	pl.fail_tone = TONE_CONGESTION;
+
+	(void)conf_get_str(conf, "phoneline_backend", pl.backend,
+			   sizeof(pl.backend));
+	(void)conf_get_str(conf, "phoneline_sim_dir", pl.sim_dir,
+			   sizeof(pl.sim_dir));
+	(void)conf_get_str(conf, "phoneline_tone_plan", pl.plan,
+			   sizeof(pl.plan));
+	(void)conf_get_u32(conf, "phoneline_digit_timeout",
+			   &pl.digit_timeout);
+	if (!pl.digit_timeout)
+		pl.digit_timeout = 1;
+
+	if (!conf_get_str(conf, "phoneline_dtmf_mode", v, sizeof(v)) &&
+	    dtmf_mode_parse(v, &pl.dtmf)) {
+		warning("phoneline: phoneline_dtmf_mode '%s': want rfc2833, "
+			"sip-info, inband or compatibility\n", v);
+		return EINVAL;
+	}
+	if (!conf_get_str(conf, "phoneline_congestion_tone", v, sizeof(v))) {
+		if (!strcmp(v, "info"))
+			pl.fail_tone = TONE_INFO;
+		else if (strcmp(v, "congestion")) {
+			warning("phoneline: phoneline_congestion_tone '%s': "
+				"want congestion or info\n", v);
+			return EINVAL;
+		}
+	}
+	if (!tone_plan_exists(pl.plan)) {
+		warning("phoneline: phoneline_tone_plan '%s': want itu, us, "
+			"gb, de or fr\n", pl.plan);
+		return EINVAL;
+	}
+	pl.remote_hold = conf_yes(conf, "phoneline_remote_hold", true);
+	pl.suffix = conf_yes(conf, "phoneline_contact_suffix", false);
+
+	err = conf_apply(conf, "phoneline_line", line_conf, NULL);
+	if (err)
+		return err;
+
+	return 0;
+}
+
+static int phoneline_close(void)
+{
+	size_t i;
+
+	if (pl.ev_registered) {
+		uag_event_unregister(ua_event_handler);
+		pl.ev_registered = false;
+	}
+	pl.drv = mem_deref(pl.drv);      /* stops the audio thread */
+	suffix_close();
+	audev_close();
+
+	for (i = 0; i < pl.linec; i++) {
+		tmr_cancel(&pl.linev[i].tmr_digit);
+		tmr_cancel(&pl.linev[i].tmr_rel);
+		pl.linev[i].aor = mem_deref(pl.linev[i].aor);
+	}
+	pl.linec = 0;
+
+	if (pl.lock_ok) {
+		pthread_mutex_destroy(&pl.lock);
+		pl.lock_ok = false;
+	}
+
+	return 0;
+}
+
+static const struct pl_drv_handlers drv_handlers = {
+	event_handler,
+	audio_handler,
+	tick_handler,
+};
+
+static int phoneline_init(void)
+{
+	struct pl_drv_line dlv[PL_LINES_MAX];
+	struct pl_drv_prm prm;
+	pthread_mutexattr_t attr;
+	size_t i;
+	int err;
+
+	err = sipsh_mod_version_check("phoneline");
+	if (err)
+		return err;
+
+	memset(&pl, 0, sizeof(pl));
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&pl.lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	pl.lock_ok = true;
+
+	err = conf_read();
+	if (err)
+		goto out;
+
+	for (i = 0; i < ARRAY_SIZE(drv_table); i++) {
+		if (!strcmp(drv_table[i]->name, pl.backend))
+			pl.ops = drv_table[i];
+	}
+	if (!pl.ops) {
+		warning("phoneline: no backend '%s'\n", pl.backend);
+		err = ENOENT;
+		goto out;
+	}
+
+	tone_init();
+
+	err = audev_init();
+	if (err)
+		goto out;
+	err = suffix_init(pl.suffix);
+	if (err)
+		goto out;
+	err = uag_event_register(ua_event_handler, NULL);
+	if (err)
+		goto out;
+	pl.ev_registered = true;
+
+	for (i = 0; i < pl.linec; i++)
+		dlv[i].num = pl.linev[i].num;
+	prm.linev = dlv;
+	prm.linec = pl.linec;
+	prm.dir = pl.sim_dir;
+	err = pl.ops->alloc(&pl.drv, &prm, &drv_handlers, NULL);
+	if (err)
+		goto out;
+
+	info("phoneline: %zu lines on '%s' (%s), tones %s, digits end after "
+	     "%u s, DTMF %s, hold %s, failures play %s, Contact suffix %s\n",
+	     pl.linec, pl.backend, pl.sim_dir, pl.plan, pl.digit_timeout,
+	     dtmf_mode_name(pl.dtmf), pl.remote_hold ? "remote" : "local",
+	     tone_name(pl.fail_tone), pl.suffix ? "on" : "off");
+
+ out:
+	if (err) {
+		warning("phoneline: not started: %m\n", err);
+		(void)phoneline_close();
+	}
+
+	return err;
+}
+
+const struct mod_export DECL_EXPORTS(phoneline) = {
+	"phoneline",
+	"sound",
+	phoneline_init,
+	phoneline_close
+};

@@ -1,0 +1,90 @@
+/*
+ * What the files of the phoneline module share: the line object and the
+ * calls between the line logic (phoneline.c), the audio devices
+ * (audev.c), DTMF sending (dtmf.c) and the Contact line suffix
+ * (suffix.c).
+ */
+#ifndef PHONELINE_H
+#define PHONELINE_H
+
+#include "re_base.h"
+#include "baresip.h"
+#include "driver.h"
+#include "tones.h"
+
+enum line_state {
+	LS_IDLE,         /* on hook, no call */
+	LS_DIALING,      /* off hook, collecting digits */
+	LS_CALLING,      /* INVITE sent, nothing heard yet */
+	LS_RINGBACK,     /* the far end rings (180/183) */
+	LS_CONNECTED,
+	LS_HELD,
+	LS_BUSY,         /* the far end hung up or was busy */
+	LS_FAILED,       /* the call could not be completed */
+	LS_RINGING,      /* on hook, an incoming call rings the bell */
+};
+
+enum dtmf_mode {
+	DTMF_RFC2833,
+	DTMF_SIPINFO,
+	DTMF_INBAND,
+	DTMF_COMPAT,     /* inband out, RFC 2833 / INFO in still played */
+};
+
+enum { DIGITS_MAX = 32, DTMFQ_MAX = 32 };
+
+struct ausrc_st;
+struct auplay_st;
+
+/* One analog line. Fields marked (lock) are shared with the audio
+ * thread and change only under pl_lock(). */
+struct line {
+	unsigned num;
+	char *aor;                  /* its account, as phoneline_line says */
+	enum line_state state;
+	bool offhook;
+	struct call *call;          /* placed, answered or ringing */
+	bool local_hold;            /* (lock) muted both ways */
+	char digits[DIGITS_MAX + 1];
+	size_t digitc;
+	struct tmr tmr_digit;       /* dialling: the inter-digit timeout */
+	struct tmr tmr_rel;         /* RFC 2833: the key release */
+	struct tonegen ear_tone;    /* (lock) call-progress tone */
+	enum pl_tone tone;
+	struct tonegen ear_dtmf;    /* (lock) digits from the far end */
+	struct tonegen mic_dtmf;    /* (lock) inband digits being sent */
+	char dtmfq[DTMFQ_MAX];      /* (lock) inband digits waiting */
+	size_t dtmfqc;
+	struct ausrc_st *src;       /* (lock) the call's audio, bound */
+	struct auplay_st *play;     /* (lock) */
+};
+
+/* phoneline.c */
+void pl_lock(void);
+void pl_unlock(void);
+struct line *pl_line_of_call(const struct call *call);
+struct line *pl_line_of_audio(const struct audio *a);
+struct line *pl_line_near_audio(const void *p);
+uint32_t pl_lines_of_ua(const struct ua *ua);     /* bit N: line N */
+enum dtmf_mode pl_dtmf_mode(void);
+
+/* audev.c: everything under pl_lock() but init/close. */
+int  audev_init(void);
+void audev_close(void);
+void audev_src_write(struct ausrc_st *st, const int16_t *mic);
+void audev_play_read(struct auplay_st *st, int16_t *ear);
+void audev_tick(void);
+
+/* dtmf.c */
+int  dtmf_mode_parse(const char *s, enum dtmf_mode *mp);
+const char *dtmf_mode_name(enum dtmf_mode m);
+void dtmf_send(struct line *ln, char key);
+void dtmf_mix_inband(struct line *ln, int16_t *mic);
+
+/* suffix.c */
+int  suffix_init(bool enable);
+void suffix_close(void);
+void suffix_registering(struct ua *ua);
+uint32_t suffix_ring_mask(const struct call *call);
+
+#endif
