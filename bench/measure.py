@@ -12,11 +12,13 @@ Every figure is the median (and min/max) of N runs, measured here:
                       a sip change (applied by a restart) likewise
   RSS                 resident memory of the registered, idle process
 """
-import json, os, socket, statistics, subprocess, sys, time
+import json, os, select, socket, statistics, subprocess, sys, time
 
 KP, SP, PP, N = (int(a) for a in sys.argv[1:5])
 T = sys.argv[5]
 SIPSH = sys.argv[6]
+AP, RTP = int(sys.argv[7]), int(sys.argv[8])   # audio: SIP ports, RTP ports
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENV = dict(os.environ)
 RUN = ENV["SIPSH_RUNDIR"]
 CONF = ENV["SIPSH_CONF"]
@@ -169,6 +171,278 @@ def commit_sip():
     return times
 
 
+# --- Audio frame timing, idle and under load -------------------------------
+#
+# sipsh: the default configuration (etc/sipsh.conf, its bind port and both
+# registrars moved to AP), line 0 dials 101, line 1 answers; for AUDIO_S
+# seconds the arrival time of every audio frame the line sends to line 0's
+# telephone, and the RTP the phone sends (tshark on lo). Plain baresip: two
+# instances calling each other directly, its RTP likewise.
+
+AUDIO_S = 10          # seconds recorded per run
+FRAME = b"A" + bytes(320)
+
+
+def spawn_load():
+    """One busy loop per CPU, each pinned to its CPU; stopped by PID."""
+    procs = []
+    for cpu in range(os.cpu_count() or 1):
+        procs.append(subprocess.Popen(
+            [sys.executable, "-c", "while True: pass"],
+            preexec_fn=lambda c=cpu: os.sched_setaffinity(0, {c})))
+    time.sleep(0.5)
+    return procs
+
+
+def stop(procs):
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+    for p in procs:
+        try:
+            p.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def capture_start(name, bpf):
+    path = "%s/%s.pcap" % (T, name)
+    p = subprocess.Popen(["tshark", "-q", "-i", "lo", "-f", bpf, "-w", path],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    end = now() + 10
+    while now() < end and not (os.path.exists(path) and
+                               os.path.getsize(path) > 0):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    return p, path
+
+
+def rtp_intervals(path, t0, t1):
+    """Send intervals (ms) per RTP stream (source port), pooled; only
+    packets captured between wall-clock times t0 and t1."""
+    r = subprocess.run(["tshark", "-r", path, "-o", "rtp.heuristic_rtp:TRUE",
+                        "-Y", "rtp", "-T", "fields", "-e", "frame.time_epoch",
+                        "-e", "udp.srcport"], capture_output=True, text=True)
+    streams = {}
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if len(f) == 2 and t0 <= float(f[0]) <= t1:
+            streams.setdefault(f[1], []).append(float(f[0]))
+    out = []
+    for ts in streams.values():
+        out += [(b - a) * 1000 for a, b in zip(ts, ts[1:])]
+    return out, len(streams)
+
+
+def jitter(name, intervals, streams=None):
+    if len(intervals) < 2:
+        print("%-40s no data" % name)
+        return None
+    dev = sorted(abs(i - 20) for i in intervals)
+    n = len(dev)
+    p = lambda q: dev[min(n - 1, max(0, -(-n * q // 100) - 1))]
+    fig = dict(p50=p(50), p99=p(99), max=dev[-1],
+               over30=sum(1 for i in intervals if i > 30), n=n)
+    print("%-40s |dev| p50 %5.2f p99 %5.2f max %6.2f ms, >30 ms: %d  "
+          "(n=%d%s)" % (name, fig["p50"], fig["p99"], fig["max"],
+                        fig["over30"], n,
+                        ", %d streams" % streams if streams else ""))
+    return fig
+
+
+def line_call(lines):
+    """Line 0 calls line 1 (dials 101#), line 1 answers when it rings.
+    Two telephones: each sends a silent frame every 20 ms once off hook.
+    Returns line 0's earpiece frame arrival times (monotonic ns) over
+    AUDIO_S s from 'state connected', and the wall-clock window."""
+    a = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    b = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    a.connect(lines + "/line0.sock")
+    b.connect(lines + "/line1.sock")
+    a.setblocking(False)
+    b.setblocking(False)
+    off = {a: True, b: False}
+    a.send(b"Ehook off")
+    digits, next_digit = None, None
+    arrivals, t_end, window = [], None, None
+    tick = time.monotonic_ns()
+    deadline = tick + (AUDIO_S + 15) * 10**9     # bounded, whatever happens
+    try:
+        while time.monotonic_ns() < deadline:
+            t = time.monotonic_ns()
+            if t_end and t >= t_end:
+                window = (window, time.time())
+                break
+            if t >= tick:
+                for s in (a, b):
+                    if off[s]:
+                        s.send(FRAME)
+                tick += 20 * 10**6
+            if digits and t >= next_digit:
+                a.send(b"Edigit " + digits[:1])
+                digits = digits[1:]
+                next_digit = t + 100 * 10**6
+            wake = min(tick, next_digit if digits else tick)
+            r, _, _ = select.select([a, b], [], [],
+                                    max(0, wake - time.monotonic_ns()) / 1e9)
+            for s in r:
+                while True:
+                    try:
+                        m = s.recv(1024)
+                    except BlockingIOError:
+                        break
+                    rt = time.monotonic_ns()
+                    if not m:
+                        raise SystemExit("a line closed its socket")
+                    if s is a and m[:1] == b"A":
+                        if t_end:
+                            arrivals.append(rt)
+                    elif m[:1] == b"E":
+                        ev = m[1:].decode(errors="replace")
+                        if s is a and ev == "tone dial" and digits is None:
+                            digits, next_digit = b"101#", rt
+                        elif s is b and ev.startswith("ring on") \
+                                and not off[b]:
+                            b.send(b"Ehook off")
+                            off[b] = True
+                        elif s is a and ev == "state connected" \
+                                and not t_end:
+                            t_end = rt + AUDIO_S * 10**9
+                            window = time.time()
+        if not isinstance(window, tuple):
+            raise SystemExit("line call: no %d s of connected audio "
+                             "(connected: %s)" % (AUDIO_S, bool(t_end)))
+        for s in (a, b):
+            s.send(b"Ehook on")
+        time.sleep(0.3)
+    finally:
+        a.close()
+        b.close()
+    return arrivals, window
+
+
+def sipsh_audio(loaded):
+    rtp = open(RUN + "/baresip/config").read().split("rtp_ports")[1].split()[0]
+    cap, path = capture_start("line-%d" % loaded,
+                              "udp portrange %s" % rtp)
+    load = spawn_load() if loaded else []
+    try:
+        arrivals, (t0, t1) = line_call(RUN + "/lines")
+    finally:
+        stop(load)
+        time.sleep(0.3)
+        stop([cap])
+    frames = [(b - a) / 1e6 for a, b in zip(arrivals, arrivals[1:])]
+    return frames, rtp_intervals(path, t0, t1)
+
+
+def sipsh_default_phone():
+    conf = T + "/default.conf"
+    with open(TOP + "/etc/sipsh.conf") as f, open(conf, "w") as g:
+        g.write(f.read())
+    global CONF
+    saved, CONF = CONF, conf
+    try:
+        sipsh("sip", "bind-port %d" % AP, "account 1",
+              "registrar 127.0.0.1:%d" % AP, "account 2",
+              "registrar 127.0.0.1:%d" % AP)
+        sipsh("phone start")
+        end = now() + 10
+        while now() < end and not all(os.path.exists(
+                "%s/lines/line%d.sock" % (RUN, i)) for i in (0, 1)):
+            time.sleep(0.05)
+        time.sleep(0.5)
+        return [sipsh_audio(False), sipsh_audio(True)]
+    finally:
+        sipsh("phone stop", check=False)
+        CONF = saved
+
+
+def wait_log(path, text, limit):
+    end = now() + limit
+    while now() < end:
+        with open(path, "rb") as f:
+            if text in f.read():
+                return True
+        time.sleep(0.02)
+    raise SystemExit("%s: no '%s' in %g s" % (path, text.decode(), limit))
+
+
+def plain_audio(loaded):
+    wav = T + "/tone15.wav"
+    if not os.path.exists(wav):
+        import math, struct, wave
+        w = wave.open(wav, "wb")
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"".join(
+            struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i /
+                                                  8000)))
+            for i in range(8000 * 15)))
+        w.close()
+    # Caller on AP (aufile source), callee on AP+2 (answermode=auto);
+    # each also takes its port + 1 for SIP over TLS.
+    procs = []
+    for name, port, rtp, extra in (("callee", AP + 2, RTP + 10,
+                                    ";answermode=auto"),
+                                   ("caller", AP, RTP, "")):
+        d = "%s/plain-%s" % (T, name)
+        os.makedirs(d, exist_ok=True)
+        with open(d + "/config", "w") as f:
+            f.write("sip_listen 127.0.0.1:%d\nnet_interface 127.0.0.1\n"
+                    "module_path /usr/lib/baresip/modules\n"
+                    "rtp_ports %d-%d\n"
+                    "audio_source aufile,%s\naudio_player aufile,none\n"
+                    "module g711.so\nmodule aufile.so\n"
+                    "module_app account.so\nmodule_app menu.so\n"
+                    % (port, rtp, rtp + 9, wav))
+        with open(d + "/accounts", "w") as f:
+            f.write("<sip:%s@127.0.0.1:%d>;regint=0%s\n" % (name, port, extra))
+    cap, path = capture_start("plain-%d" % loaded,
+                              "udp portrange %d-%d" % (RTP, RTP + 19))
+    load = spawn_load() if loaded else []
+    try:
+        for name, args in (("callee", []),
+                           ("caller", ["-e", "/dial sip:callee@127.0.0.1:%d"
+                                       % (AP + 2)])):
+            log = "%s/plain-%s.log" % (T, name)
+            with open(log, "wb") as f:
+                procs.append(subprocess.Popen(
+                    ["baresip", "-f", "%s/plain-%s" % (T, name),
+                     "-t", str(AUDIO_S + 20)] + args,
+                    stdin=subprocess.DEVNULL, stdout=f, stderr=f))
+            wait_log(log, b"Call established" if name == "caller"
+                     else b"baresip is ready", 10)
+        t0 = time.time()
+        time.sleep(AUDIO_S)
+        t1 = time.time()
+    finally:
+        stop(procs)
+        stop(load)
+        time.sleep(0.3)
+        stop([cap])
+    return rtp_intervals(path, t0, t1)
+
+
+def audio_figures():
+    print("audio...", file=sys.stderr)
+    (f_idle, r_idle), (f_load, r_load) = sipsh_default_phone()
+    p_idle = plain_audio(False)
+    p_load = plain_audio(True)
+    ncpu = os.cpu_count()
+    print()
+    print("audio frame intervals, |interval - 20 ms|, %d s per run; "
+          "load: %d busy loops" % (AUDIO_S, ncpu))
+    jitter("sipsh line -> telephone, idle", f_idle)
+    jitter("sipsh line -> telephone, load", f_load)
+    jitter("sipsh RTP sent, idle", *r_idle)
+    jitter("sipsh RTP sent, load", *r_load)
+    jitter("plain baresip RTP sent, idle", *p_idle)
+    jitter("plain baresip RTP sent, load", *p_load)
+
+
 def main():
     print("sipsh phone vs plain baresip 1.0.0, Kamailio on 127.0.0.1, "
           "n=%d" % N)
@@ -187,6 +461,8 @@ def main():
     summary("plain baresip: RSS registered, idle", plain_rss, "MiB")
     summary("sipsh's baresip: RSS registered, idle", ours_rss, "MiB")
     sipsh("phone stop", check=False)
+    sys.stdout.flush()
+    audio_figures()
 
 
 main()

@@ -10,6 +10,11 @@ N=${BENCH_N:-15}
 KP=$((26000 + $$ % 500 * 4))
 SP=$((KP + 1))
 PP=$((KP + 2))
+# Audio timing: the default configuration's phone and two plain baresips
+# on AP and AP + 2 (each also takes its port + 1 for SIP over TLS); the
+# plain ones' RTP on RTP..RTP+19.
+AP=$((28000 + $$ % 500 * 4))
+RTP=$((30000 + $$ % 500 * 40))
 
 phone_down() {
 	"$SIPSH" -c 'phone stop' >/dev/null 2>&1
@@ -24,4 +29,4 @@ kam_start "$KP" sipsh.test 1001:secret1 1002:secret2 >/dev/null || exit 1
 	-c 'password secret1' -c "registrar 127.0.0.1:$KP" || exit 1
 
 echo "# $(uname -m), $(nproc) CPUs, $(date -u +%Y-%m-%d)"
-python3 "$TOP/bench/measure.py" "$KP" "$SP" "$PP" "$N" "$T" "$SIPSH"
+python3 "$TOP/bench/measure.py" "$KP" "$SP" "$PP" "$N" "$T" "$SIPSH" "$AP" "$RTP"

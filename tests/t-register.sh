@@ -7,52 +7,24 @@
 # needed.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/kamailio.sh"
+. "$TOP/tests/tools/capture.sh"
 
 KP=$((24000 + $$ % 1000 * 4))   # Kamailio
 DEAD=$((KP + 1))                # a registrar that never answers
 SP=$((KP + 2))                  # the phone
 C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
-CAP_PID=
 
 phone_down() {
 	S -c 'phone stop' >/dev/null 2>&1
 	[ -f "$SIPSH_RUNDIR/runsv.pid" ] && kill "$(cat "$SIPSH_RUNDIR/runsv.pid")" 2>/dev/null
 }
-# Everything sent before a last probe is in the file once the probe is.
-cap_stop() {
-	[ -n "$CAP_PID" ] || return 0
-	probe_seen "$CAP_FILE" "$CAP_PORT" ||
-		wait_for 5 probe_seen "$CAP_FILE" "$CAP_PORT"
-	kill "$CAP_PID" 2>/dev/null && wait "$CAP_PID" 2>/dev/null
-	CAP_PID=
-}
-trap 'cap_stop; phone_down; cleanup' EXIT
-
-# cap_start FILE PORT: capture UDP PORT on lo until cap_stop; returns
-# once a probe datagram sent to PORT is in the file (capturing for sure).
-PROBES=0
-probe_seen() {
-	PROBES=$((PROBES + 1))
-	printf 'sipsh-probe-%d' "$PROBES" >/dev/udp/127.0.0.1/"$2"
-	tshark -r "$1" -Y "frame contains \"sipsh-probe-$PROBES\"" \
-		2>/dev/null | grep -q .
-}
-cap_start() {
-	CAP_FILE=$1 CAP_PORT=$2
-	rm -f "$1"
-	tshark -q -i lo -f "udp port $2" -w "$1" >/dev/null 2>&1 &
-	CAP_PID=$!
-	TEST_PIDS+=("$CAP_PID")
-	wait_for 10 probe_seen "$1" "$2"
-}
-
 # The times (s) of the REGISTER transactions sent to PORT (a UDP
 # retransmission is not a new attempt), un-REGISTERs (expires=0) left out.
 register_times() {
-	tshark -r "$1" -Y "sip.Method == \"REGISTER\" && udp.dstport == $2" \
-		-T fields -e frame.time_relative -e sip.Call-ID -e sip.CSeq.seq \
-		-e sip.contact.parameter 2>/dev/null |
+	cap_read "$1" "sip.Method == \"REGISTER\" && udp.dstport == $2" \
+		frame.time_relative sip.Call-ID sip.CSeq.seq \
+		sip.contact.parameter |
 		awk -F'\t' '$4 !~ /expires=0/ && !seen[$2 " " $3]++ { print $1 }'
 }
 
@@ -72,12 +44,12 @@ kam_start "$KP" sipsh.test 1001:secret1
 S -f "$T/base.in"
 
 # Register Interval: the expiry the REGISTER asks for, and Kamailio's.
-cap_start "$T/reg.pcap" "$KP"
+cap_start reg "udp port $KP"
 S -c 'phone start' >/dev/null 2>&1
 kam_wait_registered "$KP" 1001 5
-cap_stop
-exp=$(tshark -r "$T/reg.pcap" -Y 'sip.Method == "REGISTER"' -T fields \
-	-e sip.contact.parameter 2>/dev/null | grep -o 'expires=[0-9]*' |
+cap_stop reg
+exp=$(cap_read reg 'sip.Method == "REGISTER"' sip.contact.parameter |
+	grep -o 'expires=[0-9]*' |
 	sort -u | cut -d= -f2 | head -1)
 if [ "$exp" = 45 ]; then
 	pass "register-interval 45: the REGISTER asks for 45 s"
@@ -94,13 +66,13 @@ fi
 # Register Timeout 2, back-off after 3 failures to 5 s, give up after 5:
 # attempts at 0, 2, 4, then 9, 14 (5 failed), then nothing. The commit
 # restarts the phone (sip settings changed) with the dead registrar.
-cap_start "$T/dead.pcap" "$DEAD"
+cap_start dead "udp port $DEAD"
 S -c sip -c 'register-timeout 2' -c 'register-attempts 5' \
 	-c 'register-backoff-attempts 3' -c 'register-backoff-timeout 5' \
 	-c 'account 1' -c "registrar 127.0.0.1:$DEAD" >/dev/null 2>&1
 sleep 20
-cap_stop
-mapfile -t times < <(register_times "$T/dead.pcap" "$DEAD")
+cap_stop dead
+mapfile -t times < <(register_times dead "$DEAD")
 gaps=()
 for ((i = 1; i < ${#times[@]}; i++)); do
 	gaps+=("$(awk -v a="${times[i - 1]}" -v b="${times[i]}" 'BEGIN { printf "%.0f", b - a }')")

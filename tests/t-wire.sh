@@ -9,6 +9,7 @@
 # (Kamailio marks its packets too), read back with tshark -T fields.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/kamailio.sh"
+. "$TOP/tests/tools/capture.sh"
 
 B=$((31000 + $$ % 400 * 10))
 KP=$B                   # Kamailio, realm sipsh.test
@@ -85,41 +86,6 @@ stop_pid() {
 	kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	forget "$pid"
-}
-
-# cap_start NAME FILTER: tshark on lo into $T/NAME.pcap; returns once the
-# capture file has its header, i.e. dumpcap is capturing. cap_stop NAME.
-declare -A CAP_PID=() CAP_DUMPCAP=()
-cap_start() {
-	local f=$T/$1.pcap i
-	rm -f "$f"
-	tshark -i lo -f "$2" -w "$f" -q >"$T/$1.tshark.log" 2>&1 </dev/null &
-	CAP_PID[$1]=$!
-	TEST_PIDS+=("$!")
-	for i in $(seq 1 100); do
-		if [ -s "$f" ]; then
-			CAP_DUMPCAP[$1]=$(pgrep -P "${CAP_PID[$1]}" -x dumpcap)
-			return 0
-		fi
-		sleep 0.05
-	done
-	echo "cap_start: no capture file after 5 s: $(cat "$T/$1.tshark.log")" >&2
-	return 1
-}
-cap_stop() {
-	sleep 0.2       # the last packets through dumpcap
-	stop_pid "${CAP_PID[$1]:-}"
-	# tshark stops its dumpcap; make sure of it, by that PID.
-	[ -n "${CAP_DUMPCAP[$1]:-}" ] && kill -0 "${CAP_DUMPCAP[$1]}" 2>/dev/null &&
-		kill "${CAP_DUMPCAP[$1]}"
-	unset "CAP_PID[$1]" "CAP_DUMPCAP[$1]"
-}
-# cap_read NAME DISPLAY-FILTER FIELD...: one line a packet, tab-separated.
-cap_read() {
-	local f=$T/$1.pcap flt=$2 args=() x
-	shift 2
-	for x in "$@"; do args+=(-e "$x"); done
-	tshark -r "$f" -Y "$flt" -T fields -E occurrence=f "${args[@]}" 2>/dev/null
 }
 
 # dns_start ARGS...: dnsmasq on 127.0.0.1:DNSP answering only for .test
