@@ -16,10 +16,6 @@ PP=$((KP + 2))
 AP=$((28000 + $$ % 500 * 4))
 RTP=$((30000 + $$ % 500 * 40))
 
-phone_down() {
-	"$SIPSH" -c 'phone stop' >/dev/null 2>&1
-	[ -f "$SIPSH_RUNDIR/runsv.pid" ] && kill "$(cat "$SIPSH_RUNDIR/runsv.pid")" 2>/dev/null
-}
 trap 'phone_down; cleanup' EXIT
 
 kam_start "$KP" sipsh.test 1001:secret1 1002:secret2 >/dev/null || exit 1

@@ -76,3 +76,22 @@ wait_for() {
 	done
 	return 1
 }
+
+# phone_down: stop the phone a test started through sipsh ('phone start'),
+# the runsv that supervised it and its log's svlogd, by their PIDs, and
+# wait (bounded) until they are gone.
+phone_down() {
+	local sv=$SIPSH_RUNDIR/sv/baresip p pids=() i
+	"$SIPSH" -c 'phone stop' >/dev/null 2>&1
+	p=$(cat "$SIPSH_RUNDIR/runsv.pid" 2>/dev/null) && pids+=("$p")
+	p=$(cat "$sv/supervise/pid" 2>/dev/null) && [ -n "$p" ] && pids+=("$p")
+	p=$(cat "$sv/log/supervise/pid" 2>/dev/null) && [ -n "$p" ] && pids+=("$p")
+	[ ${#pids[@]} = 0 ] && return 0
+	kill "${pids[@]}" 2>/dev/null
+	for i in $(seq 1 40); do
+		kill -0 "${pids[@]}" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	kill -9 "${pids[@]}" 2>/dev/null
+	return 0
+}

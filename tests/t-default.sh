@@ -8,10 +8,6 @@
 P=$((23000 + $$ % 1000 * 2))
 C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
-phone_down() {
-	S -c 'phone stop' >/dev/null 2>&1
-	[ -f "$SIPSH_RUNDIR/runsv.pid" ] && kill "$(cat "$SIPSH_RUNDIR/runsv.pid")" 2>/dev/null
-}
 trap 'phone_down; cleanup' EXIT
 
 calls() { S -c 'show calls | json' 2>/dev/null; }

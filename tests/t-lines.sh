@@ -21,24 +21,7 @@ PH=$TOP/build/sipsh-phone
 TA=$TOP/build/tone-analyze
 S() { "$SIPSH" -C "$C" "$@"; }
 
-phone_down() {
-	S -c 'phone stop' >/dev/null 2>&1
-	local p
-	p=$(cat "$SIPSH_RUNDIR/runsv.pid" 2>/dev/null)
-	[ -n "$p" ] && kill "$p" 2>/dev/null
-}
 trap 'phone_down; cleanup' EXIT
-
-wait_for() {
-	local end=$((SECONDS + $1)) i
-	shift
-	for i in $(seq 1 2000); do
-		"$@" >/dev/null 2>&1 && return 0
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.05
-	done
-	return 1
-}
 
 # tel NAME LINE CMD...: a telephone on LINE in the background, recording
 # its earpiece to $T/NAME.wav and its events to $T/NAME.ev.

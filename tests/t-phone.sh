@@ -18,12 +18,6 @@ RTP=$((30000 + $$ % 1000 * 20))
 C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
 
-phone_down() {
-	S -c 'phone stop' >/dev/null 2>&1
-	local p
-	p=$(cat "$SIPSH_RUNDIR/runsv.pid" 2>/dev/null)
-	[ -n "$p" ] && kill "$p" 2>/dev/null
-}
 trap 'phone_down; cleanup' EXIT
 
 reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }

@@ -14,11 +14,8 @@ DEAD=$((KP + 1))                # a registrar that never answers
 SP=$((KP + 2))                  # the phone
 C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
+trap 'cap_stop reg; cap_stop dead; phone_down; cleanup' EXIT
 
-phone_down() {
-	S -c 'phone stop' >/dev/null 2>&1
-	[ -f "$SIPSH_RUNDIR/runsv.pid" ] && kill "$(cat "$SIPSH_RUNDIR/runsv.pid")" 2>/dev/null
-}
 # The times (s) of the REGISTER transactions sent to PORT (a UDP
 # retransmission is not a new attempt), un-REGISTERs (expires=0) left out.
 register_times() {

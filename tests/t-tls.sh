@@ -18,12 +18,6 @@ C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
 CAP_PID=
 
-phone_down() {
-	S -c 'phone stop' >/dev/null 2>&1
-	local p
-	p=$(cat "$SIPSH_RUNDIR/runsv.pid" 2>/dev/null)
-	[ -n "$p" ] && kill "$p" 2>/dev/null
-}
 cap_stop() {
 	[ -z "$CAP_PID" ] && return 0
 	sleep 0.5

@@ -29,12 +29,6 @@ if ! command -v tshark >/dev/null || ! command -v dnsmasq >/dev/null ||
 	exit 0
 fi
 
-phone_down() {
-	S -c 'phone stop' >/dev/null 2>&1
-	local p
-	p=$(cat "$SIPSH_RUNDIR/runsv.pid" 2>/dev/null)
-	[ -n "$p" ] && kill "$p" 2>/dev/null
-}
 # The Bind Interface check runs a second phone in a network namespace of
 # the test's own (NS), with its own configuration and runtime directory.
 NS=sipsh-wire-$$
