@@ -408,15 +408,21 @@ kam_start() {
 # kam_stop PORT: SIGTERM to the main process (it stops its children),
 # then SIGKILL if it has not gone within ~3 s.
 kam_stop() {
-	local port=$1 pid i
+	local port=$1 pid i kids
 	pid=${KAM_PID[$port]:-}
 	[ -z "$pid" ] && return 0
+	# Its worker processes, by PID, before the main one can go: they must
+	# not outlive it if it has to be killed hard.
+	kids=$(pgrep -P "$pid" | tr '\n' ' ')
 	kill "$pid" 2>/dev/null
 	for i in $(seq 1 60); do
-		kill -0 "$pid" 2>/dev/null || break
+		kill -0 "$pid" $kids 2>/dev/null || break
 		sleep 0.05
 	done
 	kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+	for i in $kids; do
+		kill -0 "$i" 2>/dev/null && kill -9 "$i" 2>/dev/null
+	done
 	wait "$pid" 2>/dev/null
 	_kam_forget "$pid"
 	unset "KAM_PID[$port]"
