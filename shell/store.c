@@ -623,18 +623,19 @@ static int hist_open(const struct names *nm, const struct stat *owner,
 }
 
 /*
- * Writes data into the history as version vname, by way of a temp file
- * there, so that a version file is never seen half-written. mtime, if
- * given, is kept: the version then shows when that content was saved.
+ * Writes data to a fresh temp file made from the mkostemp template tmpl:
+ * mode 0600 before any byte of a password is in it, the owner kept,
+ * mtime kept if given, fsynced and closed; *tmpp is its path. On error
+ * nothing is left behind.
  */
-static int hist_write(int histfd, const char *hist, const char *vname,
-		      const char *data, size_t len, const struct stat *owner,
-		      const struct timespec *mtime)
+static int write_temp(const char *tmpl, const char *data, size_t len,
+		      const struct stat *owner, const struct timespec *mtime,
+		      char **tmpp)
 {
 	char *tmp = NULL;
 	int fd = -1, err;
 
-	err = re_sdprintf(&tmp, "%s/" HIST_TMP "XXXXXX", hist);
+	err = str_dup(&tmp, tmpl);
 	if (err)
 		return err;
 
@@ -671,11 +672,8 @@ static int hist_write(int histfd, const char *hist, const char *vname,
 	if (err)
 		goto out;
 
-	if (renameat(AT_FDCWD, tmp, histfd, vname)) {
-		err = errno;
-		goto out;
-	}
-	tmp = mem_deref(tmp);
+	*tmpp = tmp;
+	tmp = NULL;
 
  out:
 	if (fd >= 0)
@@ -684,6 +682,36 @@ static int hist_write(int histfd, const char *hist, const char *vname,
 		(void)unlink(tmp);
 		mem_deref(tmp);
 	}
+	return err;
+}
+
+/*
+ * Writes data into the history as version vname, by way of a temp file
+ * there, so that a version file is never seen half-written. mtime, if
+ * given, is kept: the version then shows when that content was saved.
+ */
+static int hist_write(int histfd, const char *hist, const char *vname,
+		      const char *data, size_t len, const struct stat *owner,
+		      const struct timespec *mtime)
+{
+	char *tmpl = NULL, *tmp = NULL;
+	int err;
+
+	err = re_sdprintf(&tmpl, "%s/" HIST_TMP "XXXXXX", hist);
+	if (err)
+		return err;
+
+	err = write_temp(tmpl, data, len, owner, mtime, &tmp);
+	mem_deref(tmpl);
+	if (err)
+		return err;
+
+	if (renameat(AT_FDCWD, tmp, histfd, vname)) {
+		err = errno;
+		(void)unlink(tmp);
+	}
+
+	mem_deref(tmp);
 	return err;
 }
 
@@ -757,56 +785,6 @@ static int record_current(int histfd, const char *hist, const char *data,
 
  out:
 	mem_deref(vers);
-	return err;
-}
-
-/* Writes the new content to a fresh temp file next to the target. */
-static int write_temp(const struct names *nm, const char *text, size_t len,
-		      const struct stat *owner, char **tmpp)
-{
-	char *tmp = NULL;
-	int fd = -1, err;
-
-	err = re_sdprintf(&tmp, "%s", nm->tmpl);
-	if (err)
-		return err;
-
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		err = errno;
-		tmp = mem_deref(tmp);
-		goto out;
-	}
-
-	/* Before any byte of a password is in it. */
-	if (fchmod(fd, 0600)) {
-		err = errno;
-		goto out;
-	}
-	err = keep_owner(fd, owner);
-	if (err)
-		goto out;
-	err = write_all(fd, text, len);
-	if (err)
-		goto out;
-	if (fsync(fd)) {
-		err = errno;
-		goto out;
-	}
-	err = close_checked(&fd);
-	if (err)
-		goto out;
-
-	*tmpp = tmp;
-	tmp = NULL;
-
- out:
-	if (fd >= 0)
-		(void)close(fd);
-	if (tmp) {
-		(void)unlink(tmp);
-		mem_deref(tmp);
-	}
 	return err;
 }
 
@@ -892,7 +870,7 @@ int store_save(const char *path, const char *text, size_t len,
 	if (histfd >= 0)
 		clean_temps(histfd, HIST_TMP, -1);
 
-	err = write_temp(nm, text, len, owner, &tmp);
+	err = write_temp(nm->tmpl, text, len, owner, NULL, &tmp);
 	if (err)
 		goto out;
 
