@@ -8,7 +8,8 @@
 PREFIX  ?= /usr/local
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 RUNSTATEDIR ?= /run
-RUN     ?= run          # where 'make run' keeps its configuration and state
+# Where 'make run' keeps its configuration and state.
+RUN     ?= run
 DESTDIR ?=
 VERSION := 0.1.0
 
@@ -24,11 +25,11 @@ CFLAGS  += -std=c11 $(WARN) -D_GNU_SOURCE -DHAVE_STDBOOL_H -DHAVE_INTTYPES_H \
 	   -DSIPSH_SYSCONFDIR='"$(SYSCONFDIR)"' \
 	   -DSIPSH_RUNDIR='"$(RUNSTATEDIR)/sipsh"' \
 	   -DSIPSH_MODDIR='"$(PREFIX)/lib/sipsh/modules"' \
-	   -Ishell -Imodules $(PKG_CFLAGS)
+	   -Ishell/conf -Ishell/phone -Ishell/engine -Imodules $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS)
 
 B       := build
-CORE_SRC := $(wildcard shell/*.c) $(wildcard modules/*.c)
+CORE_SRC := $(wildcard shell/*/*.c) $(wildcard modules/*.c)
 CORE_SRC := $(filter-out shell/main.c,$(CORE_SRC))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 
@@ -43,11 +44,11 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 all: $(B)/sipsh $(B)/unit-tests $(B)/man/sipsh.conf.5
 
-$(B)/obj/%.o: %.c $(wildcard shell/*.h modules/*.h tests/unit/*.h)
+$(B)/obj/%.o: %.c $(wildcard shell/*/*.h modules/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/asan/%.o: %.c $(wildcard shell/*.h modules/*.h tests/unit/*.h)
+$(B)/asan/%.o: %.c $(wildcard shell/*/*.h modules/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
 
@@ -91,7 +92,7 @@ $(B)/build-vars: FORCE
 
 $(B)/obj/shell/main.o $(B)/asan/shell/main.o: $(B)/build-vars
 $(B)/obj/modules/system.o $(B)/asan/modules/system.o: $(B)/build-vars
-$(B)/obj/shell/phone_gen.o $(B)/asan/shell/phone_gen.o: $(B)/build-vars
+$(B)/obj/shell/phone/phone_gen.o $(B)/asan/shell/phone/phone_gen.o: $(B)/build-vars
 
 .PHONY: FORCE
 FORCE:
@@ -168,10 +169,10 @@ BMOD_NAMES  := $(filter-out common include,$(notdir $(patsubst %/,%,\
 BMODS       := $(BMOD_NAMES:%=$(B)/baresip-mods/%.so)
 BMOD_COMMON := $(wildcard baresip-mods/common/*.c)
 BMOD_HDRS   := $(wildcard baresip-mods/include/*.h baresip-mods/common/*.h) \
-	       shell/re_base.h
+	       shell/conf/re_base.h
 BMOD_CFLAGS := -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE -fPIC \
 	       -fvisibility=hidden -Ibaresip-mods/include -Ibaresip-mods/common \
-	       -Ishell $(shell pkg-config --cflags libre 2>/dev/null)
+	       -Ishell/conf $(shell pkg-config --cflags libre 2>/dev/null)
 BMOD_LIBS   := $(shell pkg-config --libs libre 2>/dev/null)
 
 all: $(BMODS)

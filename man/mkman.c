@@ -3,7 +3,7 @@
  * It copies the page's template (man/sipsh.conf.5.in) from standard input
  * to standard output and replaces its line '.\" @SETTINGS@' with one
  * subsection per section of the file and one list item per setting, so a
- * setting added to shell/schema.c is documented with no edit to the page.
+ * setting added to shell/conf/schema.c is documented with no edit to the page.
  * Run at build time only; it never reads or writes a configuration.
  */
 #include <errno.h>
@@ -558,7 +558,7 @@ static int reference_print(struct re_printf *pf)
 {
 	int sect, err;
 
-	err = re_hprintf(pf, ".\\\" Made from the schema (shell/schema.c) "
+	err = re_hprintf(pf, ".\\\" Made from the schema (shell/conf/schema.c) "
 			 "by man/mkman: edit the schema, not this.\n");
 
 	for (sect = 0; sect < SECT_N && !err; sect++)

@@ -3,7 +3,7 @@
 # lint; sipsh.conf(5), generated from the schema, documents every setting
 # and every section the shell prints, and its example configurations are
 # valid and canonical (the first one is etc/sipsh.conf); sipsh(1) lists
-# every exit status of shell/session.h and every option of 'sipsh -h'.
+# every exit status of shell/engine/session.h and every option of 'sipsh -h'.
 . "$(dirname "$0")/lib.sh"
 
 M1=$TOP/man/sipsh.1
@@ -107,7 +107,7 @@ done
 # EXIT STATUS: 0 to 5, and every value session.h defines.
 sed -n '/^EXIT STATUS/,/^[A-Z]/p' "$T/sipsh1.txt" >"$T/exit.txt"
 codes=$( (seq 0 5; sed -n 's/.*EXIT_[A-Z_]* *= *\([0-9][0-9]*\).*/\1/p' \
-	"$TOP/shell/session.h") | sort -nu)
+	"$TOP/shell/engine/session.h") | sort -nu)
 missing=
 for c in $codes; do
 	grep -qE "^ +$c( |\$)" "$T/exit.txt" || missing="$missing $c"

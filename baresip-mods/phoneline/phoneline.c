@@ -24,7 +24,7 @@
  * Tones follow phoneline_tone_plan (tones.c). With phoneline_contact_suffix
  * the Contact user carries the account's line numbers (suffix.c).
  *
- * Sample config (written by sipsh's generator, shell/phone_gen.c):
+ * Sample config (written by sipsh's generator, shell/phone/phone_gen.c):
  *
  *   module                     phoneline.so
  *   phoneline_backend          sim

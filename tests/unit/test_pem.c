@@ -1,5 +1,5 @@
 /*
- * Tests of the "pem" value type (shell/vtype_pem.c) and of the printer
+ * Tests of the "pem" value type (shell/conf/vtype_pem.c) and of the printer
  * 'show' uses for a trusted CA (pem_cert_print). The certificates are
  * made here with OpenSSL, so the test needs no files and no network: a
  * valid CA, a second CA, a leaf, an expired and a not-yet-valid CA, a

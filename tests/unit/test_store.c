@@ -1,5 +1,5 @@
 /*
- * Tests of the configuration file on disk (shell/store.c), in a scratch
+ * Tests of the configuration file on disk (shell/conf/store.c), in a scratch
  * directory: the mode of a new file, reading back, the history and its
  * pruning, the lost-update refusal, failures that must leave nothing
  * behind, the first save over an existing file, leftovers of killed

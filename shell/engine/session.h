@@ -12,6 +12,8 @@
 #include "grammar.h"
 #include "match.h"
 #include "store.h"
+#include "conf_read.h"
+#include "conf_check.h"
 
 struct re_printf;
 
@@ -107,15 +109,5 @@ struct cmdctx {
 
 const char *ctx_value(const struct cmdctx *c, size_t nth);
 bool ctx_word(const struct cmdctx *c, const char *word);
-
-/* Reading a configuration file: the same parser, in a load session. */
-int cfg_load(struct cfg **cp, const char *path, struct store_id *idp,
-	      struct re_printf *errpf);
-int cfg_parse_text(struct cfg **cp, const char *name, const char *text,
-		    struct re_printf *errpf);
-
-/* Whole-configuration checks run before every commit (cfg_check.c). */
-int cfg_check(const struct cfg *c, struct re_printf *pf, unsigned *nerrp,
-	       unsigned *nwarnp);
 
 #endif

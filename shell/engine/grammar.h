@@ -109,7 +109,7 @@ int system_register(struct grammar *g);
 int sip_register(struct grammar *g);
 int phone_register(struct grammar *g);
 
-/* The commands made from the schema (shell/cmd_conf.c). */
+/* The commands made from the schema (modules/config.c). */
 int cmd_conf_register(struct grammar *g);
 
 #endif

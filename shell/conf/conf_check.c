@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "re_base.h"
-#include "session.h"
+#include "conf_check.h"
 #include "tls_info.h"
 
 struct checker {
