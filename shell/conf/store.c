@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/evp.h>
+#include "afile.h"
 #include "store.h"
 
 #define HIST_TMP ".tmp."   /* prefix of a copy being written into history */
@@ -158,32 +159,6 @@ static int read_all(int fd, char **bufp, size_t *lenp)
 
  out:
 	mem_deref(buf);
-	return err;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-
-	return 0;
-}
-
-/* Closes fd, reporting the error a delayed write may only show here. */
-static int close_checked(int *fdp)
-{
-	int err = close(*fdp) ? errno : 0;
-
-	*fdp = -1;
 	return err;
 }
 
@@ -622,67 +597,12 @@ static int hist_open(const struct names *nm, const struct stat *owner,
 	return 0;
 }
 
-/*
- * Writes data to a fresh temp file made from the mkostemp template tmpl:
- * mode 0600 before any byte of a password is in it, the owner kept,
- * mtime kept if given, fsynced and closed; *tmpp is its path. On error
- * nothing is left behind.
- */
-static int write_temp(const char *tmpl, const char *data, size_t len,
-		      const struct stat *owner, const struct timespec *mtime,
-		      char **tmpp)
+/* The store's files are 0600: they hold SIP passwords. */
+static int secret_temp(const char *tmpl, const char *data, size_t len,
+			   const struct stat *owner,
+			   const struct timespec *mtime, char **tmpp)
 {
-	char *tmp = NULL;
-	int fd = -1, err;
-
-	err = str_dup(&tmp, tmpl);
-	if (err)
-		return err;
-
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		err = errno;
-		tmp = mem_deref(tmp);
-		goto out;
-	}
-
-	if (fchmod(fd, 0600)) {
-		err = errno;
-		goto out;
-	}
-	err = keep_owner(fd, owner);
-	if (err)
-		goto out;
-	err = write_all(fd, data, len);
-	if (err)
-		goto out;
-	if (mtime) {
-		struct timespec ts[2] = {{0, UTIME_OMIT}, *mtime};
-
-		if (futimens(fd, ts)) {
-			err = errno;
-			goto out;
-		}
-	}
-	if (fsync(fd)) {
-		err = errno;
-		goto out;
-	}
-	err = close_checked(&fd);
-	if (err)
-		goto out;
-
-	*tmpp = tmp;
-	tmp = NULL;
-
- out:
-	if (fd >= 0)
-		(void)close(fd);
-	if (tmp) {
-		(void)unlink(tmp);
-		mem_deref(tmp);
-	}
-	return err;
+	return afile_temp(tmpl, 0600, data, len, owner, mtime, tmpp);
 }
 
 /*
@@ -701,7 +621,7 @@ static int hist_write(int histfd, const char *hist, const char *vname,
 	if (err)
 		return err;
 
-	err = write_temp(tmpl, data, len, owner, mtime, &tmp);
+	err = secret_temp(tmpl, data, len, owner, mtime, &tmp);
 	mem_deref(tmpl);
 	if (err)
 		return err;
@@ -870,7 +790,7 @@ int store_save(const char *path, const char *text, size_t len,
 	if (histfd >= 0)
 		clean_temps(histfd, HIST_TMP, -1);
 
-	err = write_temp(nm->tmpl, text, len, owner, NULL, &tmp);
+	err = secret_temp(nm->tmpl, text, len, owner, NULL, &tmp);
 	if (err)
 		goto out;
 
