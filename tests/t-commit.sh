@@ -17,6 +17,11 @@ TM="tmux -L sipsh-commit-$$"
 
 trap '$TM kill-server 2>/dev/null; phone_down; cleanup' EXIT
 
+# nth_call SYSCALL AWK-REGEX: in the trace $T/trace (strace -y of sipsh's
+# own process), the ordinal of the first SYSCALL call whose line matches.
+nth_call() {
+	awk -v re="$2" -v sc="$1(" 'index($0, sc) == 1 { n++; if ($0 ~ re) { print n; exit } }' "$T/trace"
+}
 phone_pid() { S -c 'show phone | json' 2>/dev/null | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2; }
 gen_ua() { sed -n 's/^sipwire_user_agent[[:space:]]*//p' "$R/baresip/config"; }
 applied_has() { grep -q -- "$1" "$R/applied.conf"; }
@@ -146,13 +151,13 @@ check "the phone still runs after the refusals" sh -c "'$SIPSH' -C '$C' -c 'show
 # 5. The directory fsync after the rename fails: told truthfully, and the
 # phone follows the file. The fsync to fail is found by tracing a first
 # commit: the one on the configuration's directory right after the rename.
-strace -f -y -e trace=fsync,rename -o "$T/trace" "$SIPSH" -C "$C" \
+strace -y -e trace=fsync,rename -o "$T/trace" "$SIPSH" -C "$C" \
 	-c 'sip' -c 'user-agent "Traced"' >/dev/null 2>&1
-nth=$(grep -E 'fsync|rename' "$T/trace" | awk -v f="$C" '
-	/rename\(/ && index($0, "\"" f "\"") { seen = 1; next }
-	/fsync\(/ { n++; if (seen) { print n; exit } }')
+nth=$(awk -v f="$C" '
+	/^rename\(/ && index($0, ", \"" f "\"") { seen = 1; next }
+	/^fsync\(/ { n++; if (seen) { print n; exit } }' "$T/trace")
 if [ -n "$nth" ]; then
-	strace -f -o /dev/null -e trace=fsync -e inject=fsync:error=EIO:when="$nth" \
+	strace -o /dev/null -e trace=fsync -e inject=fsync:error=EIO:when="$nth" \
 		"$SIPSH" -C "$C" -c 'sip' -c 'user-agent "After EIO"' >"$T/eio.out" 2>&1
 	rc=$?
 	if [ "$rc" = 4 ] && grep -q 'may not survive a power loss' "$T/eio.out" &&
@@ -166,3 +171,42 @@ if [ -n "$nth" ]; then
 else
 	fail "a failed directory fsync" "no fsync after the rename in the trace"
 fi
+
+# 6. The history lists only versions that became current, each once.
+# The two newest version files differ: none was recorded twice.
+newest_differ() {
+	local a b
+	a=$(ls "$C.history" | grep -x '[0-9]*' | sort | tail -2 | head -1)
+	b=$(ls "$C.history" | grep -x '[0-9]*' | sort | tail -1)
+	! cmp -s "$C.history/$a" "$C.history/$b"
+}
+strace -y -e trace=rename -o "$T/trace" "$SIPSH" -C "$C" -c 'sip' \
+	-c 'user-agent "Traced again"' >/dev/null 2>&1
+nth=$(nth_call rename ", \"$C\"")
+cp "$C" "$T/before-kill.conf"
+(strace -o /dev/null -e trace=rename -e inject=rename:signal=SIGKILL:when="${nth:-1}" \
+	"$SIPSH" -C "$C" -c 'sip' -c 'user-agent "Killed at rename"') >/dev/null 2>&1
+h=$(S -c 'show configuration history' 2>&1)
+r0=$(S -c 'rollback 0' 2>&1)
+if cmp -s "$C" "$T/before-kill.conf" && echo "$h" | grep -q '^ *0  .*(current)$' &&
+	echo "$r0" | grep -q 'nothing to commit'; then
+	pass "a save killed at its rename: its version is not listed, rollback 0 is current"
+else
+	fail "a save killed at its rename: its version is not listed, rollback 0 is current" "$h $r0"
+fi
+strace -y -e trace=openat -o "$T/trace" "$SIPSH" -C "$C" -c 'sip' \
+	-c 'user-agent "Traced a third time"' >/dev/null 2>&1
+nth=$(nth_call openat "history>, \"[0-9]+\"")
+cp "$C" "$T/before-kill.conf"
+strace -o /dev/null -e trace=openat -e inject=openat:error=EIO:when="${nth:-1}" \
+	"$SIPSH" -C "$C" -c 'sip' -c 'user-agent "Version unreadable"' \
+	>"$T/eio2.out" 2>&1
+rc=$?
+if [ "$rc" = 4 ] && newest_differ && cmp -s "$C" "$T/before-kill.conf" &&
+	grep -q 'nothing was changed' "$T/eio2.out"; then
+	pass "a version that cannot be read: the save is refused, the current version is not recorded twice"
+else
+	fail "a version that cannot be read: the save is refused, the current version is not recorded twice" \
+		"rc $rc, at openat $nth: $(cat "$T/eio2.out")"
+fi
+check "a save after both faults works" S -c 'sip' -c 'user-agent "After the faults"'
