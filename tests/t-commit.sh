@@ -184,8 +184,9 @@ strace -y -e trace=rename -o "$T/trace" "$SIPSH" -C "$C" -c 'sip' \
 	-c 'user-agent "Traced again"' >/dev/null 2>&1
 nth=$(nth_call rename ", \"$C\"")
 cp "$C" "$T/before-kill.conf"
-( (strace -o /dev/null -e trace=rename -e inject=rename:signal=SIGKILL:when="${nth:-1}" \
-	"$SIPSH" -C "$C" -c 'sip' -c 'user-agent "Killed at rename"') >/dev/null 2>&1 ) 2>/dev/null
+rc=$( (strace -o /dev/null -e trace=rename -e inject=rename:signal=SIGKILL:when="${nth:-1}" \
+	"$SIPSH" -C "$C" -c 'sip' -c 'user-agent "Killed at rename"') >/dev/null 2>&1; echo $?) 2>/dev/null
+check "the save was killed at its rename (status $rc)" test "$rc" = 137
 h=$(S -c 'show configuration history' 2>&1)
 r0=$(S -c 'rollback 0' 2>&1)
 if cmp -s "$C" "$T/before-kill.conf" && echo "$h" | grep -q '^ *0  .*(current)$' &&
