@@ -35,9 +35,17 @@ static struct call *ua_find_call(const struct ua *ua, const char *id)
 }
 
 
+/* A call found by its id, with a copy of the id that outlives it. */
+struct callref {
+	struct ua *ua;
+	struct call *call;
+	char id[128];
+};
+
+
 /* The call named by "call", narrowed to one account by an optional "aor". */
 static int find_call(const struct req *rq, struct rep *rp,
-		     struct ua **uap, struct call **callp)
+		     struct callref *cr)
 {
 	const struct odict_entry *e;
 	struct call *call = NULL;
@@ -82,8 +90,9 @@ static int find_call(const struct req *rq, struct rep *rp,
 				" call between two local accounts): give"
 				" 'aor'", id);
 
-	*uap = ua;
-	*callp = call;
+	cr->ua = ua;
+	cr->call = call;
+	str_ncpy(cr->id, nz(call_id(call)), sizeof(cr->id));
 
 	return 0;
 }
@@ -127,73 +136,64 @@ int cmd_dial(const struct req *rq, struct rep *rp)
 
 int cmd_answer(const struct req *rq, struct rep *rp)
 {
-	struct call *call;
-	struct ua *ua;
-	char id[128];
+	struct callref cr;
+	enum call_state st;
 	int err;
 
-	err = find_call(rq, rp, &ua, &call);
+	err = find_call(rq, rp, &cr);
 	if (err)
 		return err;
 
-	if (call_state(call) != CALL_STATE_INCOMING &&
-	    !(call_state(call) == CALL_STATE_EARLY &&
-	      !call_is_outgoing(call)))
+	st = call_state(cr.call);
+	if (st != CALL_STATE_INCOMING &&
+	    !(st == CALL_STATE_EARLY && !call_is_outgoing(cr.call)))
 		return rep_fail(rp, EINVAL, "call '%s' is %s, not incoming",
-				call_id(call),
-				call_state_name(call_state(call)));
+				cr.id, call_state_name(st));
 
-	str_ncpy(id, nz(call_id(call)), sizeof(id));
-
-	err = ua_answer(ua, call, VIDMODE_OFF);
+	err = ua_answer(cr.ua, cr.call, VIDMODE_OFF);
 	if (err)
 		return rep_fail(rp, err, "answer failed: %m", err);
 
-	return reply_id(rp, "id", id);
+	return reply_id(rp, "id", cr.id);
 }
 
 
 int cmd_hangup(const struct req *rq, struct rep *rp)
 {
-	struct call *call;
-	struct ua *ua;
-	char id[128];
+	struct callref cr;
 	int err;
 
-	err = find_call(rq, rp, &ua, &call);
+	err = find_call(rq, rp, &cr);
 	if (err)
 		return err;
 
-	/* ua_hangup() frees the call */
-	str_ncpy(id, nz(call_id(call)), sizeof(id));
+	/* ua_hangup() frees the call: the reply names it by the copy */
+	ua_hangup(cr.ua, cr.call, 0, NULL);
 
-	ua_hangup(ua, call, 0, NULL);
-
-	return reply_id(rp, "id", id);
+	return reply_id(rp, "id", cr.id);
 }
 
 
 static int hold(const struct req *rq, struct rep *rp, bool on)
 {
-	struct call *call;
-	struct ua *ua;
+	struct callref cr;
 	int err;
 
-	err = find_call(rq, rp, &ua, &call);
+	err = find_call(rq, rp, &cr);
 	if (err)
 		return err;
 
-	if (call_state(call) != CALL_STATE_ESTABLISHED)
+	if (call_state(cr.call) != CALL_STATE_ESTABLISHED)
 		return rep_fail(rp, EINVAL, "call '%s' is %s, not"
-				" established", call_id(call),
-				call_state_name(call_state(call)));
+				" established", cr.id,
+				call_state_name(call_state(cr.call)));
 
-	err = call_hold(call, on);
+	err = call_hold(cr.call, on);
 	if (err)
 		return rep_fail(rp, err, "%s failed: %m",
 				on ? "hold" : "resume", err);
 
-	return reply_id(rp, "id", call_id(call));
+	return reply_id(rp, "id", cr.id);
 }
 
 

@@ -1,10 +1,10 @@
 /*
  * The commands that report: version, registrations and calls.
  */
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "file_read.h"
 #include "version_check.h"
 #include "ctrl.h"
 
@@ -18,17 +18,11 @@ static int64_t uptime(void)
 	unsigned long long start = 0;
 	struct timespec now;
 	long hz = sysconf(_SC_CLK_TCK);
-	ssize_t n;
-	int fd, field;
+	size_t n;
+	int field;
 
-	fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (sipsh_file_read("/proc/self/stat", buf, sizeof(buf), &n))
 		goto fallback;
-	n = read(fd, buf, sizeof(buf) - 1);
-	(void)close(fd);
-	if (n <= 0)
-		goto fallback;
-	buf[n] = '\0';
 
 	/* the command name may hold spaces and ')': fields follow the last */
 	p = strrchr(buf, ')');

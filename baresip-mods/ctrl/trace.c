@@ -4,9 +4,8 @@
  * when none does.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
+#include "file_read.h"
 #include "ctrl.h"
 
 static struct {
@@ -24,21 +23,13 @@ static bool baresip_traces(void)
 	static const char witharg[] = "efpunmt";
 	char buf[4096];
 	bool found = false;
-	ssize_t n;
-	size_t i;
+	size_t n, i;
 	bool first = true, skipnext = false;
-	int fd;
 
-	fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (sipsh_file_read("/proc/self/cmdline", buf, sizeof(buf), &n))
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	(void)close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 
-	for (i = 0; i < (size_t)n && !found; i += strlen(buf + i) + 1) {
+	for (i = 0; i < n && !found; i += strlen(buf + i) + 1) {
 		const char *a = buf + i;
 
 		if (first || skipnext) {
