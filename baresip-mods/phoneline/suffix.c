@@ -121,6 +121,21 @@ void suffix_registering(struct ua *ua)
 	mem_deref(want);
 }
 
+void suffix_lines_changed(struct ua *ua)
+{
+	int err;
+
+	if (!sx.enabled || !ua || !account_regint(ua_account(ua)))
+		return;
+
+	/* The REGISTERING event of ua_register() sets the Contact user
+	 * (suffix_registering); the old registration is taken back. */
+	err = ua_register(ua);
+	if (err)
+		warning("phoneline: %s: register again: %m\n", ua_aor(ua),
+			err);
+}
+
 static void pending_add(const struct pl *callid, uint32_t mask)
 {
 	struct pending *p;

@@ -52,11 +52,14 @@
  *   sipwire_proxy          sip.provider.example
  *   sipwire_proxy          192.0.2.10
  *
- * A key that is absent leaves its part alone: no sipwire_tos, no TOS
- * change; no sipwire_user_agent, baresip's own string.
+ * sipwire_tos, sipwire_user_agent and sipwire_dns_refresh are required
+ * (sipsh's generator writes them; their defaults live in its schema): the
+ * module refuses to load without one and its log line names it.
+ * sipwire_proxy may be absent: then every caller is allowed.
  */
 #include <ctype.h>
 #include <string.h>
+#include "conf_need.h"
 #include "lsnr_first.h"
 #include "version_check.h"
 #include "sipwire.h"
@@ -127,17 +130,21 @@ static int sipwire_init(void)
 		return ENOENT;
 	}
 
-	if (0 == conf_get_u32(conf, "sipwire_tos", &u)) {
-		if (u > 255) {
-			warning("sipwire: sipwire_tos %u is not a TOS byte "
-				"(0-255)\n", u);
-			return EINVAL;
-		}
-		sw.tos_on = true;
-		sw.tos = (int)u;
+	/* Every key from sipsh's generator: defaults live in the schema. */
+	err  = sipsh_conf_u32("sipwire", "sipwire_tos", &u);
+	err |= sipsh_conf_u32("sipwire", "sipwire_dns_refresh", &sw.refresh);
+	err |= sipsh_conf_str("sipwire", "sipwire_user_agent", ua_enc,
+			      sizeof(ua_enc));
+	if (err)
+		return EINVAL;
+	if (u > 255) {
+		warning("sipwire: sipwire_tos %u is not a TOS byte (0-255)\n",
+			u);
+		return EINVAL;
 	}
+	sw.tos_on = true;
+	sw.tos = (int)u;
 	(void)conf_apply(conf, "dns_server", tos_ns_handler, NULL);
-	(void)conf_get_u32(conf, "sipwire_dns_refresh", &sw.refresh);
 
 	err = conf_apply(conf, "sipwire_proxy", proxy_handler, NULL);
 	if (err)
@@ -156,15 +163,11 @@ static int sipwire_init(void)
 	sw.ev_registered = true;
 
 	/* User Agent: a refusal is logged and leaves baresip's. */
-	if (0 == conf_get_str(conf, "sipwire_user_agent", ua_enc,
-			      sizeof(ua_enc))) {
-		if (pct_decode(ua, sizeof(ua), ua_enc))
-			warning("sipwire: sipwire_user_agent '%s' is not one "
-				"line of text: the User-Agent is left "
-				"alone\n", ua_enc);
-		else
-			(void)ua_swap(ua);
-	}
+	if (pct_decode(ua, sizeof(ua), ua_enc))
+		warning("sipwire: sipwire_user_agent '%s' is not one line of "
+			"text: the User-Agent is left alone\n", ua_enc);
+	else
+		(void)ua_swap(ua);
 
 	/* SIP proxies */
 	if (!list_isempty(&sw.proxyl) && !sw.layout_ok) {
