@@ -24,7 +24,10 @@ fi
 # and prints what comes back up to and including its reply (events too);
 # then, with -w, keeps printing for SECS seconds, stopping early at a line
 # matching REGEX (exit 4 if none did). Exit 2: cannot connect.
-ctrlc() { "$PY" "$TOP/tests/tools/ctrlc.py" "$@"; }
+# A copy in $T, which the test users of the group checks can read.
+cp "$TOP/tests/tools/ctrlc.py" "$T/ctrlc.py"
+chmod 0644 "$T/ctrlc.py"
+ctrlc() { "$PY" "$T/ctrlc.py" "$@"; }
 
 # A free port for SIP (baresip also takes port+1 for TLS).
 free_port() {

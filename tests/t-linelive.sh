@@ -9,6 +9,7 @@
 # line moved to another account ends its call. Last, the modules refuse
 # to load when a key the generator writes is missing, and say which.
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/tools/telephone.sh"
 
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3)
@@ -28,39 +29,8 @@ ok() { req "$1" | grep -q '"ok":true'; }
 
 trap 'phone_down; cleanup' EXIT
 
-# tel NAME LINE CMD...: a telephone on LINE in the background, recording
-# its earpiece to $T/NAME.wav and its events to $T/NAME.ev.
-tel() {
-	local name=$1 line=$2
-	shift 2
-	"$PH" -l "$line" --events --record "$T/$name.wav" "$@" \
-		>"$T/$name.ev" 2>&1 &
-	TEL_PID=$!
-	TEST_PIDS+=("$TEL_PID")
-}
-# endtel PID: the script of a telephone is done (bounded), else stopped.
-endtel() {
-	local i
-	for i in $(seq 1 300); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
-ev() { grep -q -- "$2" "$T/$1.ev"; }
 # since_connected NAME REGEX: an event matching after the line connected.
 since_connected() { sed -n '/state connected/,$p' "$T/$1.ev" | grep -q -- "$2"; }
-# from_event NAME REGEX: seconds (T+) of the first event matching.
-from_event() { grep -m1 -- "$2" "$T/$1.ev" | sed 's/^T+\([0-9.]*\).*/\1/'; }
-cut_wav() { "$PY" - "$@" <<'PY'
-import sys, wave
-src, dst, t0, t1 = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
-w = wave.open(src); r = w.getframerate(); w.setpos(min(int(t0 * r), w.getnframes()))
-d = w.readframes(int((t1 - t0) * r)); o = wave.open(dst, 'wb')
-o.setnchannels(1); o.setsampwidth(2); o.setframerate(r); o.writeframes(d)
-PY
-}
 # established AOR-USER: ctrl lists an established call of that account.
 established() {
 	req '{"id":1,"command":"calls"}' | "$PY" -c '
@@ -153,7 +123,7 @@ fi
 endtel "$D"
 endtel "$CP"
 t=$(from_event d 'state connected')
-cut_wav "$T/d.wav" "$T/d-mid.wav" "$(echo "$t + 1.2" | bc)" "$(echo "$t + 2.2" | bc)"
+wav_cut "$T/d.wav" "$T/d-mid.wav" "$(echo "$t + 1.2" | bc)" "$(echo "$t + 2.2" | bc)"
 check "1 kHz into line 2 is heard on line 3 (both added live)" sh -c \
 	"'$TA' --freq 0 1 '$T/d-mid.wav' | grep -Eq '^(99[0-9]|100[0-9]) Hz'"
 check "line 2 hears busy once line 3 and its call are gone" ev c 'tone busy'
@@ -203,29 +173,14 @@ check "line 1 is still there, on account 103" test -S "$LINES/line1.sock"
 # configuration, each time with one key taken out.
 phone_down
 wait_for 10 sh -c "! test -S '$SOCK'"
-# refuses KEY MODULE: baresip logs MODULE's refusal naming KEY.
+# refuses KEY MODULE: baresip, stopped by timeout (TERM after 3 s, then
+# KILL), logs MODULE's refusal naming KEY; modules load in milliseconds.
 refuses() {
-	local key=$1 mod=$2 d=$T/no-$1 pid i
+	local key=$1 mod=$2 d=$T/no-$1
 	mkdir -p "$d"
 	grep -v "^$key[[:space:]]" "$BDIR/config" >"$d/config"
 	cp "$BDIR/accounts" "$d/accounts"
-	: >"$d/log"
-	/usr/bin/baresip -f "$d" </dev/null >"$d/log" 2>&1 &
-	pid=$!
-	TEST_PIDS+=("$pid")
-	for i in $(seq 1 200); do
-		grep -q "$mod: no '$key' in the baresip config: not loading" \
-			"$d/log" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill "$pid" 2>/dev/null
-	for i in $(seq 1 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	timeout -k 2 3 /usr/bin/baresip -f "$d" </dev/null >"$d/log" 2>&1
 	grep -q "$mod: no '$key' in the baresip config: not loading" "$d/log"
 }
 check "the generated config has phoneline_digit_timeout 4, phoneline_contact_suffix yes" \

@@ -56,6 +56,9 @@
 #include "phoneline.h"
 #include "version_check.h"
 
+/* Sets of lines are bit masks (pl_lines_of_ua, the suffix). */
+_Static_assert(PL_LINES_MAX <= 32, "line masks are 32 bits");
+
 static const struct pl_drv_ops *const drv_table[] = {
 	&pl_drv_sim,
 };
