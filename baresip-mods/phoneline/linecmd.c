@@ -70,6 +70,18 @@ static int param_aor(struct ctrl_ext *x, const char **aorp)
 	return 0;
 }
 
+/* The reply's data: {"line":N}, which a command may add to. */
+static int reply_line(struct ctrl_ext *x, unsigned num)
+{
+	int err = odict_alloc(&x->data, 4);
+
+	if (!err)
+		err = odict_entry_add(x->data, "line", ODICT_INT,
+				      (int64_t)num);
+
+	return err;
+}
+
 /* From baresip's console: the commands are for the shell only. */
 static int console(struct re_printf *pf)
 {
@@ -95,11 +107,9 @@ static int cmd_line_set(struct re_printf *pf, void *arg)
 	if (!err)
 		err = pl_line_set(num, aor, &changed, x->err, sizeof(x->err));
 	if (!err)
-		err = odict_alloc(&x->data, 4);
+		err = reply_line(x, num);
 	if (!err) {
-		err  = odict_entry_add(x->data, "line", ODICT_INT,
-				       (int64_t)num);
-		err |= odict_entry_add(x->data, "aor", ODICT_STRING, aor);
+		err  = odict_entry_add(x->data, "aor", ODICT_STRING, aor);
 		err |= odict_entry_add(x->data, "changed", ODICT_BOOL,
 				       changed);
 	}
@@ -120,10 +130,7 @@ static int cmd_line_del(struct re_printf *pf, void *arg)
 	if (!err)
 		err = pl_line_del(num, x->err, sizeof(x->err));
 	if (!err)
-		err = odict_alloc(&x->data, 2);
-	if (!err)
-		err = odict_entry_add(x->data, "line", ODICT_INT,
-				      (int64_t)num);
+		err = reply_line(x, num);
 
 	return err;
 }
