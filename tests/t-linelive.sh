@@ -70,6 +70,21 @@ tel a 0 'hook off' 'wait "tone dial" 3' 'dial 101#' \
 A=$TEL_PID
 wait_for 10 established 100
 check "line 0 calls line 1: connected" established 100
+# on_line USER N: ctrl's calls gives the call of that account "line":N.
+on_line() {
+	req '{"id":1,"command":"calls"}' | "$PY" -c '
+import json, sys
+calls = json.loads(sys.stdin.read())["data"]
+sys.exit(0 if any(c["aor"].startswith("sip:" + sys.argv[1] + "@") and
+                  c.get("line") == int(sys.argv[2]) for c in calls) else 1)' "$1" "$2"
+}
+both_on_lines() { on_line 100 0 && on_line 101 1; }
+if both_on_lines; then
+	pass "calls: the call of 100 is on line 0, that of 101 on line 1"
+else
+	fail "calls: the call of 100 is on line 0, that of 101 on line 1" \
+		"$(req '{"id":1,"command":"calls"}')"
+fi
 
 # --- line_set: a new line on an existing account, its socket at once.
 out=$(req "{\"id\":2,\"command\":\"line_set\",\"line\":2,\"aor\":\"$AOR102\"}")

@@ -24,6 +24,13 @@
  *           {"x", 0, CTRL_EXT_CMD, "what x does", cmd_x},
  *   };
  *   cmd_register(baresip_commands(), cmdv, ARRAY_SIZE(cmdv));
+ *
+ * One name is a hook: a command "call_info" (CTRL_EXT_CALL_INFO, with
+ * CTRL_EXT_CMD) is also called by ctrl's "calls" for each call, with the
+ * parameters {"call": CALLID, "aor": AOR}; the members of the data object
+ * it returns (numbers, strings, true/false) are added to that call's
+ * entry, e.g. {"line": 2} for a call on a phone line. At most one module
+ * can register it (baresip refuses a name twice).
  */
 #ifndef SIPSH_CTRL_EXT_H
 #define SIPSH_CTRL_EXT_H
@@ -35,6 +42,8 @@ enum {
 	CTRL_EXT_CMD   = 1 << 8,        /* a flag baresip 1.0.0 does not use */
 	CTRL_EXT_MAGIC = 0x63747831,    /* "ctx1" */
 };
+
+#define CTRL_EXT_CALL_INFO "call_info"
 
 struct ctrl_ext {
 	uint32_t magic;                 /* CTRL_EXT_MAGIC */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "ctrl_ext.h"
 #include "file_read.h"
 #include "version_check.h"
 #include "ctrl.h"
@@ -189,8 +190,64 @@ const char *call_state_name(enum call_state st)
 }
 
 
+/* Adds to a call's entry what the call_info hook says of it, if a
+ * module registered one (common/ctrl_ext.h). Its failure adds nothing. */
+static int call_info_add(const struct cmd *hook, struct odict *o,
+			 const char *id, const char *aor)
+{
+	struct odict *prm = NULL, *data = NULL;
+	char why[64];
+	struct le *le;
+	int err;
+
+	if (!hook)
+		return 0;
+
+	err  = odict_alloc(&prm, 4);
+	if (err)
+		return err;
+	err  = odict_entry_add(prm, "call", ODICT_STRING, id);
+	err |= odict_entry_add(prm, "aor", ODICT_STRING, aor);
+	if (!err && ext_call(hook, prm, &data, why, sizeof(why)))
+		data = NULL;
+
+	for (le = data ? data->lst.head : NULL; le && !err; le = le->next) {
+		const struct odict_entry *e = le->data;
+
+		if (odict_lookup(o, e->key))
+			continue;        /* ctrl's own members stay */
+
+		switch (e->type) {
+
+		case ODICT_INT:
+			err = odict_entry_add(o, e->key, e->type,
+					      e->u.integer);
+			break;
+
+		case ODICT_STRING:
+			err = odict_entry_add(o, e->key, e->type, e->u.str);
+			break;
+
+		case ODICT_BOOL:
+			err = odict_entry_add(o, e->key, e->type,
+					      e->u.boolean);
+			break;
+
+		default:
+			break;
+		}
+	}
+
+	mem_deref(data);
+	mem_deref(prm);
+
+	return err;
+}
+
+
 int cmd_calls(const struct req *rq, struct rep *rp)
 {
+	const struct cmd *hook = ext_find(CTRL_EXT_CALL_INFO);
 	struct le *le, *lc;
 	int err;
 	(void)rq;
@@ -225,6 +282,9 @@ int cmd_calls(const struct req *rq, struct rep *rp)
 					       (int64_t)call_duration(call));
 			err |= odict_entry_add(o, "held", ODICT_BOOL,
 					       call_is_onhold(call));
+			if (!err)
+				err = call_info_add(hook, o, nz(call_id(call)),
+						    nz(ua_aor(ua)));
 			if (!err)
 				err = rep_arr_add(rp->data, ODICT_OBJECT, o);
 

@@ -52,37 +52,45 @@ static int print_nothing(const char *p, size_t size, void *arg)
 }
 
 
-/* A command another module registered for the socket, or ENOTSUP. */
-static int ext_run(const char *name, const struct req *rq, struct rep *rp)
+/* A command another module registered for the socket, or NULL. */
+const struct cmd *ext_find(const char *name)
 {
 	const struct cmd *cmd = cmd_find_long(baresip_commands(), name);
+
+	/* cmd_find_long() ignores case: ours do not */
+	if (!cmd || !(cmd->flags & CTRL_EXT_CMD) || str_cmp(cmd->name, name))
+		return NULL;
+
+	return cmd;
+}
+
+
+int ext_call(const struct cmd *cmd, const struct odict *params,
+	     struct odict **datap, char *why, size_t whysz)
+{
 	struct re_printf pf = {print_nothing, NULL};
 	struct ctrl_ext x;
 	struct cmd_arg ca;
 	int err;
 
-	/* cmd_find_long() ignores case: ours do not */
-	if (!cmd || !(cmd->flags & CTRL_EXT_CMD) || str_cmp(cmd->name, name))
-		return rep_fail(rp, ENOTSUP, "unknown command '%s'", name);
-
 	memset(&x, 0, sizeof(x));
 	x.magic = CTRL_EXT_MAGIC;
-	x.params = rq->od;
+	x.params = params;
 
 	memset(&ca, 0, sizeof(ca));
 	ca.data = &x;
 
 	err = cmd->h(&pf, &ca);
 	if (err) {
-		x.data = mem_deref(x.data);
+		mem_deref(x.data);
 		if (x.err[0])
-			str_ncpy(rp->err, x.err, sizeof(rp->err));
+			str_ncpy(why, x.err, whysz);
 		return err;
 	}
 	if (!x.data)
-		return odict_alloc(&rp->data, 1);
+		return odict_alloc(datap, 1);
 
-	rp->data = x.data;
+	*datap = x.data;
 
 	return 0;
 }
@@ -91,9 +99,14 @@ static int ext_run(const char *name, const struct req *rq, struct rep *rp)
 int command_run(const char *name, const struct req *rq, struct rep *rp)
 {
 	const struct cmd_entry *cmd = cmd_find(name);
+	const struct cmd *ext;
 
-	if (!cmd)
-		return ext_run(name, rq, rp);
+	if (cmd)
+		return cmd->h(rq, rp);
 
-	return cmd->h(rq, rp);
+	ext = ext_find(name);
+	if (!ext)
+		return rep_fail(rp, ENOTSUP, "unknown command '%s'", name);
+
+	return ext_call(ext, rq->od, &rp->data, rp->err, sizeof(rp->err));
 }

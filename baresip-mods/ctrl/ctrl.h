@@ -91,7 +91,11 @@ int  param_bool(const struct req *rq, struct rep *rp, const char *key,
 		bool *valp);
 
 /* commands.c */
+struct cmd;
 int  command_run(const char *name, const struct req *rq, struct rep *rp);
+const struct cmd *ext_find(const char *name);
+int  ext_call(const struct cmd *cmd, const struct odict *params,
+	      struct odict **datap, char *why, size_t whysz);
 
 /* cmd_status.c */
 void status_init(void);

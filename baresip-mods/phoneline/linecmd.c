@@ -16,6 +16,11 @@
  * Calls on the other lines go on. With phoneline_contact_suffix the
  * accounts concerned register again with the Contact user naming their
  * lines now.
+ *
+ *   call_info {"call":CALLID, "aor":AOR} -> {"line":N} or {}
+ *       The line that holds the call of that account (the lowest, for a
+ *       call ringing several). ctrl's "calls" asks it for each call, so its entries
+ *       say "line":N for the calls on a line (ctrl_ext.h).
  */
 #include <string.h>
 #include "ctrl_ext.h"
@@ -135,11 +140,37 @@ static int cmd_line_del(struct re_printf *pf, void *arg)
 	return err;
 }
 
+static int cmd_call_info(struct re_printf *pf, void *arg)
+{
+	struct ctrl_ext *x = ctrl_ext_of(arg);
+	const struct line *ln;
+	const char *id, *aor;
+
+	if (!x)
+		return console(pf);
+
+	id = odict_string(x->params, "call");
+	aor = odict_string(x->params, "aor");
+	if (!id || !aor) {
+		re_snprintf(x->err, sizeof(x->err), "missing 'call' or "
+			    "'aor'");
+		return EINVAL;
+	}
+
+	ln = pl_line_of_call_id(id, aor);
+	if (ln)
+		return reply_line(x, ln->num);
+
+	return odict_alloc(&x->data, 1);
+}
+
 static const struct cmd cmdv[] = {
 	{"line_set", 0, CTRL_EXT_CMD, "Add or move a phone line (ctrl)",
 	 cmd_line_set},
 	{"line_del", 0, CTRL_EXT_CMD, "Remove a phone line (ctrl)",
 	 cmd_line_del},
+	{CTRL_EXT_CALL_INFO, 0, CTRL_EXT_CMD, "The line of a call (ctrl)",
+	 cmd_call_info},
 };
 
 static bool registered;
@@ -149,8 +180,8 @@ int linecmd_init(void)
 	int err = cmd_register(baresip_commands(), cmdv, ARRAY_SIZE(cmdv));
 
 	if (err)
-		warning("phoneline: cannot register line_set, line_del: %m\n",
-			err);
+		warning("phoneline: cannot register line_set, line_del, "
+			"call_info: %m\n", err);
 	registered = !err;
 
 	return err;

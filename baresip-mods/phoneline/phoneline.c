@@ -141,6 +141,36 @@ struct line *pl_line_of_call(const struct call *call)
 	return NULL;
 }
 
+/* AORs compare up to their parameters, scheme and host case-blind. */
+static bool aor_eq(const char *a, const char *b)
+{
+	size_t la = strcspn(a, ";>"), lb = strcspn(b, ";>");
+
+	return la == lb && !strncasecmp(a, b, la);
+}
+
+/*
+ * The lowest line that holds (or rings with) the call of that Call-ID on
+ * the account of that AOR: both legs of a call between two accounts of
+ * this phone have the same Call-ID.
+ */
+const struct line *pl_line_of_call_id(const char *id, const char *aor)
+{
+	struct line *ln;
+
+	for (ln = line_from(0); id && aor && ln; ln = line_from(ln->num + 1)) {
+		const char *a;
+
+		if (!ln->call || str_cmp(call_id(ln->call), id))
+			continue;
+		a = ua_aor(call_get_ua(ln->call));
+		if (a && aor_eq(a, aor))
+			return ln;
+	}
+
+	return NULL;
+}
+
 struct line *pl_line_of_audio(const struct audio *a)
 {
 	struct line *ln;
@@ -177,14 +207,6 @@ struct line *pl_line_near_audio(const void *p)
 	}
 
 	return best;
-}
-
-/* AORs compare up to their parameters, scheme and host case-blind. */
-static bool aor_eq(const char *a, const char *b)
-{
-	size_t la = strcspn(a, ";>"), lb = strcspn(b, ";>");
-
-	return la == lb && !strncasecmp(a, b, la);
 }
 
 static struct ua *line_ua(const struct line *ln)
