@@ -41,19 +41,20 @@ static const char *const tone_plans[] = {
 
 static struct section sections[SECT_N] = {
 	[SECT_SIP] = {SECT_SIP, "sip", "Advanced SIP Settings",
-		      "SIP settings shared by all accounts", true, 0, 0, 0, 0},
+		      "SIP settings shared by all accounts", true, 0, 0, 0, 0,
+		      NULL, NULL},
 	[SECT_ACCOUNT] = {SECT_ACCOUNT, "account", "SIP accounts",
 			  "A SIP account (user, registrar, password)",
-			  false, 1, 8, 0, 0},
+			  false, 1, 8, 0, 0, "shutdown", "shutdown"},
 	[SECT_LINE] = {SECT_LINE, "line", "Phone lines",
 		       "An analog phone line (port) and its account",
-		       false, 0, 9, 0, 0},
+		       false, 0, 9, 0, 0, "shutdown", "shutdown"},
 	[SECT_PHONE] = {SECT_PHONE, "phone", "Phone lines (all)",
 			"How the analog lines behave: tones, dialling",
-			true, 0, 0, 0, 0},
+			true, 0, 0, 0, 0, NULL, NULL},
 	[SECT_SYSTEM] = {SECT_SYSTEM, "system", "System",
 			 "Settings of the device and its shell sessions",
-			 true, 0, 0, 0, 0},
+			 true, 0, 0, 0, 0, NULL, NULL},
 };
 
 #define INT(min_, max_) (min_), (max_), NULL, NULL

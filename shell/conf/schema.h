@@ -28,6 +28,11 @@ struct section {
 	bool singleton;         /* always present, no number */
 	int min, max;           /* instance numbers when not a singleton */
 	size_t first, count;    /* its rows in schema[] (filled at start) */
+	const char *presence;   /* the row whose consumers also take the
+				 * creation and deletion of an instance */
+	const char *off;        /* a yes/no row that takes an instance out
+				 * of service: its other rows then reach
+				 * nothing */
 };
 
 /* An old or alternative word accepted for an enum value. */
