@@ -34,6 +34,9 @@
 /* Every test, in one list; main.c makes the table from it. */
 #define UNIT_TESTS(X) \
 	X(test_schema_rows) \
+	X(test_schema_effect) \
+	X(test_effect_generated) \
+	X(test_effect_diff) \
 	X(test_types) \
 	X(test_pem) \
 	X(test_tls_check) \
