@@ -168,6 +168,7 @@ static int change_add(struct effect *e, enum change_kind kind,
 {
 	const struct consumer *u;
 	struct change *ch;
+	bool served;
 
 	ch = mem_zalloc(sizeof(*ch), NULL);
 	if (!ch)
@@ -177,10 +178,11 @@ static int change_add(struct effect *e, enum change_kind kind,
 	ch->s = s;
 	ch->id = id;
 
-	/* Out of service before and after: the phone sees none of it. */
-	if (in_service(old, s->sect, id) || in_service(new, s->sect, id) ||
-	    !section_get(s->sect)->off) {
-		for (u = s->uses; u && u->kind != CK_END; u++)
+	/* Out of service before and after, the phone sees none of it;
+	 * the shell still does. */
+	served = in_service(old, s->sect, id) || in_service(new, s->sect, id);
+	for (u = s->uses; u && u->kind != CK_END; u++) {
+		if (served || u->kind == CK_SHELL)
 			ch->classes |= consumer_reach(e, u, old, new, s->sect,
 						      id);
 	}

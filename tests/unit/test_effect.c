@@ -1033,6 +1033,17 @@ int test_effect_diff(void)
 	CASE(cfg_inst_add(new, SECT_ACCOUNT, 5, NULL) ||
 	     set(new, SECT_ACCOUNT, 5, "shutdown", "yes"), 0, 0, 0,
 	     "no effect: account 5 added\n");
+	/* A line out of service: the shell still shows its name. */
+	err = set(old, SECT_LINE, 0, "shutdown", "yes");
+	if (err)
+		goto out;
+	CASE(set(new, SECT_LINE, 0, "name", "Kitchen"), AC_SHELL, 0, 0,
+	     "shell: line 0 name changed\n");
+	CASE(set(new, SECT_LINE, 0, "account", "2"), 0, 0, 0,
+	     "no effect: line 0 account changed\n");
+	err = set(old, SECT_LINE, 0, "shutdown", "no");
+	if (err)
+		goto out;
 	CASE(set(new, SECT_SIP, 0, "realm", "example.net") ||
 	     set(new, SECT_SYSTEM, 0, "hostname", "gw"), AC_SHELL, 0, 0,
 	     "shell: hostname changed\nno effect: realm changed\n");
