@@ -543,8 +543,8 @@ int setting_effect_print(struct re_printf *pf, const struct setting *s)
 			err = when_print(pf, s, u->when);
 		if (!err)
 			err = re_hprintf(pf, "%s %s", uncond ? "," : ";",
-					 class_phrase(u->apply,
-						      setting_scope(s, u->apply)));
+					 class_phrase(u->apply, setting_scope(s,
+						      u->apply)));
 	}
 
 	return err;

@@ -434,7 +434,7 @@ static int changed_add(struct mbuf *list, const char *name, size_t nlen)
 	if (list_has(list, one))
 		return 0;
 
-	return mbuf_printf(list, "\n%s\n", one) < 0 ? ENOMEM : 0;
+	return mbuf_printf(list, "\n%s\n", one);
 }
 
 /* Whether name ("account ID PART") is a parameter of an account line
@@ -664,8 +664,8 @@ static int row_check(const struct setting *s, const char *run)
 			continue;
 		consumer_name(name, sizeof(name), u);
 		if (!list_has(list, name)) {
-			re_fprintf(stderr, "%s:%d: %s %s: a change left '%s' as "
-				"it was; changed:%b\n", __FILE__, __LINE__,
+			re_fprintf(stderr, "%s:%d: %s %s: a change left '%s' "
+				"as it was; changed:%b\n", __FILE__, __LINE__,
 				section_get(s->sect)->name, s->key, name,
 				list->buf, list->end);
 			err = EINVAL;
@@ -745,7 +745,8 @@ int test_schema_effect(void)
 
 			++n;
 			if (!u->key || !u->key[0])
-				TEST_ERR("%s: a consumer without a key", s->key);
+				TEST_ERR("%s: a consumer without a key",
+					 s->key);
 			if (u->kind < CK_CONFIG || u->kind > CK_SHELL)
 				TEST_ERR("%s: consumer %s has no kind", s->key,
 					 u->key);
@@ -754,7 +755,8 @@ int test_schema_effect(void)
 					 "not one class", s->key, u->key, c);
 			if ((u->kind == CK_SHELL) != (c == AC_SHELL))
 				TEST_ERR("%s: consumer %s: only the shell "
-					 "applies in the shell", s->key, u->key);
+					 "applies in the shell", s->key,
+					 u->key);
 			if (u->when && !when_parse(s->sect, u->when, &value))
 				TEST_ERR("%s: condition '%s' names no setting "
 					 "of its section", s->key, u->when);
