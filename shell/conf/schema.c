@@ -67,14 +67,18 @@ static struct section sections[SECT_N] = {
  * the control socket, and the phoneline module's lines are bound again.
  */
 #define USES(...) ((const struct consumer[]){__VA_ARGS__, \
-			{CK_END, NULL, 0, NULL}})
-#define CONF(k)       {CK_CONFIG, k, AC_RESTART, NULL}
-#define MOD(k)        {CK_MODULE, k, AC_RESTART, NULL}
-#define MOD_IF(k, w)  {CK_MODULE, k, AC_RESTART, w}
-#define ACC(k)        {CK_ACCOUNT, k, AC_ACCOUNT, NULL}
-#define ACC_IF(k, w)  {CK_ACCOUNT, k, AC_ACCOUNT, w}
-#define LINES(k)      {CK_MODULE, k, AC_LINE, NULL}
-#define SHELL(k)      {CK_SHELL, k, AC_SHELL, NULL}
+			{CK_END, NULL, 0, NULL, false}})
+#define CONF(k)       {CK_CONFIG, k, AC_RESTART, NULL, false}
+#define MOD(k)        {CK_MODULE, k, AC_RESTART, NULL, false}
+/* The key's value is the setting's text, written by the generator's
+ * loop over the schema (phone_gen.c, keys_print). */
+#define CONF_V(k)     {CK_CONFIG, k, AC_RESTART, NULL, true}
+#define MOD_V(k)      {CK_MODULE, k, AC_RESTART, NULL, true}
+#define MOD_IF(k, w)  {CK_MODULE, k, AC_RESTART, w, false}
+#define ACC(k)        {CK_ACCOUNT, k, AC_ACCOUNT, NULL, false}
+#define ACC_IF(k, w)  {CK_ACCOUNT, k, AC_ACCOUNT, w, false}
+#define LINES(k)      {CK_MODULE, k, AC_LINE, NULL, false}
+#define SHELL(k)      {CK_SHELL, k, AC_SHELL, NULL, false}
 /* siptls checks the server certificate against the one host all TLS
  * accounts use: only TLS accounts count. */
 #define TLS_HOST      MOD_IF("siptls_verify_host", "transport tls")
@@ -117,7 +121,7 @@ const struct setting schema[] = {
 	 INT(1024, 65535), 0,
 	 "The UDP ports media (RTP and RTCP) may use. The range must hold at "
 	 "least two ports and must not contain the SIP bind port.",
-	 USES(CONF("rtp_ports"))},
+	 USES(CONF_V("rtp_ports"))},
 	/* 6 */
 	{SECT_SIP, "dtmf-mode", "DTMF Mode", &vt_enum, "rfc2833",
 	 "How digits dialled during a call are sent",
@@ -126,7 +130,7 @@ const struct setting schema[] = {
 	 "application/dtmf-relay body. inband: tones in the audio only. "
 	 "compatibility: tones in the audio, while RFC 2833 events from the "
 	 "far end are still understood.",
-	 USES(MOD("phoneline_dtmf_mode"))},
+	 USES(MOD_V("phoneline_dtmf_mode"))},
 	/* 7 */
 	{SECT_SIP, "register-interval", "Register Interval", &vt_int, "300",
 	 "Requested registration expiry, in seconds",
@@ -155,14 +159,14 @@ const struct setting schema[] = {
 	 INT(0, 1000), 0,
 	 "How many times a failed registration is tried before the account "
 	 "gives up. 0 tries forever.",
-	 USES(MOD("regctl_attempts"))},
+	 USES(MOD_V("regctl_attempts"))},
 	/* 11 */
 	{SECT_SIP, "register-timeout", "Register Timeout", &vt_int, "30",
 	 "Seconds before a registration attempt is retried",
 	 INT(1, 3600), 0,
 	 "How long after a failed or unanswered REGISTER the next attempt "
 	 "is made.",
-	 USES(MOD("regctl_timeout"))},
+	 USES(MOD_V("regctl_timeout"))},
 	/* 12 */
 	{SECT_SIP, "register-backoff-attempts", "Register Back-off Attempts",
 	 &vt_int, "0",
@@ -170,14 +174,14 @@ const struct setting schema[] = {
 	 INT(0, 1000), 0,
 	 "After this many failed attempts in a row, retries are spaced by "
 	 "the back-off timeout instead. 0 never backs off.",
-	 USES(MOD("regctl_backoff_attempts"))},
+	 USES(MOD_V("regctl_backoff_attempts"))},
 	/* 13 */
 	{SECT_SIP, "register-backoff-timeout", "Register Back-off Timeout",
 	 &vt_int, "512",
 	 "Seconds between attempts while backing off",
 	 INT(1, 86400), 0,
 	 "The retry interval once back-off has started.",
-	 USES(MOD("regctl_backoff_timeout"))},
+	 USES(MOD_V("regctl_backoff_timeout"))},
 	/* 14 */
 	{SECT_SIP, "remote-hold", "Remote Hold", &vt_bool, "yes",
 	 "Signal hold to the network (sendonly re-INVITE)",
@@ -185,7 +189,7 @@ const struct setting schema[] = {
 	 "On: hold is sent to the far end as a re-INVITE with a sendonly "
 	 "stream, so the network can play music on hold. Off: hold is "
 	 "handled locally and nothing is sent.",
-	 USES(MOD("phoneline_remote_hold"))},
+	 USES(MOD_V("phoneline_remote_hold"))},
 	/* 15 */
 	{SECT_SIP, "srv-lookup", "SRV Lookup", &vt_bool, "yes",
 	 "Find SIP servers by DNS SRV records",
@@ -215,7 +219,7 @@ const struct setting schema[] = {
 	 "On: the Contact user gets '_' and the numbers of the lines that "
 	 "ring for the account (0123456_01 for lines 0 and 1); incoming "
 	 "requests to that Contact ring exactly those lines.",
-	 USES(MOD("phoneline_contact_suffix"))},
+	 USES(MOD_V("phoneline_contact_suffix"))},
 	/* 19 */
 	{SECT_SIP, "diffserv sip", "SIP DiffServ", &vt_dscp, "cs3",
 	 "DSCP of SIP packets",
@@ -236,7 +240,7 @@ const struct setting schema[] = {
 	 0, 0, congestion_tones, NULL, 0,
 	 "congestion: the congestion (fast busy) tone. info: the special "
 	 "information tone, three rising notes.",
-	 USES(MOD("phoneline_congestion_tone"))},
+	 USES(MOD_V("phoneline_congestion_tone"))},
 	/* 22 */
 	{SECT_SIP, "stun-server", "STUN server", &vt_hostport, NULL,
 	 "STUN server, HOST[:PORT] (port 3478 if not given)",
@@ -251,7 +255,7 @@ const struct setting schema[] = {
 	 "The lowest TLS version accepted for SIP over TLS. The old words "
 	 "tlsv1, tlsv1.1, sslv2 and sslv3 are read as 1.2 with a warning: "
 	 "OpenSSL 3 refuses them.",
-	 USES(MOD("siptls_min_version"))},
+	 USES(MOD_V("siptls_min_version"))},
 	/* 24 */
 	{SECT_SIP, "tls-cipher", "Cipher string", &vt_string, NULL,
 	 "OpenSSL cipher list for TLS 1.2",
@@ -336,13 +340,13 @@ const struct setting schema[] = {
 	 "The national tone plan: itu (the ITU-T E.180 recommended "
 	 "values), us, gb, de or fr. Frequencies and cadences are data of "
 	 "the phoneline module.",
-	 USES(MOD("phoneline_tone_plan"))},
+	 USES(MOD_V("phoneline_tone_plan"))},
 	{SECT_PHONE, "digit-timeout", "Inter-digit timeout", &vt_int, "4",
 	 "Seconds after the last digit before the number is dialled",
 	 INT(1, 30), 0,
 	 "After this long without a new digit, the digits collected are "
 	 "dialled; '#' dials at once.",
-	 USES(MOD("phoneline_digit_timeout"))},
+	 USES(MOD_V("phoneline_digit_timeout"))},
 
 	{SECT_SYSTEM, "hostname", "Host name", &vt_word, "sipsh",
 	 "Name of the device, shown in the prompt",

@@ -93,6 +93,9 @@ struct consumer {
 	const char *key;        /* "sip_listen", "regint", "prompt" */
 	enum apply_class apply;
 	const char *when;       /* NULL: always */
+	bool verbatim;          /* a config or module key whose value is the
+				 * setting's canonical text: the generator
+				 * writes it from this row alone */
 };
 
 struct setting {
