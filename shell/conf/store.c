@@ -226,6 +226,12 @@ int store_id_print(struct re_printf *pf, const struct store_id *id)
 
 int store_read(const char *path, char **textp, struct store_id *idp)
 {
+	return store_read_len(path, textp, NULL, idp);
+}
+
+int store_read_len(const char *path, char **textp, size_t *lenp,
+		   struct store_id *idp)
+{
 	struct store_id id;
 	struct stat st;
 	char *text = NULL;
@@ -233,7 +239,7 @@ int store_read(const char *path, char **textp, struct store_id *idp)
 	bool exists;
 	int err;
 
-	if (!path || (!textp && !idp))
+	if (!path || (!textp && !idp) || (lenp && !textp))
 		return EINVAL;
 
 	err = read_file(path, &text, &len, &st, &exists);
@@ -255,6 +261,8 @@ int store_read(const char *path, char **textp, struct store_id *idp)
 		*textp = text;
 		text = NULL;
 	}
+	if (lenp)
+		*lenp = len;
 
  out:
 	mem_deref(text);

@@ -54,6 +54,9 @@ struct store_ver {
  * store_save, is the zero id: see store_id_current).
  */
 int  store_read(const char *path, char **textp, struct store_id *idp);
+/* The same, and the length of the text read, which may hold NUL bytes. */
+int  store_read_len(const char *path, char **textp, size_t *lenp,
+		    struct store_id *idp);
 
 /*
  * Replaces the file with text, atomically, and records it as the newest
