@@ -1,8 +1,9 @@
 /*
  * The words of a line of the configuration language, as the file holds
  * them and as a user types them: blanks separate words, a word that
- * starts with a double quote runs to the next unescaped one (a backslash
- * keeps the character after it), and an unquoted '|' is a word of its own.
+ * starts with a double quote runs to the next unescaped one (inside the
+ * quotes a backslash keeps the character after it), and an unquoted '|'
+ * is a word of its own.
  * The tokenizer and word_print, which quotes a value so that it reads back
  * as itself, live here together so that they cannot drift apart.
  */
