@@ -70,6 +70,9 @@ struct store_ver {
  * regular file is STORE_ENOTREG, one above STORE_MAX bytes EFBIG.
  */
 int  store_read(const char *path, char **textp, struct store_id *idp);
+/* The same, and the length of the text read, which may hold NUL bytes. */
+int  store_read_len(const char *path, char **textp, size_t *lenp,
+		    struct store_id *idp);
 
 /*
  * Replaces the file with text, atomically, and records it as the newest
