@@ -539,6 +539,13 @@ int store_version_read(const char *path, unsigned seq, char **textp)
 			goto out;
 	}
 
+	/* Its text is handed on as a C string: a NUL byte in it (a version
+	 * tampered with) would cut it short, so it is refused whole. */
+	if (memchr(text, '\0', len)) {
+		err = EBADMSG;
+		goto out;
+	}
+
 	*textp = text;
 	text = NULL;
 

@@ -88,7 +88,8 @@ int  store_save(const char *path, const char *text, size_t len,
 /* The saved versions, newest first; *versp is a mem array of *np. */
 int  store_history(const char *path, struct store_ver **versp, size_t *np);
 
-/* The text of one saved version, NUL-terminated; ENOENT if not kept. */
+/* The text of one saved version, NUL-terminated; ENOENT if not kept,
+ * EBADMSG if it holds a NUL byte (it was tampered with). */
 int  store_version_read(const char *path, unsigned seq, char **textp);
 
 /*
