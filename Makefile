@@ -86,13 +86,19 @@ man: $(B)/man/sipsh.conf.5
 # that use them are rebuilt when they change.
 $(B)/build-vars: FORCE
 	@mkdir -p $(B)
-	@echo 'SYSCONFDIR=$(SYSCONFDIR) VERSION=$(VERSION) PREFIX=$(PREFIX) RUNSTATEDIR=$(RUNSTATEDIR)' | \
-		cmp -s - $@ 2>/dev/null || \
-		echo 'SYSCONFDIR=$(SYSCONFDIR) VERSION=$(VERSION) PREFIX=$(PREFIX) RUNSTATEDIR=$(RUNSTATEDIR)' >$@
+	@echo '$(BUILD_VARS)' | cmp -s - $@ 2>/dev/null || \
+		echo '$(BUILD_VARS)' >$@
+
+BUILD_VARS = SIPSH_MODULES=$(BMOD_NAMES) SYSCONFDIR=$(SYSCONFDIR) \
+	     VERSION=$(VERSION) PREFIX=$(PREFIX) RUNSTATEDIR=$(RUNSTATEDIR)
 
 $(B)/obj/shell/main.o $(B)/asan/shell/main.o: $(B)/build-vars
 $(B)/obj/modules/system.o $(B)/asan/modules/system.o: $(B)/build-vars
-$(B)/obj/shell/phone/phone_gen.o $(B)/asan/shell/phone/phone_gen.o: $(B)/build-vars
+$(B)/obj/shell/phone/phone_paths.o $(B)/asan/shell/phone/phone_paths.o: $(B)/build-vars
+
+# The phone refuses to start without the baresip modules built here.
+$(B)/obj/shell/phone/phone_paths.o $(B)/asan/shell/phone/phone_paths.o: \
+	CFLAGS += -DSIPSH_MODULES='"$(BMOD_NAMES:%=%.so)"'
 
 .PHONY: FORCE
 FORCE:

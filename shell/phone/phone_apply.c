@@ -373,6 +373,14 @@ static int obs_prepare(struct commit *cm, void **statep,
 		return EINVAL;
 	}
 
+	/* Never saved for one phone while another file's runs there. */
+	if (!(cm->flags & COMMIT_NOAPPLY) &&
+	    phone_paths_check(err, sizeof(err))) {
+		re_hprintf(pf, "Not committed: %s\n", err);
+		mem_deref(g);
+		return EPERM;
+	}
+
 	if (!(cm->flags & (COMMIT_CHECK | COMMIT_NOAPPLY))) {
 		rc = drops_confirm(cm, pf);
 		if (rc) {
@@ -495,7 +503,9 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 	if (applied_load(&old))
 		old = NULL;
 
-	rc = phone_gen_write(g, err, sizeof(err));
+	rc = phone_paths_claim(err, sizeof(err));
+	if (!rc)
+		rc = phone_gen_write(g, err, sizeof(err));
 	if (rc) {
 		re_hprintf(pf, "The phone's configuration was not written: "
 			   "%s\n", err);

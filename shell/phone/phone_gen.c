@@ -22,43 +22,8 @@
 #include "afile.h"
 #include "phone.h"
 
-#ifndef SIPSH_RUNDIR
-#define SIPSH_RUNDIR "/run/sipsh"
-#endif
-#ifndef SIPSH_MODDIR
-#define SIPSH_MODDIR "/usr/lib/sipsh/modules"
-#endif
 #define SYS_MODDIR "/usr/lib/baresip/modules"
 #define BARESIP_BIN "/usr/bin/baresip"
-
-static const char *env_dir(const char *var, const char *def, char *buf,
-			   size_t sz)
-{
-	const char *v = getenv(var);
-
-	if (!v || !*v)
-		return def;
-
-	/* baresip needs absolute paths in its configuration. */
-	if (v[0] != '/' && sz >= PATH_MAX && realpath(v, buf))
-		return buf;
-
-	return v;
-}
-
-const char *phone_rundir(void)
-{
-	static char buf[PATH_MAX];
-
-	return env_dir("SIPSH_RUNDIR", SIPSH_RUNDIR, buf, sizeof(buf));
-}
-
-const char *phone_moddir(void)
-{
-	static char buf[PATH_MAX];
-
-	return env_dir("SIPSH_MODDIR", SIPSH_MODDIR, buf, sizeof(buf));
-}
 
 int phone_bind_addr(const struct cfg *c, char *addr, size_t sz)
 {
