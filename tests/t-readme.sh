@@ -36,7 +36,7 @@ clone_pids() {
 	for d in /proc/[0-9]*; do
 		p=${d#/proc/}
 		[ "$p" = $$ ] || [ "$p" = "$BASHPID" ] && continue
-		if tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qF "$C/" ||
+		if tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -qF "$C/" ||
 			[[ "$(readlink "$d/cwd" 2>/dev/null)" == "$C"* ]]; then
 			echo "$p"
 		fi
@@ -60,7 +60,7 @@ fi
 	echo "# note: README.md or Makefile has uncommitted changes; the clone has the committed ones"
 
 # The code blocks of README.md, in order: $T/block.0, $T/block.1, ...
-awk -v out="$T/block." '
+awk -v out="$T/block." -v n=0 '
 	/^```/ { if (on) { on = 0; n++ } else { on = 1; printf "" > (out n) } next }
 	on { print > (out n) }' "$C/README.md"
 NB=$(ls "$T"/block.* 2>/dev/null | wc -l)
