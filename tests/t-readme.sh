@@ -79,7 +79,10 @@ for n in 2 3; do
 done
 
 # The text of terminal N, its history included.
-pane() { tm capture-pane -p -J -S -2000 -t "readme:t$1" 2>/dev/null; }
+pane() {
+	tm capture-pane -p -J -S -2000 -t "readme:t$1" 2>/dev/null |
+		sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
 pane_has() { pane "$1" | grep -qE -- "$2"; }
 pane_count() { pane "$1" | grep -cE -- "$2"; }
 type_into() {
@@ -203,8 +206,9 @@ using_it_applied() {
 		fail "the sip change restarted the phone make run started" \
 			"baresip pid $OLD_BARESIP, now ${pid:-none}"
 	fi
+	# baresip's configuration has no quoting: the blank is %20.
 	if grep -qP '^phoneline_dtmf_mode\tsip-info$' "$cfg" &&
-		grep -qP '^sipwire_user_agent\tGateway 1.0$' "$cfg"; then
+		grep -qP '^sipwire_user_agent\tGateway%201.0$' "$cfg"; then
 		pass "the generated baresip configuration has the new dtmf-mode and user-agent"
 	else
 		fail "the generated baresip configuration has the new dtmf-mode and user-agent" \
@@ -259,9 +263,9 @@ term_line() {
 	'$ '*)
 		type_into "$n" "${text#\$ }"
 		case $text in
-		*sipsh-phone*) wait_for 10 pane_runs "$n" sipsh-phone &&
-			wait_for 5 pane_has "$n" 'connected to line' ||
-			fail "terminal $n: ${text#\$ }" "$(pane "$n" | tail -5)" ;;
+		*sipsh-phone*) wait_for 10 pane_has "$n" 'connected to line' ||
+			fail "terminal $n: ${text#\$ }" \
+				"$(pane_cmd "$n"; pane "$n" | tail -5)" ;;
 		esac
 		case $text in
 		*"'dial "*) rings ;;
