@@ -106,7 +106,7 @@ fi
 # The plain 'make stop' stops the phone the plain 'make run' started.
 pid=$(cat "$R/var/sv/baresip/supervise/pid" 2>/dev/null)
 if (cd "$C" && timeout 20 make -s stop) >"$T/stop.out" 2>&1 &&
-	[ -n "$pid" ] && wait_for 5 sh -c "! kill -0 $pid" &&
+	[ -n "$pid" ] && wait_for 5 sh -c "! kill -0 $pid 2>/dev/null" &&
 	"$C/build/sipsh" -C "$R/sipsh.conf" -c 'show phone' | grep -q 'Phone: *stopped'; then
 	pass "make stop stops the phone of make run"
 else
