@@ -4,7 +4,9 @@
  * that is the sipsh-phone unit (etc/); elsewhere runit's runsv (also in
  * BusyBox), on the service directory phone_generate() writes. We talk to
  * runsv through its documented supervise/ interface; we never supervise
- * anything ourselves.
+ * anything ourselves. A runsv that 'phone start' spawned (RUNDIR/runsv.pid)
+ * is ours to end at 'phone stop', with its svlogd; one that init runs
+ * (runsvdir, or systemd's unit) is left to init.
  */
 #include <errno.h>
 #include <fcntl.h>
