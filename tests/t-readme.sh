@@ -165,11 +165,12 @@ shell_line() {
 	case $cmd in
 	"show calls")
 		# Both ends of the one call between the lines, established.
-		if [ "$(grep -c 'established' "$T/got")" -ge 1 ] &&
-			grep -q '^1 ' "$T/got"; then
-			pass "sipsh> show calls lists the call of line 1"
+		if grep -qE '^0 +1 +out +established .*sip:101@' "$T/got" &&
+			grep -qE '^1 +2 +in +established .*sip:100@' "$T/got"; then
+			pass "sipsh> show calls lists the call, both ends established"
 		else
-			fail "sipsh> show calls lists the call of line 1" "$(cat "$T/got")"
+			fail "sipsh> show calls lists the call, both ends established" \
+				"$(cat "$T/got")"
 		fi
 		;;
 	*)
