@@ -113,7 +113,7 @@ deps:
 	@./tests/tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
 # The phone starts on RUN/sipsh.conf with its runtime directory RUN/var,
-# recorded beside the file (RUN/sipsh.conf.rundir), so that any later
+# recorded beside the file (RUN/.sipsh.conf.run-dir), so that any later
 # 'build/sipsh -C RUN/sipsh.conf' drives this phone without being told.
 run: deps
 	@$(MAKE) -s --no-print-directory -j2 all

@@ -59,8 +59,8 @@ else
 fi
 
 # --- the records ----------------------------------------------------------
-check "the file records its runtime directory (FILE.rundir)" \
-	test "$(cat "$A.rundir")" = "$R"
+check "the file records its runtime directory (.FILE.run-dir)" \
+	test "$(cat "$T/a/.sipsh.conf.run-dir")" = "$R"
 check "the runtime directory records its file (conf-file)" \
 	test "$(cat "$R/conf-file")" = "$A"
 out=$(env -u SIPSH_RUNDIR "$SIPSH" -C "$A" -c 'show phone' 2>&1)
@@ -80,6 +80,8 @@ p2=$(cat "$R/sv/baresip/supervise/pid")
 if [ "$p1" != "$p2" ] && grep -qP '^phoneline_dtmf_mode\tsip-info$' "$R/baresip/config" &&
 	wait_for 5 running_in "$R" "$A"; then
 	pass "the commit restarted file a's phone on the new configuration"
+	check "...and the save kept the record beside the file" \
+		test "$(cat "$T/a/.sipsh.conf.run-dir")" = "$R"
 else
 	fail "the commit restarted file a's phone on the new configuration" \
 		"pid $p1 -> $p2; $(grep dtmf "$R/baresip/config")"
@@ -87,13 +89,18 @@ fi
 
 # --- another file, the same runtime directory ------------------------------
 cp "$R/baresip/config" "$T/config.before"
+cp "$B" "$T/b.before"
 out=$("$SIPSH" -C "$B" -c sip -c 'dtmf-mode inband' 2>&1)
-if grep -qF "the phone in $R runs $A, not $B" <<<"$out" &&
-	grep -qF 'committed, but not applied' <<<"$out"; then
-	pass "a commit of file b is not applied to file a's running phone, and says so naming both"
+st=$?
+if [ $st != 0 ] && grep -qF "the phone in $R runs $A, not $B" <<<"$out" &&
+	grep -qF 'Not committed' <<<"$out"; then
+	pass "a commit of file b for file a's running phone is refused, naming both"
 else
-	fail "a commit of file b is not applied to file a's running phone, and says so naming both" "$out"
+	fail "a commit of file b for file a's running phone is refused, naming both" "status $st: $out"
 fi
+same "...and file b is not saved" "$T/b.before" "$B"
+out=$("$SIPSH" -n -C "$B" -c sip -c 'dtmf-mode inband' 2>&1)
+check "...and sipsh -n refuses it too" test $? != 0
 same "file a's phone keeps its generated configuration" "$T/config.before" "$R/baresip/config"
 check "file a's phone still belongs to file a" test "$(cat "$R/conf-file")" = "$A"
 for verb in start restart generate; do

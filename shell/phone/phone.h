@@ -20,7 +20,7 @@ struct re_printf;
 int phone_paths_conf(const char *path);
 const char *phone_paths_conf_file(void);
 /* Where the runtime state lives: $SIPSH_RUNDIR, else the one recorded
- * beside the configuration file (.FILE.rundir), else the built-in one. */
+ * beside the configuration file (.FILE.run-dir), else the built-in one. */
 const char *phone_rundir(void);
 /* Where our baresip modules are: $SIPSH_MODDIR, else build/baresip-mods
  * beside a sipsh run from the build tree, else the installed ones. */

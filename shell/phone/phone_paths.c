@@ -3,7 +3,7 @@
  * belongs to. A configuration file and the phone it drives must never
  * silently diverge, so two small records tie them together:
  *
- *   .FILE.rundir         beside the configuration file: the runtime
+ *   .FILE.run-dir        beside the configuration file: the runtime
  *                        directory of the phone last started for it, when
  *                        that is not the built-in one. 'sipsh -C FILE'
  *                        finds its phone by it without SIPSH_RUNDIR.
@@ -40,7 +40,9 @@
 #define SIPSH_MODULES "ctrl.so regctl.so"
 #endif
 
-#define RUNDIR_SUFFIX ".rundir"  /* DIR/.NAME.rundir, a side file */
+/* DIR/.NAME.run-dir, a side file. Not six letters and digits after
+ * ".NAME.": the store takes such a name for a dead saver's temp file. */
+#define RUNDIR_SUFFIX ".run-dir"
 #define OWNER_FILE    "conf-file"
 
 /* The configuration file of this process, absolute; "" when not told. */
@@ -88,7 +90,7 @@ const char *phone_paths_conf_file(void)
 	return conf_abs;
 }
 
-/* DIR/.NAME.rundir for the file DIR/NAME, as the other side files. */
+/* DIR/.NAME.run-dir for the file DIR/NAME, as the other side files. */
 static void record_path(char *buf, size_t sz)
 {
 	const char *slash = strrchr(conf_abs, '/');

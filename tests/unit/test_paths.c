@@ -61,7 +61,7 @@ static int run(const char *dir)
 
 	/* A record beside the file leads to its directory; a relative one
 	 * is not trusted. */
-	re_snprintf(path, sizeof(path), "%s/a/.sipsh.conf.rundir", dir);
+	re_snprintf(path, sizeof(path), "%s/a/.sipsh.conf.run-dir", dir);
 	TEST_EQ(put(path, "relative/var\n"), 0);
 	TEST_STR(phone_rundir(), SIPSH_RUNDIR);
 	re_snprintf(want, sizeof(want), "%s/a/var", dir);
@@ -80,7 +80,7 @@ static int run(const char *dir)
 	re_snprintf(path, sizeof(path), "%s/a/var/conf-file", dir);
 	TEST_EQ(line_is(path, phone_paths_conf_file()), 0);
 	TEST_EQ(phone_paths_started(err, sizeof(err)), 0);
-	re_snprintf(path, sizeof(path), "%s/a/.sipsh.conf.rundir", dir);
+	re_snprintf(path, sizeof(path), "%s/a/.sipsh.conf.run-dir", dir);
 	TEST_EQ(line_is(path, want), 0);
 
 	/* Another file takes the directory of a stopped phone. */
@@ -95,7 +95,7 @@ static int run(const char *dir)
 	TEST_EQ(phone_paths_conf("a/sipsh.conf"), 0);
 	TEST_EQ(setenv("SIPSH_RUNDIR", SIPSH_RUNDIR, 1), 0);
 	TEST_EQ(phone_paths_started(err, sizeof(err)), 0);
-	re_snprintf(path, sizeof(path), "%s/a/.sipsh.conf.rundir", dir);
+	re_snprintf(path, sizeof(path), "%s/a/.sipsh.conf.run-dir", dir);
 	TEST_TRUE(access(path, F_OK) && errno == ENOENT);
 
 	/* Modules: SIPSH_MODDIR, made absolute; none there is refused,
