@@ -298,30 +298,6 @@ static int record_write(const char *path, const char *value)
 	return err;
 }
 
-/* The runtime directory and its missing parents, as the generator makes
- * them (0700): the record may come before anything else is written. */
-static int mkdir_parents(const char *path)
-{
-	char buf[PATH_MAX];
-	char *p;
-
-	if (re_snprintf(buf, sizeof(buf), "%s", path) < 0)
-		return ENAMETOOLONG;
-
-	for (p = buf + 1; ; p++) {
-		bool end = *p == '\0';
-
-		if (*p != '/' && !end)
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0700) && errno != EEXIST)
-			return errno;
-		if (end)
-			return 0;
-		*p = '/';
-	}
-}
-
 int phone_paths_claim(char *errbuf, size_t errsz)
 {
 	char path[PATH_MAX];
@@ -331,7 +307,8 @@ int phone_paths_claim(char *errbuf, size_t errsz)
 	if (err || !conf_abs[0])
 		return err;
 
-	err = mkdir_parents(phone_rundir());
+	/* Made as the generator makes it: the record may come first. */
+	err = afile_mkdirs(phone_rundir(), 0700);
 	if (err) {
 		re_snprintf(errbuf, errsz, "cannot create %s: %m",
 			    phone_rundir(), err);
