@@ -109,6 +109,8 @@ static bool line_changed(const struct cfg *old, const struct cfg *new,
 struct plan {
 	bool restart;
 	char why[160];          /* why it restarts */
+	char untaken[160];      /* changes that reach nothing, for the
+				 * report: "realm changed" */
 	uint32_t accounts;      /* bit N: account N is replaced */
 	uint32_t lines;         /* bit N: line N is bound again */
 };
@@ -144,6 +146,16 @@ static int plan_make(struct plan *p, const struct cfg *old,
 		p->restart = true;
 		if (mb && !effect_why(&pf, e, AC_RESTART))
 			(void)re_snprintf(p->why, sizeof(p->why), "%b",
+					  mb->buf, mb->end);
+		mem_deref(mb);
+	}
+
+	{
+		struct mbuf *mb = mbuf_alloc(128);
+		struct re_printf pf = {pf_mbuf_vph, mb};
+
+		if (mb && !effect_why(&pf, e, 0))
+			(void)re_snprintf(p->untaken, sizeof(p->untaken), "%b",
 					  mb->buf, mb->end);
 		mem_deref(mb);
 	}
@@ -526,6 +538,10 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 		rc = restart(report, p.why);
 	else
 		rc = live_apply(&p, old, cm->cfg, report);
+
+	/* What the phone does not take, said as plainly as what it does. */
+	if (!rc && p.untaken[0])
+		re_hprintf(report, "; not in effect: %s", p.untaken);
 
  out:
 	mem_deref(old);
