@@ -152,6 +152,41 @@ echo "# $runs kills, one at each of the $npoints calls of a save on the" \
 report() {
 	if [ -z "$2" ]; then pass "$1"; else fail "$1" "$2"; fi
 }
+
+# The same calls failed in turn, with EIO and with ENOSPC: the file is the
+# old version or the new, loads, is 0600, the history's rollback 0 is the
+# file's version, and the message matches what happened ("Committed" when
+# the new version is in place, never when it is not).
+bad_fail= nfail=0 nnew=0
+while read -r name nth; do
+	for e in EIO ENOSPC; do
+		nfail=$((nfail + 1))
+		restore
+		strace -o /dev/null -e trace="$name" \
+			-e inject="$name":error="$e":when="$nth" \
+			"$SIPSH" -C "$CONF" -f "$T/b.in" >"$T/fail.out" 2>&1
+		what="$name #$nth failing with $e"
+		if cmp -s "$CONF" "$T/b.conf"; then
+			nnew=$((nnew + 1))
+			grep -q '^% Committed' "$T/fail.out" || bad="new version, but: $(head -c 300 "$T/fail.out")"
+		elif cmp -s "$CONF" "$T/a.conf"; then
+			! grep -q 'Committed' "$T/fail.out" && [ -s "$T/fail.out" ] ||
+				bad="old version, but: $(head -c 300 "$T/fail.out")"
+		else
+			bad="neither version: $(wc -c <"$CONF") bytes"
+		fi
+		[ -z "${bad:-}" ] && [ "$(stat -c %a "$CONF")" != 600 ] && bad="mode $(stat -c %a "$CONF")"
+		[ -z "${bad:-}" ] && ! "$SIPSH" -C "$CONF" -c 'show configuration history' 2>&1 |
+			grep -q '^ *0  .*(current)$' && bad="rollback 0 is not the file's version"
+		if [ -n "${bad:-}" ] && [ -z "$bad_fail" ]; then
+			bad_fail="$what: $bad"
+		fi
+		bad=
+	done
+done <"$T/points"
+echo "# $nfail failed calls (each point with EIO and ENOSPC); $nnew left the new version"
+report "save: a failed call leaves the old or the new version, 0600, said as it is" \
+	"$bad_fail"
 report "save: every planned kill landed ($killed of $npoints)" \
 	"${bad_kill}$([ "$npoints" -ge 10 ] || echo "only $npoints calls traced")"
 report "save: the file is always one of the complete versions" "$bad_whole"
