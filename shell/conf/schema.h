@@ -40,6 +40,8 @@ struct alias {
 enum setting_flags {
 	SF_LIST     = 1 << 0,   /* several values, one line each */
 	SF_REQUIRED = 1 << 1,   /* the section is incomplete without it */
+	SF_REF      = 1 << 2,   /* numbers an instance of the section its
+				 * key names (a line's "account") */
 };
 
 struct setting {
@@ -72,5 +74,7 @@ const struct section *section_find(const char *name);
 const struct setting *schema_find(enum sect_id sect, const char *key);
 size_t setting_index(const struct setting *s); /* index within its section */
 bool setting_islist(const struct setting *s);
+/* vt_enum: each value's meaning, in the order of s->enums; or NULL. */
+const char *const *setting_enum_help(const struct setting *s);
 
 #endif
