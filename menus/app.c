@@ -238,12 +238,24 @@ int app_run(struct app *a)
 
 		case KEY_UP:
 		case KEY_BTAB:
-			cur = (cur + (int)pages_n - 1) % (int)pages_n;
+			if (cur > 0)
+				--cur;
 			break;
 
 		case KEY_DOWN:
 		case '\t':
-			cur = (cur + 1) % (int)pages_n;
+			if (cur + 1 < (int)pages_n)
+				++cur;
+			break;
+
+		case KEY_HOME:
+		case KEY_PPAGE:
+			cur = 0;
+			break;
+
+		case KEY_END:
+		case KEY_NPAGE:
+			cur = (int)pages_n - 1;
 			break;
 
 		case '\r':
