@@ -102,7 +102,7 @@ FORCE:
 DEB_BUILD := pkg-config gcc make libedit-dev libncurses-dev libre-dev \
 	     librem-dev libssl-dev baresip-core
 DEB_TEST  := kamailio kamailio-tls-modules linphone-cli tshark tmux openssh-server dnsmasq \
-	     coturn runit clang mandoc valgrind procps iproute2 python3
+	     coturn runit clang mandoc valgrind procps iproute2 python3 strace
 deps:
 	@./tests/tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "re_base.h"
 #include "session.h"
+#include "modules.h"
 #include "conf_print.h"
 
 #define MAX_KEY_WORDS 6
@@ -272,7 +273,7 @@ static int h_exit(struct session *s, const struct cmdctx *c)
 
 		if (!strncasecmp(ans, "yes", strlen(ans))) {
 			mem_deref(ans);
-			err = sess_commit(s);
+			err = sess_commit(s, 0);
 			if (err)
 				return err;   /* refused: stay */
 		}
@@ -437,7 +438,7 @@ static int register_section(struct grammar *g, const struct section *sec)
 	return err;
 }
 
-int cmd_conf_register(struct grammar *g)
+int config_register(struct grammar *g)
 {
 	static const char *const exit_w[] = {"exit", NULL};
 	static const char *const exit_h[] = {help_exit};

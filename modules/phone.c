@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "re_base.h"
 #include "session.h"
+#include "modules.h"
 #include "phone.h"
 #include "ctrl_client.h"
 

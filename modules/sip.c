@@ -6,6 +6,7 @@
 #include <string.h>
 #include "re_base.h"
 #include "session.h"
+#include "modules.h"
 #include "tls_info.h"
 
 struct ca_show {

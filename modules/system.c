@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "re_base.h"
 #include "session.h"
+#include "modules.h"
 #include "conf_print.h"
 #include "txn.h"
 
@@ -52,7 +53,7 @@ static int h_commit(struct session *s, const struct cmdctx *c)
 		return 0;
 	}
 
-	return sess_commit(s);
+	return sess_commit(s, 0);
 }
 
 static int h_quit(struct session *s, const struct cmdctx *c)

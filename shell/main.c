@@ -14,11 +14,15 @@
 #include "session.h"
 #include "input.h"
 #include "tty.h"
+#include "lock.h"
+#include "confirm.h"
+#include "phone.h"
+#include "modules.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: sipsh [-C FILE] [-nkF] [-c COMMAND]... [-f FILE|-]\n"
+		"usage: sipsh [-C FILE] [-nkFq] [-c COMMAND]... [-f FILE|-]\n"
 		"  -C FILE     the configuration file (default: $SIPSH_CONF, "
 		"else %s/sipsh/sipsh.conf)\n"
 		"  -c COMMAND  run a command (repeatable); changes are "
@@ -30,6 +34,8 @@ static void usage(FILE *f)
 		"  -k, --keep-going  report every refused command, not just "
 		"the first\n"
 		"  -F, --force commit even when it ends calls in progress\n"
+		"  -q, --quiet say nothing on success (no \"Committed: ...\" "
+		"line)\n"
 		"  -V          print the version\n"
 		"  -h          print this help\n"
 		"With neither -c nor -f, commands are read from standard input "
@@ -73,6 +79,7 @@ struct batch_opts {
 	bool check_only;
 	bool keep_going;
 	bool force;
+	bool quiet;
 };
 
 static int batch(const char *path, char **cmds, int ncmds,
@@ -98,6 +105,7 @@ static int batch(const char *path, char **cmds, int ncmds,
 
 	s->keep_going = o->keep_going;
 	s->force = o->force;
+	s->quiet = o->quiet;
 
 	if (ncmds) {
 		err = join_commands(&text, cmds, ncmds);
@@ -133,7 +141,7 @@ static int batch(const char *path, char **cmds, int ncmds,
 	}
 
 	s->in = NULL;
-	err = o->check_only ? sess_check(s) : sess_commit(s);
+	err = o->check_only ? sess_check(s) : sess_commit(s, 0);
 
  out:
 	if (f && f != stdin)
@@ -152,11 +160,12 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"keep-going", no_argument, NULL, 'k'},
 		{"force", no_argument, NULL, 'F'},
+		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0}
 	};
-	struct batch_opts o = {false, false, false};
+	struct batch_opts o = {false, false, false, false};
 	const char *path = NULL, *file = NULL;
 	char **cmds;
 	int ncmds = 0, c, rc;
@@ -167,7 +176,7 @@ int main(int argc, char **argv)
 	if (!cmds)
 		return EXIT_FILE;
 
-	while ((c = getopt_long(argc, argv, "C:c:Ff:hknV", longopts,
+	while ((c = getopt_long(argc, argv, "C:c:Ff:hknqV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 
@@ -181,6 +190,10 @@ int main(int argc, char **argv)
 
 		case 'F':
 			o.force = true;
+			break;
+
+		case 'q':
+			o.quiet = true;
 			break;
 
 		case 'C':
@@ -218,6 +231,17 @@ int main(int argc, char **argv)
 		usage(stderr);
 		free(cmds);
 		return EXIT_USAGE;
+	}
+
+	grammar_modules_set(sipsh_modules);
+
+	/* The commit path's observers, in the order they act: who may
+	 * commit, the phone, the pending commit-confirmed rollback. */
+	if (lock_commit_register() || phone_commit_register() ||
+	    confirm_commit_register()) {
+		fprintf(stderr, "sipsh: cannot set up the commit path\n");
+		free(cmds);
+		return EXIT_FILE;
 	}
 
 	if (!ncmds && !file && !isatty(STDIN_FILENO))

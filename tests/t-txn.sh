@@ -335,7 +335,7 @@ check "the second guard has ended" gone "$gp2"
 S -c sip -c 'bind-port 5086' -c 'commit confirmed 5' >/dev/null 2>&1
 gp=$(guard_pid)
 expect_out "a plain commit cancels a pending rollback" \
-	"% The rollback pending from 'commit confirmed' is cancelled: this commit replaces that version" \
+	"% Committed: the phone is not running; it starts with this configuration; the rollback pending from 'commit confirmed' is cancelled" \
 	S -c sip -c 'bind-port 5087'
 check "the cancelled guard has ended" gone "$gp"
 

@@ -35,6 +35,10 @@ enum commit_flags {
 	COMMIT_CHECK   = 1 << 0,   /* check and prepare; save nothing */
 	COMMIT_NOAPPLY = 1 << 1,   /* save; leave the running phone alone */
 	COMMIT_FORCE   = 1 << 2,   /* end calls in progress without asking */
+	COMMIT_CONFIRMED = 1 << 3, /* 'commit confirmed': a rollback follows */
+	COMMIT_AUTO    = 1 << 4,   /* made by sipsh itself, not a user (the
+				    * rollback of an unconfirmed commit):
+				    * what keeps users apart lets it by */
 };
 
 /*
@@ -56,6 +60,7 @@ struct commit {
 	const char *origin;             /* "commit", "rollback", "menu", ... */
 	commit_ask_h *askh;
 	void *arg;
+	struct re_printf *checkpf;      /* the check's lines; NULL: to pf */
 
 	/* Filled in by commit_run. */
 	struct store_id id;             /* the file's content now */
@@ -71,8 +76,10 @@ struct commit {
  * prepare: before saving (and for COMMIT_CHECK). *statep may be set to a
  *          mem object handed to apply and then dereferenced. Return 0, or
  *          an errno value with the reason printed to pf: the commit is
- *          refused (EPERM: not allowed now, EINVAL: cannot be run,
- *          ECANCELED: the user said no).
+ *          refused (EPERM: not allowed now, EACCES: the file cannot be
+ *          written by this user, EINVAL: cannot be run, EBUSY: it would
+ *          end calls and nobody could be asked, ECANCELED: the user said
+ *          no).
  * apply:   after the file was saved. Brings what the observer runs to
  *          cm->cfg and prints what it did, as a short phrase ("account 1
  *          re-registered"), to report; problems to pf. An error here does
@@ -96,8 +103,8 @@ void commit_observers_clear(void);
  * when nothing changed, with cm->saved false), or:
  *   EINVAL     the check or an observer's prepare refused (nerr > 0 for
  *              the check); nothing saved
- *   EPERM      an observer refused (a lock); nothing saved
- *   ECANCELED  the user declined ending calls; nothing saved
+ *   EPERM, EACCES, EBUSY, ECANCELED   an observer refused (see
+ *              struct commit_obs); nothing saved
  *   EAGAIN     the file changed since base was read; nothing saved
  *   other      saving failed; cm->saved says whether the new content is
  *              in place all the same (a failed directory fsync)

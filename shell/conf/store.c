@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/evp.h>
+#include "afile.h"
 #include "store.h"
 
 #define HIST_TMP ".tmp."   /* prefix of a copy being written into history */
@@ -158,32 +159,6 @@ static int read_all(int fd, char **bufp, size_t *lenp)
 
  out:
 	mem_deref(buf);
-	return err;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-
-	return 0;
-}
-
-/* Closes fd, reporting the error a delayed write may only show here. */
-static int close_checked(int *fdp)
-{
-	int err = close(*fdp) ? errno : 0;
-
-	*fdp = -1;
 	return err;
 }
 
@@ -415,6 +390,36 @@ static int hist_list(int histfd, struct store_ver **versp, size_t *np)
 	return err;
 }
 
+/*
+ * Leaves out of a listing the versions that never became current: a
+ * version is hard-linked from its saver's temp file until the rename
+ * makes that file the configuration, so a version with a second link
+ * that is not the configuration file belongs to a save still under way
+ * or killed before its rename (the next save removes it).
+ */
+static void unborn_drop(int histfd, const char *path, struct store_ver *vers,
+			size_t *np)
+{
+	struct stat cur, st;
+	bool have_cur = !stat(path, &cur);
+	size_t i, k = 0;
+
+	for (i = 0; i < *np; i++) {
+		char vname[16];
+
+		seq_name(vname, sizeof(vname), vers[i].seq);
+		if (!fstatat(histfd, vname, &st, AT_SYMLINK_NOFOLLOW) &&
+		    st.st_nlink > 1 &&
+		    !(have_cur && st.st_ino == cur.st_ino &&
+		      st.st_dev == cur.st_dev))
+			continue;
+
+		vers[k++] = vers[i];
+	}
+
+	*np = k;
+}
+
 int store_history(const char *path, struct store_ver **versp, size_t *np)
 {
 	struct names *nm = NULL;
@@ -434,6 +439,8 @@ int store_history(const char *path, struct store_ver **versp, size_t *np)
 	}
 
 	err = hist_list(histfd, versp, np);
+	if (!err)
+		unborn_drop(histfd, path, *versp, np);
 
  out:
 	if (histfd >= 0)
@@ -622,67 +629,12 @@ static int hist_open(const struct names *nm, const struct stat *owner,
 	return 0;
 }
 
-/*
- * Writes data to a fresh temp file made from the mkostemp template tmpl:
- * mode 0600 before any byte of a password is in it, the owner kept,
- * mtime kept if given, fsynced and closed; *tmpp is its path. On error
- * nothing is left behind.
- */
-static int write_temp(const char *tmpl, const char *data, size_t len,
-		      const struct stat *owner, const struct timespec *mtime,
-		      char **tmpp)
+/* The store's files are 0600: they hold SIP passwords. */
+static int secret_temp(const char *tmpl, const char *data, size_t len,
+			   const struct stat *owner,
+			   const struct timespec *mtime, char **tmpp)
 {
-	char *tmp = NULL;
-	int fd = -1, err;
-
-	err = str_dup(&tmp, tmpl);
-	if (err)
-		return err;
-
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		err = errno;
-		tmp = mem_deref(tmp);
-		goto out;
-	}
-
-	if (fchmod(fd, 0600)) {
-		err = errno;
-		goto out;
-	}
-	err = keep_owner(fd, owner);
-	if (err)
-		goto out;
-	err = write_all(fd, data, len);
-	if (err)
-		goto out;
-	if (mtime) {
-		struct timespec ts[2] = {{0, UTIME_OMIT}, *mtime};
-
-		if (futimens(fd, ts)) {
-			err = errno;
-			goto out;
-		}
-	}
-	if (fsync(fd)) {
-		err = errno;
-		goto out;
-	}
-	err = close_checked(&fd);
-	if (err)
-		goto out;
-
-	*tmpp = tmp;
-	tmp = NULL;
-
- out:
-	if (fd >= 0)
-		(void)close(fd);
-	if (tmp) {
-		(void)unlink(tmp);
-		mem_deref(tmp);
-	}
-	return err;
+	return afile_temp(tmpl, 0600, data, len, owner, mtime, tmpp);
 }
 
 /*
@@ -701,7 +653,7 @@ static int hist_write(int histfd, const char *hist, const char *vname,
 	if (err)
 		return err;
 
-	err = write_temp(tmpl, data, len, owner, mtime, &tmp);
+	err = secret_temp(tmpl, data, len, owner, mtime, &tmp);
 	mem_deref(tmpl);
 	if (err)
 		return err;
@@ -715,37 +667,47 @@ static int hist_write(int histfd, const char *hist, const char *vname,
 	return err;
 }
 
-/* Whether version newest holds exactly data (cur: the file it came from). */
-static bool ver_holds(int histfd, unsigned newest, const struct stat *cur,
-		      const char *data, size_t len)
+/*
+ * Whether version newest holds exactly data (cur: the file it came from),
+ * in *samep. A version that cannot be read is an error, not a "no": the
+ * current content would otherwise be recorded a second time, pushing a
+ * real version out of the history.
+ */
+static int ver_holds(int histfd, unsigned newest, const struct stat *cur,
+		     const char *data, size_t len, bool *samep)
 {
 	char vname[16], *text = NULL;
 	struct stat st;
 	size_t vlen = 0;
-	bool same = false;
-	int fd;
+	int fd, err = 0;
 
+	*samep = false;
 	seq_name(vname, sizeof(vname), newest);
 	fd = openat(histfd, vname, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return false;
+		return errno;
 
 	/* The usual case: the file is the version's own hard link. */
-	if (fstat(fd, &st))
-		goto out;
-	if (st.st_ino == cur->st_ino && st.st_dev == cur->st_dev) {
-		same = true;
+	if (fstat(fd, &st)) {
+		err = errno;
 		goto out;
 	}
-	if ((size_t)st.st_size != len || read_all(fd, &text, &vlen))
+	if (st.st_ino == cur->st_ino && st.st_dev == cur->st_dev) {
+		*samep = true;
+		goto out;
+	}
+	if ((size_t)st.st_size != len)
+		goto out;
+	err = read_all(fd, &text, &vlen);
+	if (err)
 		goto out;
 
-	same = vlen == len && !memcmp(text, data, len);
+	*samep = vlen == len && !memcmp(text, data, len);
 
  out:
 	(void)close(fd);
 	mem_deref(text);
-	return same;
+	return err;
 }
 
 /*
@@ -768,8 +730,17 @@ static int record_current(int histfd, const char *hist, const char *data,
 		goto out;
 
 	seq = n ? vers[0].seq : 0;
-	if (!data || (n && ver_holds(histfd, seq, cur, data, len)))
+	if (!data)
 		goto done;
+	if (n) {
+		bool same;
+
+		err = ver_holds(histfd, seq, cur, data, len, &same);
+		if (err)
+			goto out;
+		if (same)
+			goto done;
+	}
 
 	if (seq == UINT_MAX) {
 		err = EOVERFLOW;
@@ -870,7 +841,7 @@ int store_save(const char *path, const char *text, size_t len,
 	if (histfd >= 0)
 		clean_temps(histfd, HIST_TMP, -1);
 
-	err = write_temp(nm->tmpl, text, len, owner, NULL, &tmp);
+	err = secret_temp(nm->tmpl, text, len, owner, NULL, &tmp);
 	if (err)
 		goto out;
 

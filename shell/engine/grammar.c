@@ -8,7 +8,6 @@
 #include <string.h>
 #include "re_base.h"
 #include "grammar.h"
-#include "txn.h"
 #include "filter.h"
 
 #define MAX_WORDS 16
@@ -282,8 +281,16 @@ static void grammar_destructor(void *arg)
 	mem_deref(g->filters);
 }
 
+static const struct grammar_module *modules;
+
+void grammar_modules_set(const struct grammar_module *mods)
+{
+	modules = mods;
+}
+
 int grammar_alloc(struct grammar **gp)
 {
+	const struct grammar_module *mod;
 	struct grammar *g;
 	int m, err = 0;
 
@@ -296,16 +303,8 @@ int grammar_alloc(struct grammar **gp)
 	if (!err)
 		err = gnode_alloc(&g->filters, G_WORD, "|", NULL);
 
-	if (!err)
-		err = system_register(g);
-	if (!err)
-		err = sip_register(g);
-	if (!err)
-		err = phone_register(g);
-	if (!err)
-		err = cmd_conf_register(g);
-	if (!err)
-		err = txn_register(g);
+	for (mod = modules; mod && mod->reg && !err; mod++)
+		err = mod->reg(g);
 	if (!err)
 		err = filter_register(g);
 

@@ -104,12 +104,18 @@ typedef int (gnode_walk_h)(const struct gnode *n, const struct gnode **path,
 			   size_t depth, void *arg);
 int gnode_walk(const struct gnode *root, gnode_walk_h *wh, void *arg);
 
-/* The command modules (modules/ *.c) add their commands. */
-int system_register(struct grammar *g);
-int sip_register(struct grammar *g);
-int phone_register(struct grammar *g);
+/*
+ * A command module: adds its commands to the grammar. The table of them
+ * (NULL-ended) is given once, before the first grammar_get(), by the
+ * program (main.c); the engine names none of them.
+ */
+typedef int (grammar_module_h)(struct grammar *g);
 
-/* The commands made from the schema (modules/config.c). */
-int cmd_conf_register(struct grammar *g);
+struct grammar_module {
+	const char *name;
+	grammar_module_h *reg;
+};
+
+void grammar_modules_set(const struct grammar_module *mods);
 
 #endif

@@ -1,9 +1,8 @@
 /*
- * Running commands in a session. A line is split, matched in the current
- * mode and, when its first word means nothing there, in the enclosing
- * modes (as IOS reads configuration files); the handler then acts on the
- * candidate configuration. Messages carry the place of the error in the
- * form the session's kind wants.
+ * A session: its life (the configuration read from the file, the staged
+ * candidate, the modes), its messages in the form its kind wants, and
+ * keeping it in step with the file when other sessions commit. Running
+ * lines is exec.c, committing sess_commit.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -12,11 +11,8 @@
 #include "re_base.h"
 #include "pf_mbuf.h"
 #include "session.h"
-#include "conf_print.h"
-#include "txn.h"
-#include "help.h"
-#include "filter.h"
-#include "phone.h"
+#include "commit_log.h"
+#include "lock.h"
 
 static void sess_destructor(void *arg)
 {
@@ -24,8 +20,7 @@ static void sess_destructor(void *arg)
 
 	size_t i;
 
-	txn_leave(s);
-	mem_deref(s->txn);
+	lock_excl_release();
 	for (i = 0; i < s->nhist; i++)
 		mem_deref(s->hist[i]);
 	mem_deref(s->hist);
@@ -90,6 +85,7 @@ int sess_alloc(struct session **sp, enum sess_kind kind, const char *path,
 		memset(&s->base, 0, sizeof(s->base));
 		err = cfg_alloc(&s->running);
 	}
+	s->seen = s->base;
 
  out:
 	if (err)
@@ -252,6 +248,44 @@ int sess_reload(struct session *s)
 	return 0;
 }
 
+int sess_refresh(struct session *s)
+{
+	if (s->cand || s->kind == SESS_LOAD)
+		return 0;
+
+	return sess_reload(s);
+}
+
+void sess_notice(struct session *s)
+{
+	struct mbuf *mb;
+	struct re_printf pf;
+	struct store_id now;
+
+	if (store_id_current(s->path, &now) || store_id_equal(&now, &s->seen))
+		return;
+
+	s->seen = now;
+	mb = mbuf_alloc(256);
+	if (!mb)
+		return;
+
+	pf.vph = pf_mbuf_vph;
+	pf.arg = mb;
+	if (!commit_log_tell(&pf, s->path, &now) && mb->end) {
+		while (mb->end && mb->buf[mb->end - 1] == '\n')
+			--mb->end;
+		re_fprintf(stderr, "%% Note: %b\n", mb->buf, mb->end);
+		if (s->cand && !store_id_equal(&now, &s->base))
+			re_fprintf(stderr, "%% Note: the staged changes are "
+				   "based on the version before it: 'commit' "
+				   "would be refused; 'show configuration "
+				   "diff' and 'discard' help\n");
+	}
+
+	mem_deref(mb);
+}
+
 int sess_configure(struct session *s)
 {
 	int err;
@@ -275,648 +309,8 @@ int sess_configure(struct session *s)
 
 void sess_leave_config(struct session *s)
 {
-	txn_leave(s);
+	lock_excl_release();
 	s->cand = mem_deref(s->cand);
 	s->mode = MODE_EXEC;
 }
 
-/*
- * The whole-configuration checks of the candidate: problems refuse
- * ('what' names the refused action), warnings are only said.
- */
-static int check_candidate(struct session *s, const char *what)
-{
-	struct re_printf pf;
-	struct mbuf *mb;
-	unsigned nerr = 0, nwarn = 0;
-	int err;
-
-	mb = mbuf_alloc(256);
-	if (!mb)
-		return ENOMEM;
-
-	pf.vph = pf_mbuf_vph;
-	pf.arg = mb;
-	err = cfg_check(s->cand, &pf, &nerr, &nwarn);
-	if (err || nerr) {
-		sess_error(s, NOCOL, "%s refused: the configuration has "
-			   "%u problem%s:\n%b", what, nerr,
-			   nerr == 1 ? "" : "s", mb->buf, mb->end);
-		mem_deref(mb);
-		return EXIT_CHECK;
-	}
-	if (nwarn)
-		sess_warn(s, NOCOL, "%b", mb->buf, mb->end);
-
-	mem_deref(mb);
-	return 0;
-}
-
-/* Calls the commit would end: an interactive user is asked, a batch
- * refuses unless forced. Nothing is dropped without a word. */
-static int confirm_drops(struct session *s)
-{
-	char *list = NULL, *ans = NULL;
-	unsigned n = 0;
-	int err = 0;
-
-	if (s->no_apply || phone_apply_drops(s->cand, &list, &n) || !n)
-		goto out;
-
-	if (s->kind == SESS_BATCH && s->force) {
-		sess_warn(s, NOCOL, "ending %u call%s:\n%s", n,
-			  n == 1 ? "" : "s", list);
-		goto out;
-	}
-
-	if (s->kind != SESS_TTY || !s->in) {
-		sess_error(s, NOCOL, "Commit refused: it would end %u call%s:"
-			   "\n%s(--force commits anyway)", n,
-			   n == 1 ? "" : "s", list);
-		err = EXIT_CMD;
-		goto out;
-	}
-
-	sess_printf(s, "This commit ends %u call%s:\n%s", n,
-		    n == 1 ? "" : "s", list);
-	err = s->in->readline(s->in, "Commit anyway? [no]: ", true, &ans);
-	if (err || strncasecmp(ans, "yes", 3)) {
-		sess_error(s, NOCOL, "Not committed; the changes stay staged");
-		err = EXIT_CMD;
-	}
-
- out:
-	mem_deref(ans);
-	mem_deref(list);
-	return err;
-}
-
-int sess_check(struct session *s)
-{
-	if (!s->cand)
-		return 0;
-
-	return check_candidate(s, "Check");
-}
-
-int sess_commit(struct session *s)
-{
-	struct re_printf pf;
-	struct mbuf *mb = NULL;
-	struct cfg *c;
-	int err;
-
-	if (!s->cand || !sess_dirty(s))
-		return 0;
-
-	err = check_candidate(s, "Commit");
-	if (err)
-		return err;
-
-	err = txn_may_commit(s);
-	if (err)
-		return err;
-
-	err = confirm_drops(s);
-	if (err)
-		return err;
-
-	mb = mbuf_alloc(4096);
-	if (!mb)
-		return ENOMEM;
-
-	pf.vph = pf_mbuf_vph;
-	pf.arg = mb;
-	err = cfg_print(&pf, s->cand, PR_SECRETS, NULL);
-	if (err)
-		goto out;
-
-	err = store_save(s->path, (const char *)mb->buf, mb->end, &s->base);
-	if (err == EAGAIN) {
-		sess_error(s, NOCOL, "Commit refused: %s was changed by another "
-			   "session since this one read it; nothing was "
-			   "saved", s->path);
-		err = EXIT_CONFLICT;
-		goto out;
-	}
-	if (err) {
-		sess_error(s, NOCOL, "Cannot save %s: %m; nothing was changed",
-			   s->path, err);
-		err = EXIT_FILE;
-		goto out;
-	}
-
-	/* The file now holds the candidate: it becomes the running one. */
-	err = cfg_dup(&c, s->cand);
-	if (err)
-		goto out;
-	mem_deref(s->running);
-	s->running = c;
-	/* The id of what this session saved, not a re-read that another
-	 * session's save could slip in before. */
-	err = store_id_calc(mb->buf, mb->end, &s->base);
-	txn_committed(s);
-	if (!s->no_apply)
-		phone_apply(s, s->running);
-
- out:
-	mem_deref(mb);
-	return err;
-}
-
-/* A block of lines up to a line 'quit' (a pasted certificate). */
-int sess_read_block(struct session *s, char **textp)
-{
-	struct mbuf *mb;
-	unsigned n;
-	int err = 0;
-
-	if (!s->in)
-		return EINVAL;
-
-	mb = mbuf_alloc(2048);
-	if (!mb)
-		return ENOMEM;
-
-	if (s->kind == SESS_TTY)
-		sess_printf(s, "Enter the PEM certificate(s); end with a "
-			    "line 'quit':\n");
-
-	for (n = 0; n < 10000; n++) {
-		char *line = NULL;
-		const char *p;
-
-		err = s->in->readline(s->in, "", true, &line);
-		if (err == ENODATA) {
-			sess_error(s, NOCOL, "Block ended before its line 'quit'");
-			err = EINVAL;
-			break;
-		}
-		if (err)
-			break;
-
-		for (p = line; isspace((unsigned char)*p); p++)
-			;
-		if (!strncmp(p, "quit", 4) && !p[4 + strspn(p + 4, " \t\r")]) {
-			mem_deref(line);
-			break;
-		}
-
-		err = mbuf_printf(mb, "%s\n", p);
-		mem_deref(line);
-		if (err)
-			break;
-	}
-
-	if (!err)
-		err = mbuf_write_u8(mb, 0);
-	if (!err)
-		err = str_dup(textp, (const char *)mb->buf);
-
-	mem_deref(mb);
-	return err;
-}
-
-int sess_read_secret(struct session *s, const char *prompt, char **textp)
-{
-	if (s->kind != SESS_TTY || !s->in)
-		return ENOTTY;
-
-	return s->in->readline(s->in, prompt, false, textp);
-}
-
-/* The modes a line may be tried in, innermost first. */
-size_t sess_mode_chain(const struct session *s, int *modes)
-{
-	size_t n = 0;
-
-	modes[n++] = s->mode;
-	if (s->mode >= MODE_SECT)
-		modes[n++] = MODE_CONFIG;
-	if (s->kind == SESS_BATCH && s->mode != MODE_EXEC)
-		modes[n++] = MODE_EXEC;
-
-	return n;
-}
-
-static bool first_word_unknown(const struct match *m)
-{
-	return (m->st == MS_INVALID || m->st == MS_BADVALUE) && m->bad == 0;
-}
-
-struct filter_step {
-	int kind;
-	char *re;
-};
-
-/* The regular expression of a filter: the rest of its segment as typed,
- * or the one quoted word that is all of it. */
-static int filter_re(char **rep, const char *line, const struct toks *t,
-		     size_t first, size_t end)
-{
-	size_t a, b;
-
-	if (first >= end)
-		return str_dup(rep, "");
-
-	if (end - first == 1 && t->v[first].quoted)
-		return str_dup(rep, t->v[first].text);
-
-	a = t->v[first].col;
-	b = end < t->n ? t->v[end].col : strlen(line);
-	while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t'))
-		--b;
-
-	return re_sdprintf(rep, "%b", line + a, b - a);
-}
-
-/* Parse what follows the first '|': one filter per segment. */
-static int filters_parse(struct session *s, const char *line,
-			 const struct toks *t, size_t from,
-			 struct filter_step *fs, size_t *np)
-{
-	const struct grammar *g = grammar_get();
-	struct match *m;
-	size_t i = from, n = 0;
-	int err = 0;
-
-	m = mem_zalloc(sizeof(*m), NULL);
-	if (!m)
-		return ENOMEM;
-
-	while (i < t->n && !err) {
-		size_t j = i + 1, k;
-
-		for (k = j; k < t->n && !t->v[k].pipe; k++)
-			;
-
-		match_run(m, g->filters, t, j, k, false);
-		if (m->st == MS_EMPTY) {
-			sess_error(s, t->v[i].col, "Incomplete command: a "
-				   "filter must follow '|'");
-			err = EXIT_CMD;
-			break;
-		}
-		if (m->st != MS_OK) {
-			size_t bad = m->bad < t->n ? m->bad : t->n - 1;
-
-			sess_error(s, t->v[bad].col, "%s", m->dg.err);
-			err = EXIT_CMD;
-			break;
-		}
-		if (n >= 8) {
-			sess_error(s, t->v[i].col, "Too many filters (at most "
-				   "8)");
-			err = EXIT_CMD;
-			break;
-		}
-
-		fs[n].kind = (int)(uintptr_t)m->node->arg;
-		err = filter_re(&fs[n].re, line, t, j + 1, k);
-		++n;
-		i = k;
-	}
-
-	match_reset(m);
-	mem_deref(m);
-	*np = n;
-
-	return err;
-}
-
-static int run_filtered(struct session *s, const char *line,
-			const struct toks *t, struct match *m, size_t end)
-{
-	struct cmdctx ctx = {m, t, 0, end};
-	struct filter_step fs[8];
-	struct re_printf *out = s->pf, pf;
-	struct mbuf *a = NULL, *b = NULL;
-	size_t n = 0, i;
-	bool json = false;
-	int err;
-
-	memset(fs, 0, sizeof(fs));
-
-	if (!(m->node->flags & CF_OUTPUT)) {
-		sess_error(s, t->v[end].col, "Invalid input '|': this "
-			   "command prints nothing to filter");
-		return EXIT_CMD;
-	}
-
-	err = filters_parse(s, line, t, end, fs, &n);
-	if (err)
-		goto out;
-
-	for (i = 0; i < n; i++) {
-		if (fs[i].kind != FILTER_JSON)
-			continue;
-		if (i || !(m->node->flags & CF_JSON)) {
-			sess_error(s, NOCOL, "'| json' %s",
-				   i ? "must be the first filter" :
-				   "is not available for this command");
-			err = EXIT_CMD;
-			goto out;
-		}
-		json = true;
-	}
-
-	a = mbuf_alloc(4096);
-	b = mbuf_alloc(4096);
-	if (!a || !b) {
-		err = ENOMEM;
-		goto out;
-	}
-
-	pf.vph = pf_mbuf_vph;
-	pf.arg = a;
-	s->pf = &pf;
-	s->json = json;
-	err = m->node->h(s, &ctx);
-	s->pf = out;
-	s->json = false;
-	if (err)
-		goto out;
-
-	for (i = 0; i < n && !err; i++) {
-		struct mbuf *tmp;
-		struct diag dg;
-
-		if (fs[i].kind == FILTER_JSON)
-			continue;
-
-		memset(&dg, 0, sizeof(dg));
-		mbuf_reset(b);
-		err = filter_apply(a, fs[i].kind, fs[i].re, b, &dg);
-		if (err) {
-			sess_error(s, NOCOL, "%s", dg.err[0] ? dg.err :
-				   "out of memory");
-			err = EXIT_CMD;
-			goto out;
-		}
-		tmp = a;
-		a = b;
-		b = tmp;
-	}
-
-	err = re_hprintf(out, "%b", a->buf, a->end) ? EXIT_CMD : 0;
-
- out:
-	for (i = 0; i < n; i++)
-		mem_deref(fs[i].re);
-	mem_deref(a);
-	mem_deref(b);
-	return err;
-}
-
-static int run_match(struct session *s, const char *line,
-		     const struct toks *t, struct match *m, size_t end)
-{
-	struct cmdctx ctx = {m, t, 0, end};
-
-	if (m->dg.warn[0])
-		sess_warn(s, t->v[m->warn_at].col, "%s", m->dg.warn);
-
-	if (end < t->n)
-		return run_filtered(s, line, t, m, end);
-
-	return m->node->h(s, &ctx);
-}
-
-#define HIST_MAX 500
-
-int sess_history_add(struct session *s, const char *line)
-{
-	char **h;
-	int err;
-
-	if (!line || !*line)
-		return 0;
-
-	if (s->nhist == HIST_MAX) {
-		mem_deref(s->hist[0]);
-		memmove(s->hist, s->hist + 1, --s->nhist * sizeof(*s->hist));
-	}
-
-	h = mem_reallocarray(s->hist, s->nhist + 1, sizeof(*h), NULL);
-	if (!h)
-		return ENOMEM;
-	s->hist = h;
-
-	err = str_dup(&s->hist[s->nhist], line);
-	if (!err)
-		++s->nhist;
-
-	return err;
-}
-
-/* The line as it may be kept (history): secret values masked. */
-static int mask_line(char **outp, const char *line, const struct toks *t,
-		     const struct match *m)
-{
-	struct mbuf *mb;
-	size_t i, pos = 0;
-	int err = 0;
-
-	mb = mbuf_alloc(strlen(line) + 16);
-	if (!mb)
-		return ENOMEM;
-
-	for (i = 0; i < m->n && !err; i++) {
-		const struct gnode *n = m->path[i];
-
-		if (n->kind != G_VALUE || n->set->type != &vt_secret)
-			continue;
-
-		err = mbuf_printf(mb, "%b%s", line + pos, t->v[i].col - pos,
-				  SECRET_MASK);
-		pos = t->v[i].col + t->v[i].len;
-	}
-
-	if (!err)
-		err = mbuf_printf(mb, "%s", line + pos);
-	if (!err)
-		err = mbuf_write_u8(mb, 0);
-	if (!err)
-		err = str_dup(outp, (const char *)mb->buf);
-
-	mem_deref(mb);
-	return err;
-}
-
-/* A line ending in an unquoted '?' asks for help instead of running. */
-static bool help_asked(const struct toks *t)
-{
-	const struct tok *last;
-
-	if (!t->n)
-		return false;
-
-	last = &t->v[t->n - 1];
-	return !last->quoted && last->text[0] &&
-		last->text[strlen(last->text) - 1] == '?';
-}
-
-static int print_help(struct session *s, const char *line)
-{
-	struct help *h;
-	char *text;
-	size_t n;
-	int err;
-
-	h = mem_zalloc(sizeof(*h), NULL);
-	if (!h)
-		return ENOMEM;
-
-	/* The text before the '?': what is typed so far. */
-	n = strlen(line);
-	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' ||
-		     line[n - 1] == '\r'))
-		--n;
-	err = re_sdprintf(&text, "%b", line, n ? n - 1 : 0);
-	if (!err) {
-		err = help_collect(h, s, text);
-		if (!err)
-			err = help_print(s->pf, h);
-		mem_deref(text);
-	}
-
-	mem_deref(h);
-	return err ? EXIT_CMD : 0;
-}
-
-int sess_exec_line(struct session *s, const char *line)
-{
-	const struct grammar *g = grammar_get();
-	struct match *m, *alt;
-	struct toks t;
-	struct diag dg;
-	int modes[3];
-	size_t nmodes, i, end, errcol = 0;
-	int err;
-
-	memset(&dg, 0, sizeof(dg));
-
-	/* A lone '!' in the first column closes a section, as printed. */
-	if (line[0] == '!' && !line[1 + strspn(line + 1, " \t\r")]) {
-		if (s->mode >= MODE_SECT)
-			s->mode = MODE_CONFIG;
-		return 0;
-	}
-
-	err = toks_split(&t, line, &dg, &errcol);
-	if (err) {
-		sess_error(s, errcol, "%s", dg.err[0] ? dg.err : "out of "
-			   "memory");
-		return EXIT_CMD;
-	}
-
-	if (help_asked(&t)) {
-		toks_reset(&t);
-		return print_help(s, line);
-	}
-
-	if (!t.n || t.v[0].text[0] == '!' || t.v[0].pipe) {
-		err = t.n && t.v[0].pipe ? EXIT_CMD : 0;
-		if (err)
-			sess_error(s, t.v[0].col, "Invalid input '|': no "
-				   "command before it");
-		toks_reset(&t);
-		return err;
-	}
-
-	for (end = 0; end < t.n && !t.v[end].pipe; end++)
-		;
-
-	m = mem_zalloc(2 * sizeof(*m), NULL);
-	if (!m) {
-		toks_reset(&t);
-		return ENOMEM;
-	}
-	alt = m + 1;
-
-	nmodes = sess_mode_chain(s, modes);
-	match_run(m, g->root[modes[0]], &t, 0, end, false);
-
-	/*
-	 * Not a command of this mode: try the enclosing ones, as IOS reads
-	 * configuration files. A complete match there wins; failing that,
-	 * the error is told where the first word was known.
-	 */
-	for (i = 1; i < nmodes && m->st != MS_OK; i++) {
-		match_run(alt, g->root[modes[i]], &t, 0, end, false);
-		if (alt->st != MS_OK &&
-		    (first_word_unknown(alt) || !first_word_unknown(m)))
-			continue;
-
-		/* The command runs in the enclosing mode. */
-		if (alt->st == MS_OK && modes[i] == MODE_CONFIG)
-			s->mode = MODE_CONFIG;
-		match_reset(m);
-		*m = *alt;
-		memset(alt, 0, sizeof(*alt));
-	}
-
-	if (m->st != MS_OK) {
-		size_t bad = m->bad < t.n ? m->bad : t.n - 1;
-		size_t col = m->st == MS_INCOMPLETE ?
-			t.v[bad].col + t.v[bad].len : t.v[bad].col;
-
-		if (m->st == MS_INVALID && s->kind == SESS_TTY)
-			sess_error(s, col, "Invalid input detected at '^' "
-				   "marker.");
-		else if (m->st == MS_INCOMPLETE && s->kind == SESS_TTY)
-			sess_error(s, NOCOL, "Incomplete command.");
-		else
-			sess_error(s, col, "%s", m->dg.err);
-		err = EXIT_CMD;
-	}
-	else {
-		s->last_masked = mem_deref(s->last_masked);
-		mask_line(&s->last_masked, line, &t, m);
-		err = run_match(s, line, &t, m, end);
-	}
-
-	match_reset(m);
-	match_reset(alt);
-	mem_deref(m);
-	toks_reset(&t);
-
-	return err;
-}
-
-/* Run every line of an input; stop at the first error, or with
- * keep_going at the end, having reported every error. */
-int sess_run_input(struct session *s, struct input *in)
-{
-	unsigned n;
-	int err = 0;
-
-	s->in = in;
-
-	for (n = 0; n < 10000000 && !s->stop; n++) {
-		char *line = NULL;
-
-		err = in->readline(in, NULL, true, &line);
-		if (err == ENODATA) {
-			err = 0;
-			break;
-		}
-		if (err)
-			break;
-
-		err = sess_exec_line(s, line);
-		mem_deref(line);
-		if (!err)
-			continue;
-
-		++s->failed;
-		if (!s->keep_going)
-			break;
-		err = 0;
-	}
-
-	if (!err && s->failed)
-		err = EXIT_CMD;
-
-	return err;
-}

@@ -41,6 +41,7 @@ struct session {
 	char *path;             /* the configuration file */
 	struct cfg *running;   /* what the file holds */
 	struct store_id base;   /* the file's identity when read */
+	struct store_id seen;   /* the file as this session was last told */
 	struct cfg *cand;      /* staged edits; NULL outside configure */
 	int mode;               /* enum mode */
 	int inst;               /* the instance, in a section mode */
@@ -57,8 +58,8 @@ struct session {
 	bool keep_going;        /* batch: report every error, then stop */
 	bool force;             /* batch: commit even if calls would drop */
 	bool no_apply;          /* save only; the phone is left alone */
+	bool quiet;             /* batch -q: no "Committed: ..." line */
 	unsigned failed;        /* commands refused so far */
-	void *txn;              /* transaction state (txn.c), mem-allocated */
 	int watch_fd;           /* a stream to show as it comes (debug sip) */
 	void (*watch_h)(struct session *s);   /* called when it is readable */
 };
@@ -79,10 +80,20 @@ int  sess_exec_line(struct session *s, const char *line);
 int  sess_run_input(struct session *s, struct input *in);
 int  sess_configure(struct session *s);
 int  sess_reload(struct session *s);
-int  sess_commit(struct session *s);
+int  sess_commit(struct session *s, unsigned flags);  /* commit.h */
 int  sess_check(struct session *s);
+int  sess_commit_check(struct session *s, bool verbose);
 void sess_leave_config(struct session *s);
 bool sess_dirty(const struct session *s);
+
+/*
+ * Outside configure mode, the running configuration is re-read when the
+ * file changed, so 'show running-config' is what is in effect now.
+ */
+int  sess_refresh(struct session *s);
+/* Tells the user (a line on stderr) of a commit made by another session
+ * or process since this one last looked: before a prompt. */
+void sess_notice(struct session *s);
 
 size_t sess_mode_chain(const struct session *s, int *modes);
 

@@ -699,6 +699,10 @@ int tty_run(const char *path)
 	for (n = 0; !t.hup && !t.idle; n++) {
 		char *line = NULL;
 
+		/* Another session's commit (or a rollback) is said before
+		 * the next prompt. */
+		sess_notice(t.s);
+
 		err = tty_readline(&t.in, NULL, true, &line);
 		if (err == ENODATA) {
 			if (t.hup || t.idle)

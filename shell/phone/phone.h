@@ -10,9 +10,9 @@
 #include <sys/types.h>
 #include "conf.h"
 
+struct mbuf;
 struct odict;
 struct re_printf;
-struct session;
 
 /* Where the runtime state lives: $SIPSH_RUNDIR, else the built-in one. */
 const char *phone_rundir(void);
@@ -26,7 +26,24 @@ int phone_account_line(char **linep, const struct cfg *c, int id);
 /* The interface address SIP binds to ("" for all), or an error. */
 int phone_bind_addr(const struct cfg *c, char *addr, size_t sz);
 
-/* Write RUNDIR/baresip/ (config, accounts, modules/) and the service. */
+/*
+ * baresip's configuration for c, made in memory: a configuration the
+ * phone cannot run (an interface that does not exist) is refused here,
+ * before anything is written or saved.
+ */
+struct phone_gen {
+	struct cfg *cfg;        /* what it was made from */
+	struct mbuf *config;    /* RUNDIR/baresip/config */
+	struct mbuf *accounts;  /* RUNDIR/baresip/accounts (passwords) */
+	struct mbuf *ca;        /* RUNDIR/baresip/trusted-ca.pem, or empty */
+};
+
+int phone_build(struct phone_gen **gp, const struct cfg *c, char *err,
+		size_t errsz);
+/* Writes RUNDIR/baresip/ (config, accounts, modules/), the service and
+ * RUNDIR/applied.conf, the configuration the phone now runs from. */
+int phone_gen_write(const struct phone_gen *g, char *err, size_t errsz);
+/* Both: build, then write. */
 int phone_generate(const struct cfg *c, char *err, size_t errsz);
 
 /* The service. */
@@ -48,13 +65,8 @@ int phone_svc_restart(char *err, size_t errsz);
 int ctrl_request(struct odict **datap, const char *command,
 		 struct odict *params, char *err, size_t errsz);
 
-/* Apply a committed configuration to the running phone. */
-int phone_apply(struct session *s, const struct cfg *new);
-/* Before a commit: the calls it would drop; 0 and a printable list. */
-int phone_apply_drops(const struct cfg *new, char **listp, unsigned *np);
-
-/* Write a file whole (temporary file renamed into place). */
-int phone_file_write(const char *path, mode_t mode, const char *text,
-		     size_t len);
+/* The phone as an observer of the commit path (commit.h): it refuses a
+ * configuration it cannot run, asks before ending calls, and applies. */
+int phone_commit_register(void);
 
 #endif

@@ -1,10 +1,16 @@
 /*
- * Applying a committed configuration to the running phone. The change
- * is worked out against the configuration the phone last applied (kept
- * in RUNDIR/applied.conf), not against a session's view, so a commit, a
- * rollback or another session's change all apply the same way. Account
- * changes go through the control socket (ua_del + ua_add, no restart);
- * anything that needs new sockets or modules restarts baresip.
+ * The phone as an observer of the commit path. Before a save it builds
+ * baresip's configuration in memory (a configuration the phone cannot run
+ * is refused then, not found out after) and finds the calls the change
+ * would end; after the save it writes the files and brings the running
+ * phone to them. The change is worked out against the configuration the
+ * phone last applied (RUNDIR/applied.conf), not a session's view, so a
+ * commit, a rollback or another session's change all apply the same way:
+ *
+ *   sip or phone section changed   baresip restarts (sockets, modules)
+ *   an account changed             ua_del + ua_add: it re-registers
+ *   a line changed                 line_set / line_del: its socket
+ *                                  appears or goes, other calls stay
  */
 #include <errno.h>
 #include <limits.h>
@@ -12,39 +18,26 @@
 #include <string.h>
 #include "re_base.h"
 #include "pf_mbuf.h"
-#include "session.h"
-#include "conf_print.h"
+#include "conf_read.h"
+#include "commit.h"
 #include "phone.h"
 
 #define ERRSZ 256
 
-static void applied_path(char *buf, size_t sz)
-{
-	re_snprintf(buf, sz, "%s/applied.conf", phone_rundir());
-}
-
 static int applied_load(struct cfg **cp)
 {
 	char path[PATH_MAX];
-
-	applied_path(path, sizeof(path));
-	return cfg_load(cp, path, NULL, NULL);
-}
-
-static int applied_save(const struct cfg *c)
-{
-	char path[PATH_MAX];
-	struct mbuf *mb = mbuf_alloc(4096);
-	struct re_printf pf = {pf_mbuf_vph, mb};
+	struct re_printf quiet = {pf_mbuf_vph, NULL};
+	struct mbuf *mb = mbuf_alloc(64);
 	int err;
 
 	if (!mb)
 		return ENOMEM;
 
-	applied_path(path, sizeof(path));
-	err = cfg_print(&pf, c, PR_SECRETS, NULL);
-	if (!err)
-		err = phone_file_write(path, 0600, (char *)mb->buf, mb->end);
+	/* A damaged record means "unknown": the phone restarts. */
+	quiet.arg = mb;
+	re_snprintf(path, sizeof(path), "%s/applied.conf", phone_rundir());
+	err = cfg_load(cp, path, NULL, &quiet);
 
 	mem_deref(mb);
 	return err;
@@ -70,11 +63,21 @@ static bool inst_differs(const struct cfg *a, const struct cfg *b,
 	return false;
 }
 
-/* Changes baresip cannot take without a restart: its sockets, ports,
- * modules and global settings all come from the 'sip' section. */
-static bool needs_restart(const struct cfg *old, const struct cfg *new)
+/*
+ * Why baresip must restart, or NULL: its sockets, ports, modules and
+ * global settings come from the 'sip' and 'phone' sections.
+ */
+static const char *restart_reason(const struct cfg *old,
+				  const struct cfg *new)
 {
-	return !old || inst_differs(old, new, SECT_SIP, 0);
+	if (!old)
+		return "its last configuration is not known";
+	if (inst_differs(old, new, SECT_SIP, 0))
+		return "sip section changed";
+	if (inst_differs(old, new, SECT_PHONE, 0))
+		return "phone section changed";
+
+	return NULL;
 }
 
 static bool account_on(const struct cfg *c, int id)
@@ -83,158 +86,419 @@ static bool account_on(const struct cfg *c, int id)
 		!cfg_bool(c, SECT_ACCOUNT, id, "shutdown");
 }
 
-static int ua_change(const struct cfg *old, const struct cfg *new, int id,
-		     char *err, size_t errsz)
+/* The account line's text for c's account id, or NULL when it is off. */
+static char *account_text(const struct cfg *c, int id)
+{
+	char *line = NULL;
+
+	if (!account_on(c, id) || phone_account_line(&line, c, id))
+		return NULL;
+
+	return line;
+}
+
+/* Whether the phone's user agent of account id must be replaced. */
+static bool account_changed(const struct cfg *old, const struct cfg *new,
+			    int id)
+{
+	char *a = account_text(old, id), *b = account_text(new, id);
+	bool changed = (!a != !b) || (a && strcmp(a, b));
+
+	mem_deref(a);
+	mem_deref(b);
+	return changed;
+}
+
+/* The AOR line l is bound to in c, or NULL when it is not in service. */
+static char *line_binding(const struct cfg *c, int l)
+{
+	const char *a = cfg_str(c, SECT_LINE, l, "account");
+	char *aor = NULL;
+
+	if (!cfg_inst(c, SECT_LINE, l) || !a || !a[0] ||
+	    cfg_bool(c, SECT_LINE, l, "shutdown") ||
+	    !account_on(c, atoi(a)))
+		return NULL;
+
+	if (phone_account_aor(&aor, c, atoi(a)))
+		return NULL;
+
+	return aor;
+}
+
+/* The module finds a line's user agent by AOR when it needs it, so a
+ * line is re-bound only when its AOR changes. */
+static bool line_changed(const struct cfg *old, const struct cfg *new,
+			 int l)
+{
+	char *a = line_binding(old, l), *b = line_binding(new, l);
+	bool changed = (!a != !b) || (a && strcmp(a, b));
+
+	mem_deref(a);
+	mem_deref(b);
+	return changed;
+}
+
+/* A request with one text parameter. */
+static int request1(const char *command, const char *key, const char *val,
+		    char *err, size_t errsz)
 {
 	struct odict *p = NULL, *r = NULL;
-	char *aor = NULL, *line = NULL;
-	int rc = 0;
+	int rc;
 
-	if (account_on(old, id)) {
-		phone_account_aor(&aor, old, id);
-		odict_alloc(&p, 2);
-		odict_entry_add(p, "aor", ODICT_STRING, aor);
-		rc = ctrl_request(&r, "ua_del", p, err, errsz);
-		p = mem_deref(p);
-		r = mem_deref(r);
-	}
+	rc = odict_alloc(&p, 2);
+	if (!rc)
+		rc = odict_entry_add(p, key, ODICT_STRING, val);
+	if (!rc)
+		rc = ctrl_request(&r, command, p, err, errsz);
 
-	if (!rc && account_on(new, id)) {
-		phone_account_line(&line, new, id);
-		odict_alloc(&p, 2);
-		odict_entry_add(p, "line", ODICT_STRING, line);
-		rc = ctrl_request(&r, "ua_add", p, err, errsz);
-		mem_deref(p);
-		mem_deref(r);
-	}
+	mem_deref(p);
+	mem_deref(r);
+	return rc;
+}
+
+static int ua_del(const struct cfg *c, int id, char *err, size_t errsz)
+{
+	char *aor = NULL;
+	int rc;
+
+	rc = phone_account_aor(&aor, c, id);
+	if (!rc)
+		rc = request1("ua_del", "aor", aor, err, errsz);
 
 	mem_deref(aor);
+	return rc;
+}
+
+static int ua_add(const struct cfg *c, int id, char *err, size_t errsz)
+{
+	char *line = account_text(c, id);
+	int rc;
+
+	if (!line)
+		return ENOMEM;
+
+	rc = request1("ua_add", "line", line, err, errsz);
+
 	mem_deref(line);
 	return rc;
 }
 
-/* The calls the change from old to new would end, as text lines. */
-static int calls_dropped(const struct cfg *old, const struct cfg *new,
-			 struct mbuf *list, unsigned *np)
+static int line_del(int l, char *err, size_t errsz)
+{
+	struct odict *p = NULL, *r = NULL;
+	int rc;
+
+	rc = odict_alloc(&p, 2);
+	if (!rc)
+		rc = odict_entry_add(p, "line", ODICT_INT, (int64_t)l);
+	if (!rc)
+		rc = ctrl_request(&r, "line_del", p, err, errsz);
+
+	mem_deref(p);
+	mem_deref(r);
+	return rc;
+}
+
+static int line_set(const struct cfg *c, int l, char *err, size_t errsz)
+{
+	struct odict *p = NULL, *r = NULL;
+	char *aor = line_binding(c, l);
+	int rc;
+
+	if (!aor)
+		return EINVAL;
+
+	rc = odict_alloc(&p, 2);
+	if (!rc)
+		rc = odict_entry_add(p, "line", ODICT_INT, (int64_t)l);
+	if (!rc)
+		rc = odict_entry_add(p, "aor", ODICT_STRING, aor);
+	if (!rc)
+		rc = ctrl_request(&r, "line_set", p, err, errsz);
+
+	mem_deref(p);
+	mem_deref(r);
+	mem_deref(aor);
+	return rc;
+}
+
+/* Whether the call on account aor or line l would end. */
+static bool call_ends(const struct cfg *old, const struct cfg *new,
+		      const char *aor, int64_t line)
+{
+	int id;
+
+	if (restart_reason(old, new))
+		return true;
+
+	if (line >= 0 && line < INST_MAX && line_changed(old, new, (int)line))
+		return true;
+
+	for (id = 0; id < INST_MAX; id++) {
+		char *mine = NULL;
+		bool hit;
+
+		if (!account_on(old, id) || !account_changed(old, new, id) ||
+		    phone_account_aor(&mine, old, id))
+			continue;
+
+		hit = aor && !strncasecmp(mine, aor, strlen(mine));
+		mem_deref(mine);
+		if (hit)
+			return true;
+	}
+
+	return false;
+}
+
+/* The calls the change from old to new would end, a line each. */
+static void calls_dropped(const struct cfg *old, const struct cfg *new,
+			  struct mbuf *list, unsigned *np)
 {
 	struct odict *calls = NULL;
 	char err[ERRSZ];
-	bool restart = needs_restart(old, new);
 	struct le *le;
 
 	*np = 0;
 	if (ctrl_request(&calls, "calls", NULL, err, sizeof(err)))
-		return 0;       /* not running: nothing to drop */
+		return;         /* not running: nothing to drop */
 
 	for (le = calls ? calls->lst.head : NULL; le; le = le->next) {
 		const struct odict_entry *e = le->data;
 		const char *aor, *peer;
-		bool drop = restart;
-		int id;
+		int64_t line = -1;
 
 		if (e->type != ODICT_OBJECT)
 			continue;
 		aor = odict_string(e->u.odict, "aor");
 		peer = odict_string(e->u.odict, "peer");
+		(void)odict_get_number(e->u.odict, (uint64_t *)&line, "line");
 
-		for (id = 0; id < INST_MAX && !drop; id++) {
-			char *mine = NULL;
-
-			if (!account_on(old, id) ||
-			    !inst_differs(old, new, SECT_ACCOUNT, id) ||
-			    phone_account_aor(&mine, old, id))
-				continue;
-			drop = aor && !strncasecmp(mine, aor, strlen(mine));
-			mem_deref(mine);
-		}
-
-		if (!drop)
+		if (!call_ends(old, new, aor, line))
 			continue;
 
 		++*np;
-		mbuf_printf(list, "  %s with %s\n", aor ? aor : "?",
-			    peer ? peer : "?");
+		(void)mbuf_printf(list, "  %s with %s\n", aor ? aor : "?",
+				  peer ? peer : "?");
 	}
 
 	mem_deref(calls);
-	return 0;
 }
 
-int phone_apply_drops(const struct cfg *new, char **listp, unsigned *np)
+/* Asks (or refuses) when calls would end: nothing is dropped unsaid. */
+static int drops_confirm(struct commit *cm, struct re_printf *pf)
 {
 	struct cfg *old = NULL;
-	struct mbuf *mb;
-	int err;
+	struct mbuf *mb = mbuf_alloc(256);
+	unsigned n = 0;
+	char *list = NULL;
+	int err = 0;
 
-	*np = 0;
-	mb = mbuf_alloc(256);
 	if (!mb)
 		return ENOMEM;
 
 	if (applied_load(&old))
 		old = NULL;
 
-	err = calls_dropped(old, new, mb, np);
-	if (!err)
-		err = re_sdprintf(listp, "%b", mb->buf, mb->end);
+	calls_dropped(old, cm->cfg, mb, &n);
+	if (!n)
+		goto out;
 
+	err = re_sdprintf(&list, "%b", mb->buf, mb->end);
+	if (err)
+		goto out;
+
+	if (cm->flags & COMMIT_FORCE) {
+		re_hprintf(pf, "Warning: ending %u call%s:\n%s", n,
+			   n == 1 ? "" : "s", list);
+	}
+	else if (cm->askh) {
+		err = cm->askh(n, list, cm->arg);
+	}
+	else {
+		re_hprintf(pf, "Commit refused: it would end %u call%s:\n%s"
+			   "(--force commits anyway)\n", n, n == 1 ? "" : "s",
+			   list);
+		err = EBUSY;
+	}
+
+ out:
+	mem_deref(list);
 	mem_deref(old);
 	mem_deref(mb);
 	return err;
 }
 
-int phone_apply(struct session *s, const struct cfg *new)
+static int obs_prepare(struct commit *cm, void **statep,
+		       struct re_printf *pf, void *arg)
 {
+	struct phone_gen *g = NULL;
+	char err[ERRSZ] = "";
+	int rc;
+
+	(void)arg;
+
+	rc = phone_build(&g, cm->cfg, err, sizeof(err));
+	if (rc) {
+		re_hprintf(pf, "The phone cannot run this configuration: "
+			   "%s\n", err);
+		return EINVAL;
+	}
+
+	if (!(cm->flags & (COMMIT_CHECK | COMMIT_NOAPPLY))) {
+		rc = drops_confirm(cm, pf);
+		if (rc) {
+			mem_deref(g);
+			return rc;
+		}
+	}
+
+	*statep = g;
+	return 0;
+}
+
+static int restart(struct re_printf *report, const char *why)
+{
+	char err[ERRSZ] = "";
+	int rc;
+
+	rc = phone_svc_restart(err, sizeof(err));
+	if (rc)
+		re_hprintf(report, "the phone did not restart (%s): %s", why,
+			   err);
+	else
+		re_hprintf(report, "phone restarted (%s)", why);
+
+	return rc;
+}
+
+/* Accounts first (a new line needs its account's user agent), then the
+ * lines; a removed account's lines go before the account. A phone whose
+ * lines cannot change live is restarted, and the report says for what. */
+static int live_apply(const struct cfg *old, const struct cfg *new,
+		      struct re_printf *report)
+{
+	char err[ERRSZ] = "", why[128] = "";
+	const char *sep = "";
+	int id, l, rc = 0;
+
+	for (l = 0; l < INST_MAX && !rc; l++) {
+		char *a = line_binding(old, l);
+
+		if (a && line_changed(old, new, l)) {
+			rc = line_del(l, err, sizeof(err));
+			re_snprintf(why, sizeof(why), "line %d changed", l);
+		}
+		mem_deref(a);
+	}
+
+	for (id = 0; id < INST_MAX && !rc; id++) {
+		if (!account_changed(old, new, id))
+			continue;
+
+		if (account_on(old, id))
+			rc = ua_del(old, id, err, sizeof(err));
+		if (!rc && account_on(new, id))
+			rc = ua_add(new, id, err, sizeof(err));
+		if (rc) {
+			re_snprintf(why, sizeof(why), "account %d changed",
+				    id);
+			break;
+		}
+
+		re_hprintf(report, "%saccount %d %s", sep, id,
+			   !account_on(new, id) ? "removed" :
+			   account_on(old, id) ? "re-registered" : "added");
+		sep = ", ";
+	}
+
+	for (l = 0; l < INST_MAX && !rc; l++) {
+		char *b;
+
+		if (!line_changed(old, new, l))
+			continue;
+
+		b = line_binding(new, l);
+		if (b)
+			rc = line_set(new, l, err, sizeof(err));
+		if (rc)
+			re_snprintf(why, sizeof(why), "line %d %s", l,
+				    b ? "added" : "removed");
+		else
+			re_hprintf(report, "%sline %d %s", sep, l,
+				   b ? "ready" : "removed");
+		sep = ", ";
+		mem_deref(b);
+	}
+
+	if (!rc)
+		return 0;
+
+	/* The live change failed: a restart applies it all. */
+	if (rc == EPROTO && strstr(err, "unknown command"))
+		str_ncpy(err, "this phone cannot change lines live",
+			 sizeof(err));
+	re_hprintf(report, "%s", sep[0] ? "; " : "");
+	re_snprintf(why + strlen(why), sizeof(why) - strlen(why), ": %s",
+		    err[0] ? err : "the live change failed");
+
+	return restart(report, why);
+}
+
+static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
+		     struct re_printf *pf, void *arg)
+{
+	const struct phone_gen *g = state;
 	struct phone_status st;
 	struct cfg *old = NULL;
+	const char *why;
 	char err[ERRSZ] = "";
-	int id, rc;
+	int rc;
 
-	rc = phone_generate(new, err, sizeof(err));
-	if (rc) {
-		sess_warn(s, NOCOL, "committed, but the phone's configuration "
-			  "was not written: %s", err);
-		return rc;
-	}
+	(void)arg;
 
-	if (phone_svc_status(&st) || !st.running) {
-		/* Nothing runs: the next start reads what was written. */
-		return applied_save(new);
-	}
+	if (!g)
+		return EINVAL;
 
+	/* What the phone runs now, before the record says otherwise. */
 	if (applied_load(&old))
 		old = NULL;
 
-	if (needs_restart(old, new)) {
-		rc = phone_svc_restart(err, sizeof(err));
-		if (rc) {
-			sess_warn(s, NOCOL, "committed, but the phone did not "
-				  "restart: %s", err);
-			goto out;
-		}
-		goto saved;
+	rc = phone_gen_write(g, err, sizeof(err));
+	if (rc) {
+		re_hprintf(pf, "The phone's configuration was not written: "
+			   "%s\n", err);
+		re_hprintf(report, "the phone was NOT updated (%s)", err);
+		goto out;
 	}
 
-	for (id = 0; id < INST_MAX; id++) {
-		if (!inst_differs(old, new, SECT_ACCOUNT, id))
-			continue;
-
-		rc = ua_change(old, new, id, err, sizeof(err));
-		if (rc) {
-			sess_warn(s, NOCOL, "committed, but account %d was not "
-				  "changed in the phone (%s); restarting it",
-				  id, err);
-			rc = phone_svc_restart(err, sizeof(err));
-			if (rc)
-				goto out;
-			break;
-		}
+	if (phone_svc_status(&st) || !st.running) {
+		re_hprintf(report, "the phone is not running; it starts with "
+			   "this configuration");
+		goto out;
 	}
 
- saved:
-	rc = applied_save(new);
+	why = restart_reason(old, cm->cfg);
+	if (why)
+		rc = restart(report, why);
+	else
+		rc = live_apply(old, cm->cfg, report);
 
  out:
 	mem_deref(old);
 	return rc;
+}
+
+static const struct commit_obs phone_obs = {
+	"phone", obs_prepare, obs_apply, NULL
+};
+
+int phone_commit_register(void)
+{
+	/* Resolved now: the commit-confirmed guard leaves the cwd. */
+	(void)phone_rundir();
+	(void)phone_moddir();
+
+	return commit_observe(&phone_obs);
 }

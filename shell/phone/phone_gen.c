@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include "re_base.h"
 #include "pf_mbuf.h"
+#include "conf_print.h"
+#include "afile.h"
 #include "phone.h"
 
 #ifndef SIPSH_RUNDIR
@@ -216,44 +218,6 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 	return err;
 }
 
-/* Write path whole: a temporary file in the same directory, renamed. */
-int phone_file_write(const char *path, mode_t mode, const char *text,
-		     size_t len)
-{
-	char tmp[PATH_MAX];
-	ssize_t n;
-	int fd, err = 0;
-
-	re_snprintf(tmp, sizeof(tmp), "%s.new", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0)
-		return errno;
-
-	if (fchmod(fd, mode))
-		err = errno;
-
-	while (!err && len) {
-		n = write(fd, text, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = errno;
-			break;
-		}
-		text += n;
-		len -= (size_t)n;
-	}
-
-	if (close(fd) && !err)
-		err = errno;
-	if (!err && rename(tmp, path))
-		err = errno;
-	if (err)
-		unlink(tmp);
-
-	return err;
-}
-
 static int link_module(const char *dir, const char *name, const char *from)
 {
 	char src[PATH_MAX], dst[PATH_MAX];
@@ -424,14 +388,13 @@ static int pem_append(const char *pem, size_t len, void *arg)
  * store) and, when every TLS account goes to one host, that host, which
  * the server certificate must match. */
 static int siptls_print(struct re_printf *pf, const struct cfg *c,
-			const char *run)
+			const char *run, struct mbuf *ca)
 {
 	const struct setting *st = schema_find(SECT_SIP, "trusted-ca");
 	const struct val *v = inst_val(cfg_inst(c, SECT_SIP, 0), st);
 	const char *ciphers = cfg_str(c, SECT_SIP, 0, "tls-cipher");
-	char path[PATH_MAX], host[256] = "", h[256];
+	char host[256] = "", h[256];
 	bool one_host = true;
-	struct mbuf *mb;
 	size_t i;
 	int id, err;
 
@@ -440,23 +403,11 @@ static int siptls_print(struct re_printf *pf, const struct cfg *c,
 	if (!err && ciphers[0])
 		err = re_hprintf(pf, "siptls_ciphers\t\t%s\n", ciphers);
 
-	re_snprintf(path, sizeof(path), "%s/baresip/trusted-ca.pem", run);
-	if (!v || !v->n) {
-		(void)unlink(path);
-	}
-	else if (!err) {
-		mb = mbuf_alloc(4096);
-		if (!mb)
-			return ENOMEM;
-		for (i = 0; i < v->n && !err; i++)
-			err = pem_foreach(v->v[i], pem_append, mb);
-		if (!err)
-			err = phone_file_write(path, 0644, (char *)mb->buf,
-					       mb->end);
-		mem_deref(mb);
-		if (!err)
-			err = re_hprintf(pf, "siptls_cafile\t\t%s\n", path);
-	}
+	for (i = 0; v && i < v->n && !err; i++)
+		err = pem_foreach(v->v[i], pem_append, ca);
+	if (!err && ca->end)
+		err = re_hprintf(pf, "siptls_cafile\t\t%s/baresip/"
+				 "trusted-ca.pem\n", run);
 
 	for (id = 0; id < INST_MAX && !err && one_host; id++) {
 		const char *ob, *reg;
@@ -481,7 +432,7 @@ static int siptls_print(struct re_printf *pf, const struct cfg *c,
 }
 
 static int config_print(struct re_printf *pf, const struct cfg *c,
-			const char *addr)
+			const char *addr, struct mbuf *ca)
 {
 	const char *run = phone_rundir();
 	bool v6 = strchr(addr, ':') != NULL;
@@ -536,7 +487,7 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 	if (!err && have_module("sipwire.so"))
 		err = sipwire_print(pf, c);
 	if (!err && have_module("siptls.so"))
-		err = siptls_print(pf, c, run);
+		err = siptls_print(pf, c, run, ca);
 	if (!err && getenv("SIPSH_DNS_SERVER"))
 		err = re_hprintf(pf, "dns_server\t\t%s\n",
 				 getenv("SIPSH_DNS_SERVER"));
@@ -585,7 +536,7 @@ static int service_write(const char *run)
 			  BARESIP_BIN, run);
 	re_snprintf(path, sizeof(path), "%s/sv/baresip/run", run);
 	if (!err)
-		err = phone_file_write(path, 0755, text, strlen(text));
+		err = afile_write(path, 0755, text, strlen(text));
 	text = mem_deref(text);
 
 	if (!err)
@@ -596,21 +547,32 @@ static int service_write(const char *run)
 				  "exec svlogd -tt %s/log\n", run, run);
 	re_snprintf(path, sizeof(path), "%s/sv/baresip/log/run", run);
 	if (!err)
-		err = phone_file_write(path, 0755, text, strlen(text));
+		err = afile_write(path, 0755, text, strlen(text));
 	mem_deref(text);
 
 	return err;
 }
 
-int phone_generate(const struct cfg *c, char *errbuf, size_t errsz)
+static void gen_destructor(void *arg)
 {
-	const char *run = phone_rundir();
-	char dir[PATH_MAX], path[PATH_MAX], addr[64];
+	struct phone_gen *g = arg;
+
+	mem_deref(g->cfg);
+	mem_deref(g->config);
+	mem_deref(g->accounts);
+	mem_deref(g->ca);
+}
+
+int phone_build(struct phone_gen **gp, const struct cfg *c, char *errbuf,
+		size_t errsz)
+{
+	struct phone_gen *g;
 	struct re_printf pf;
-	struct mbuf *mb = NULL;
-	struct mod_use mods[8];
-	size_t i, n;
+	char addr[64];
 	int err;
+
+	if (!gp || !c)
+		return EINVAL;
 
 	err = phone_bind_addr(c, addr, sizeof(addr));
 	if (err) {
@@ -621,6 +583,66 @@ int phone_generate(const struct cfg *c, char *errbuf, size_t errsz)
 		return err;
 	}
 
+	g = mem_zalloc(sizeof(*g), gen_destructor);
+	if (!g)
+		return ENOMEM;
+
+	g->config = mbuf_alloc(2048);
+	g->accounts = mbuf_alloc(512);
+	g->ca = mbuf_alloc(64);
+	err = g->config && g->accounts && g->ca ? 0 : ENOMEM;
+	if (!err)
+		err = cfg_dup(&g->cfg, c);
+	if (err)
+		goto out;
+
+	pf.vph = pf_mbuf_vph;
+	pf.arg = g->config;
+	err = config_print(&pf, c, addr, g->ca);
+	pf.arg = g->accounts;
+	if (!err)
+		err = accounts_print(&pf, c);
+	if (err)
+		re_snprintf(errbuf, errsz, "cannot generate the phone's "
+			    "configuration: %m", err);
+
+ out:
+	if (err)
+		mem_deref(g);
+	else
+		*gp = g;
+
+	return err;
+}
+
+/* What the phone runs, for the next apply to compare against. */
+static int applied_write(const char *run, const struct cfg *c)
+{
+	char path[PATH_MAX];
+	struct mbuf *mb = mbuf_alloc(4096);
+	struct re_printf pf = {pf_mbuf_vph, mb};
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+
+	re_snprintf(path, sizeof(path), "%s/applied.conf", run);
+	err = cfg_print(&pf, c, PR_SECRETS, NULL);
+	if (!err)
+		err = afile_write(path, 0600, (char *)mb->buf, mb->end);
+
+	mem_deref(mb);
+	return err;
+}
+
+int phone_gen_write(const struct phone_gen *g, char *errbuf, size_t errsz)
+{
+	const char *run = phone_rundir();
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct mod_use mods[8];
+	size_t i, n;
+	int err = 0;
+
 	re_snprintf(dir, sizeof(dir), "%s/baresip/modules", run);
 	if (mkdir_p(dir, 0700)) {
 		err = errno;
@@ -628,36 +650,49 @@ int phone_generate(const struct cfg *c, char *errbuf, size_t errsz)
 		return err;
 	}
 
-	mb = mbuf_alloc(2048);
-	if (!mb)
-		return ENOMEM;
-	pf.vph = pf_mbuf_vph;
-	pf.arg = mb;
+	re_snprintf(path, sizeof(path), "%s/baresip/trusted-ca.pem", run);
+	if (g->ca->end)
+		err = afile_write(path, 0644, (char *)g->ca->buf,
+				       g->ca->end);
+	else
+		(void)unlink(path);
 
-	err = config_print(&pf, c, addr);
 	re_snprintf(path, sizeof(path), "%s/baresip/config", run);
 	if (!err)
-		err = phone_file_write(path, 0644, (char *)mb->buf, mb->end);
+		err = afile_write(path, 0644, (char *)g->config->buf,
+				       g->config->end);
 
-	mbuf_reset(mb);
-	if (!err)
-		err = accounts_print(&pf, c);
 	re_snprintf(path, sizeof(path), "%s/baresip/accounts", run);
 	if (!err)
-		err = phone_file_write(path, 0600, (char *)mb->buf, mb->end);
+		err = afile_write(path, 0600, (char *)g->accounts->buf,
+				       g->accounts->end);
 
-	n = modules_used(c, mods, 8);
+	n = modules_used(g->cfg, mods, 8);
 	for (i = 0; i < n && !err; i++)
 		err = link_module(dir, mods[i].name, mods[i].ours ?
 				  phone_moddir() : SYS_MODDIR);
 
 	if (!err)
 		err = service_write(run);
+	if (!err)
+		err = applied_write(run, g->cfg);
 
 	if (err)
 		re_snprintf(errbuf, errsz, "cannot write the phone's "
 			    "configuration in %s: %m", run, err);
 
-	mem_deref(mb);
+	return err;
+}
+
+int phone_generate(const struct cfg *c, char *errbuf, size_t errsz)
+{
+	struct phone_gen *g = NULL;
+	int err;
+
+	err = phone_build(&g, c, errbuf, errsz);
+	if (!err)
+		err = phone_gen_write(g, errbuf, errsz);
+
+	mem_deref(g);
 	return err;
 }

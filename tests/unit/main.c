@@ -3,6 +3,7 @@
  * one line each, then a count. Exit status 0 only if all passed.
  */
 #include "unit.h"
+#include "modules.h"
 
 struct unit_test {
 	const char *name;
@@ -32,6 +33,8 @@ static int wanted(const char *name, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	size_t i, pass = 0, fail = 0;
+
+	grammar_modules_set(sipsh_modules);
 
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		int err;

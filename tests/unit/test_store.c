@@ -383,15 +383,6 @@ static int check_owner(const char *dir)
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 int test_store(void)
 {
 	char dir[] = "/tmp/sipsh-store.XXXXXX";
@@ -416,7 +407,7 @@ int test_store(void)
 	if (!err)
 		err = check_owner(dir);
 
-	if (nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS))
+	if (unit_scratch_remove(dir))
 		TEST_ERR("removing %s: %s", dir, strerror(errno));
 
 	return err;

@@ -31,6 +31,9 @@
 			 a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
 } while (0)
 
+/* Removes a test's scratch directory and everything in it. */
+int unit_scratch_remove(const char *dir);
+
 /* Every test, in one list; main.c makes the table from it. */
 #define UNIT_TESTS(X) \
 	X(test_schema_rows) \
@@ -40,7 +43,8 @@
 	X(test_conf_values) \
 	X(test_grammar_help) \
 	X(test_cfg_json) \
-	X(test_store)
+	X(test_store) \
+	X(test_commit)
 
 /* Weak, so that the table links while a test is being written; main()
  * counts a test that is not linked in as failed. */

@@ -1,0 +1,40 @@
+/*
+ * The one atomic writer for every file that holds configuration or
+ * secrets: the configuration file and its history (store.c), the
+ * record of what the phone runs, and baresip's generated files. A file
+ * is written to a temporary file in the same directory, with its final
+ * mode set before any byte is in it, fsynced, renamed over the old one,
+ * and the directory fsynced: a reader, or a machine that loses power,
+ * sees the old file or the new one, never part of either.
+ */
+#ifndef SIPSH_AFILE_H
+#define SIPSH_AFILE_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+
+/*
+ * Writes data to a fresh temporary file made from the mkostemp template
+ * tmpl ("DIR/.NAME.XXXXXX"): mode set first, owner (if given) and mtime
+ * (if given) kept, fsynced and closed; *tmpp (mem string) is its path.
+ * On error nothing is left behind.
+ */
+int afile_temp(const char *tmpl, mode_t mode, const void *data, size_t len,
+	       const struct stat *owner, const struct timespec *mtime,
+	       char **tmpp);
+
+/*
+ * Replaces path with data, atomically and durably. After an error the
+ * old file is in place, except when only the fsync of the directory
+ * after the rename failed: then EIO-like errors are returned with the new
+ * content in place (compare the content to tell).
+ */
+int afile_write(const char *path, mode_t mode, const void *data,
+		size_t len);
+
+/* write(2) until all of it is written. */
+int afile_write_all(int fd, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,554 @@
+/*
+ * The commit-confirmed guard (see confirm.h): arming it, the detached
+ * process that rolls back at the deadline through the one commit path,
+ * stopping it, and the observer by which a plain commit cancels it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+#include "re_base.h"
+#include "pf_mbuf.h"
+#include "sidefile.h"
+#include "conf_read.h"
+#include "commit.h"
+#include "confirm.h"
+
+#define CONFIRM_SUFFIX  ".confirm"
+
+enum {
+	WAIT_MS = 5000,         /* longest wait for a guard to start or stop */
+	STEP_MS = 10,
+};
+
+/* Everything the guard process needs, prepared before it is forked. */
+struct guard {
+	char *path;             /* absolute: the guard leaves the cwd */
+	char *state;            /* DIR/.NAME.confirm, absolute */
+	char *text;             /* the version to restore */
+	struct cfg *cfg;        /* the same, parsed */
+	unsigned seq;
+	struct store_id base;   /* the confirmed version's id */
+	time_t deadline;        /* wall clock, for messages */
+	struct timespec wake;   /* CLOCK_MONOTONIC, for sleeping */
+	uid_t owner;            /* root: who owns the state file */
+	gid_t group;
+	bool chown;
+};
+
+bool confirm_is(const struct confirm_state *cs, const char *state)
+{
+	return !strcmp(cs->state, state);
+}
+
+static bool state_parse(int fd, struct confirm_state *pd)
+{
+	char text[128], *p, *end;
+	ssize_t n;
+	long long dl;
+	unsigned long seq;
+	size_t len;
+
+	n = pread(fd, text, sizeof(text) - 1, 0);
+	if (n <= 0)
+		return false;
+	text[n] = '\0';
+
+	pd->pid = strtol(text, &end, 10);
+	p = end;
+	dl = strtoll(p, &end, 10);
+	if (end == p)
+		return false;
+	p = end;
+	seq = strtoul(p, &end, 10);
+	if (end == p || pd->pid <= 1)
+		return false;
+
+	p = end + strspn(end, " ");
+	len = strcspn(p, " \r\n");
+	if (!len || len >= sizeof(pd->state))
+		return false;
+
+	pd->deadline = (time_t)dl;
+	pd->seq = (unsigned)seq;
+	memcpy(pd->state, p, len);
+	pd->state[len] = '\0';
+
+	return true;
+}
+
+int confirm_peek(const char *path, struct confirm_state *pd)
+{
+	char *sp = NULL;
+	int fd, err;
+
+	memset(pd, 0, sizeof(*pd));
+
+	err = side_path(&sp, path, CONFIRM_SUFFIX);
+	if (err)
+		return err;
+
+	fd = open(sp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	mem_deref(sp);
+	if (fd < 0)
+		return errno;
+
+	if (flock(fd, LOCK_SH | LOCK_NB))
+		pd->alive = errno == EWOULDBLOCK;
+	else
+		(void)flock(fd, LOCK_UN);
+
+	err = state_parse(fd, pd) ? 0 : ENOENT;
+	(void)close(fd);
+
+	return err;
+}
+
+int confirm_stop(const char *path, struct confirm_state *pd)
+{
+	struct stat st;
+	char *sp = NULL;
+	unsigned i;
+	bool known;
+	int fd = -1, err;
+
+	memset(pd, 0, sizeof(*pd));
+
+	err = side_path(&sp, path, CONFIRM_SUFFIX);
+	if (err)
+		return err;
+
+	fd = open(sp, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		err = errno;
+		goto out;
+	}
+
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK) {
+			err = errno;
+			goto out;
+		}
+
+		/* A live guard: it wrote its state right after locking. */
+		for (i = 0; i < 50 && !state_parse(fd, pd); i++)
+			side_nap();
+		if (pd->pid <= 1) {
+			err = EBADMSG;
+			goto out;
+		}
+
+		/* The lock proves the pid is still the guard's. */
+		pd->alive = true;
+		if (kill((pid_t)pd->pid, SIGTERM)) {
+			err = errno;
+			goto out;
+		}
+
+		for (i = 0; i < WAIT_MS / STEP_MS; i++) {
+			if (!flock(fd, LOCK_EX | LOCK_NB))
+				break;
+			side_nap();
+		}
+		if (i == WAIT_MS / STEP_MS) {
+			err = ETIMEDOUT;
+			goto out;
+		}
+	}
+
+	/* What it wrote last: it may have been rolling back. */
+	known = state_parse(fd, pd);
+
+	/* Removed meanwhile by another confirm: nothing left to do. */
+	if (fstat(fd, &st) || st.st_nlink == 0) {
+		err = ENOENT;
+		goto out;
+	}
+
+	(void)unlink(sp);
+	if (!known)
+		err = ENOENT;
+
+ out:
+	if (fd >= 0)
+		(void)close(fd);
+	mem_deref(sp);
+	return err;
+}
+
+static void guard_state(int fd, const struct guard *g, const char *state)
+{
+	char buf[96];
+	int n;
+
+	n = re_snprintf(buf, sizeof(buf), "%ld %lld %u %s\n", (long)getpid(),
+			(long long)g->deadline, g->seq, state);
+	if (n <= 0 || ftruncate(fd, 0))
+		return;
+
+	(void)!pwrite(fd, buf, (size_t)n, 0);
+	(void)fsync(fd);
+}
+
+/* Lets go of everything inherited from the shell. */
+static void guard_detach(int keep)
+{
+	static const int deflt[] = {SIGTERM, SIGINT, SIGQUIT, SIGPIPE,
+				     SIGALRM, SIGCHLD, SIGWINCH, SIGTSTP,
+				     SIGTTIN, SIGTTOU, SIGCONT, SIGUSR1,
+				     SIGUSR2};
+	struct sigaction sa;
+	sigset_t none;
+	size_t i;
+	long max;
+	int fd, null;
+
+	/* fd 3 is kept; everything above it goes. */
+	if (keep != 3 && dup2(keep, 3) < 0)
+		_exit(1);
+	if (close_range(4, ~0U, 0)) {
+		max = sysconf(_SC_OPEN_MAX);
+		for (fd = 4; fd < max && fd < 65536; fd++)
+			(void)close(fd);
+	}
+
+	null = open("/dev/null", O_RDWR);
+	if (null < 0)
+		_exit(1);
+	(void)dup2(null, 0);
+	(void)dup2(null, 1);
+	(void)dup2(null, 2);
+	(void)close(null);
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	for (i = 0; i < sizeof(deflt) / sizeof(deflt[0]); i++)
+		(void)sigaction(deflt[i], &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	(void)sigaction(SIGHUP, &sa, NULL);
+
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+
+	umask(077);
+	(void)!chdir("/");
+}
+
+/* The rollback, through the commit path; the state it leaves. */
+static const char *guard_restore(const struct guard *g, char *report,
+				 size_t sz)
+{
+	struct mbuf *mb = mbuf_alloc(256);
+	struct re_printf pf = {pf_mbuf_vph, mb};
+	struct commit cm;
+	int err;
+
+	memset(&cm, 0, sizeof(cm));
+	cm.path = g->path;
+	cm.cfg = g->cfg;
+	cm.base = &g->base;
+	cm.flags = COMMIT_AUTO | COMMIT_FORCE;
+	cm.origin = "rollback of an unconfirmed commit";
+
+	if (!mb) {
+		str_ncpy(report, "out of memory", sz);
+		return "failed";
+	}
+
+	err = commit_run(&cm, &pf);
+	str_ncpy(report, cm.report, sz);
+	mem_deref(mb);
+
+	if (cm.saved)
+		return "rolled-back";
+
+	return err == EAGAIN ? "superseded" : "failed";
+}
+
+/* The guard: waits for the deadline, then restores. Never returns. */
+static void guard_run(const struct guard *g, int ready)
+{
+	char report[COMMIT_REPORT_SZ];
+	sigset_t stop;
+	unsigned char rc;
+	const char *state;
+	unsigned i;
+	int fd, err;
+
+	guard_detach(ready);
+	ready = 3;
+
+	fd = open(g->state, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		rc = (unsigned char)errno;
+		(void)!write(ready, &rc, 1);
+		_exit(1);
+	}
+	for (i = 0; i < WAIT_MS / STEP_MS && flock(fd, LOCK_EX | LOCK_NB);
+	     i++)
+		side_nap();
+	if (i == WAIT_MS / STEP_MS) {
+		rc = EWOULDBLOCK;
+		(void)!write(ready, &rc, 1);
+		_exit(1);
+	}
+	if (g->chown)
+		(void)fchown(fd, g->owner, g->group);
+	guard_state(fd, g, "pending");
+
+	rc = 0;
+	(void)!write(ready, &rc, 1);
+	(void)close(ready);
+
+	for (;;) {
+		err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &g->wake,
+				      NULL);
+		if (err != EINTR)
+			break;
+	}
+
+	/* From here on, 'commit confirm' waits for the outcome instead. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGQUIT);
+	(void)sigprocmask(SIG_BLOCK, &stop, NULL);
+
+	state = guard_restore(g, report, sizeof(report));
+	guard_state(fd, g, state);
+
+	openlog("sipsh", LOG_PID, LOG_USER);
+	if (!strcmp(state, "rolled-back"))
+		syslog(LOG_WARNING, "%s: commit not confirmed in time; "
+		       "restored saved version %u: %s", g->path, g->seq,
+		       report);
+	else if (!strcmp(state, "superseded"))
+		syslog(LOG_NOTICE, "%s: commit not confirmed, but changed "
+		       "since by another commit; not rolled back", g->path);
+	else
+		syslog(LOG_ERR, "%s: rollback of an unconfirmed commit "
+		       "failed: %s", g->path, report);
+	closelog();
+
+	_exit(0);
+}
+
+/* Forks the detached guard and waits until it holds its state file. */
+static int guard_start(const struct guard *g)
+{
+	struct pollfd pfd;
+	unsigned char rc = 0;
+	pid_t pid;
+	int p[2], status, err = 0;
+
+	if (pipe2(p, O_CLOEXEC))
+		return errno;
+
+	(void)fflush(stdout);
+	(void)fflush(stderr);
+
+	pid = fork();
+	if (pid < 0) {
+		err = errno;
+		(void)close(p[0]);
+		(void)close(p[1]);
+		return err;
+	}
+	if (pid == 0) {
+		pid_t g2;
+
+		(void)close(p[0]);
+		(void)setsid();
+		g2 = fork();
+		if (g2)
+			_exit(g2 < 0 ? 1 : 0);
+		guard_run(g, p[1]);
+	}
+
+	(void)close(p[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		err = ECHILD;
+		goto out;
+	}
+
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, WAIT_MS) <= 0) {
+		err = ETIMEDOUT;
+		goto out;
+	}
+	if (read(p[0], &rc, 1) != 1)
+		err = ECHILD;
+	else if (rc)
+		err = rc;
+
+ out:
+	(void)close(p[0]);
+	return err;
+}
+
+/*
+ * Sets g->seq and g->text to the version to restore: the one before the
+ * commit just made (history[1]), or 'chain', the version an earlier
+ * unconfirmed commit would have restored. EALREADY: the commit just made
+ * is no longer the newest version.
+ */
+static int guard_target(struct guard *g, unsigned chain)
+{
+	struct store_ver *vers = NULL;
+	struct store_id id;
+	char *text = NULL;
+	size_t n = 0;
+	int err;
+
+	err = store_history(g->path, &vers, &n);
+	if (err)
+		goto out;
+	if (n < 2) {
+		err = ENOENT;
+		goto out;
+	}
+
+	err = store_version_read(g->path, vers[0].seq, &text);
+	if (!err)
+		err = store_id_calc(text, strlen(text), &id);
+	if (err)
+		goto out;
+	if (!store_id_equal(&id, &g->base)) {
+		err = EALREADY;
+		goto out;
+	}
+	text = mem_deref(text);
+
+	if (chain && !store_version_read(g->path, chain, &text)) {
+		g->seq = chain;
+	}
+	else {
+		err = store_version_read(g->path, vers[1].seq, &text);
+		if (err)
+			goto out;
+		g->seq = vers[1].seq;
+	}
+
+	g->text = text;
+	text = NULL;
+
+ out:
+	mem_deref(text);
+	mem_deref(vers);
+	return err;
+}
+
+static void guard_destructor(void *arg)
+{
+	struct guard *g = arg;
+
+	mem_deref(g->path);
+	mem_deref(g->state);
+	mem_deref(g->text);
+	mem_deref(g->cfg);
+}
+
+int confirm_arm(const char *path, const struct store_id *committed,
+		long secs, unsigned chain, time_t *deadlinep)
+{
+	struct mbuf *quiet = NULL;
+	struct re_printf pf;
+	struct confirm_state cs;
+	struct guard *g;
+	struct stat st;
+	int err;
+
+	g = mem_zalloc(sizeof(*g), guard_destructor);
+	if (!g)
+		return ENOMEM;
+
+	g->base = *committed;
+	err = side_abspath(&g->path, path);
+	if (!err)
+		err = side_path(&g->state, g->path, CONFIRM_SUFFIX);
+	if (!err)
+		err = guard_target(g, chain);
+	if (err)
+		goto out;
+
+	/* Parsed now: a version that does not load is refused here, not
+	 * found out at the deadline. */
+	quiet = mbuf_alloc(256);
+	if (!quiet) {
+		err = ENOMEM;
+		goto out;
+	}
+	pf.vph = pf_mbuf_vph;
+	pf.arg = quiet;
+	err = cfg_parse_text(&g->cfg, g->path, g->text, &pf);
+	if (err)
+		goto out;
+
+	if (geteuid() == 0 && !stat(g->path, &st)) {
+		g->chown = true;
+		g->owner = st.st_uid;
+		g->group = st.st_gid;
+	}
+
+	if (clock_gettime(CLOCK_MONOTONIC, &g->wake)) {
+		err = errno;
+		goto out;
+	}
+	g->wake.tv_sec += secs;
+	g->deadline = time(NULL) + secs;
+
+	/* The earlier guard's version would be superseded anyway. */
+	(void)confirm_stop(g->path, &cs);
+
+	err = guard_start(g);
+	if (!err && deadlinep)
+		*deadlinep = g->deadline;
+
+ out:
+	mem_deref(quiet);
+	mem_deref(g);
+	return err;
+}
+
+/* After a save that is not itself confirmed: the pending rollback would
+ * undo a version that is no longer current, so it is cancelled. */
+static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
+		     struct re_printf *pf, void *arg)
+{
+	struct confirm_state cs;
+
+	(void)state;
+	(void)pf;
+	(void)arg;
+
+	if (cm->flags & (COMMIT_CONFIRMED | COMMIT_AUTO))
+		return 0;
+
+	if (!confirm_stop(cm->path, &cs) && cs.alive &&
+	    confirm_is(&cs, "pending"))
+		re_hprintf(report, "the rollback pending from 'commit "
+			   "confirmed' is cancelled");
+
+	return 0;
+}
+
+static const struct commit_obs confirm_obs = {
+	"confirm", NULL, obs_apply, NULL
+};
+
+int confirm_commit_register(void)
+{
+	return commit_observe(&confirm_obs);
+}
