@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "re_base.h"
+#include "confirm.h"
+#include "lock.h"
+#include "modules_install.h"
 #include "phone.h"
 #include "setup.h"
 
@@ -79,6 +82,9 @@ int main(int argc, char **argv)
 		return MENU_EXIT_USAGE;
 	}
 
+	/* The file reader parses with the shell's grammar (conf_load.c). */
+	sipsh_modules_install();
+
 	path = conf_path(path);
 	err = app_load(&a, path);
 	if (err) {
@@ -87,7 +93,13 @@ int main(int argc, char **argv)
 		return MENU_EXIT_FILE;
 	}
 
-	err = phone_commit_register();
+	/* The commit path's observers, in the order the shell has them: who
+	 * may commit, the phone, a pending commit-confirmed rollback. */
+	err = lock_commit_register();
+	if (!err)
+		err = phone_commit_register();
+	if (!err)
+		err = confirm_commit_register();
 	if (err) {
 		re_fprintf(stderr, "sipsh-menu: cannot set up the commit "
 			   "path: %m\n", err);

@@ -16,6 +16,9 @@ C=$SIPSH_CONF
 SOCK=sipsh-menu-$$
 TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
 S() { "$SIPSH" -C "$C" "$@"; }
+# No tmux server of this test left: the next session starts a new one.
+tm_gone() { ! tmux -L "$SOCK" -f /dev/null list-sessions >/dev/null 2>&1; }
+tm_reset() { TM kill-server 2>/dev/null; wait_for 5 tm_gone; }
 
 trap 'TM kill-server 2>/dev/null; phone_down; cleanup' EXIT
 
@@ -36,7 +39,7 @@ menu() {
 	local term=${1:-xterm}
 	shift
 	rm -f "$T/menu.rc"
-	TM kill-server 2>/dev/null
+	tm_reset
 	TM new-session -d -s m -x 80 -y 24 \
 		"env TERM=$term $* '$MENU' -C '$C' 2>'$T/menu.err'; echo \$? >'$T/menu.rc'"
 	TM set-option -t m window-size manual >/dev/null 2>&1
@@ -105,7 +108,7 @@ else
 	check "without a terminal it exits non-zero and says why" \
 		grep -q "must be a terminal" "$T/err"
 fi
-TM kill-server 2>/dev/null
+tm_reset
 TM new-session -d -s m -x 60 -y 20 \
 	"env TERM=xterm '$MENU' -C '$C' 2>'$T/small.err'; echo \$? >'$T/menu.rc'"
 rc=$(menu_rc)
@@ -115,7 +118,7 @@ else
 	fail "a 60x20 terminal gets the size it needs and status 1" \
 		"rc=$rc: $(cat "$T/small.err")"
 fi
-TM kill-server 2>/dev/null
+tm_reset
 
 # --- golden screens of each page ------------------------------------------
 menu
@@ -425,6 +428,35 @@ wait_screen "There are changes"
 keys d
 menu_rc >/dev/null
 
+# --- a commit refused because another session holds it exclusively -------
+menu
+TM new-window -d -t m -n excl "env TERM=xterm '$SIPSH' -C '$C'"
+p=$(TM display-message -p -t m:excl '#{pane_pid}' 2>/dev/null)
+[ -n "$p" ] && TEST_PIDS+=("$p")
+wait_for 5 sh -c "tmux -L '$SOCK' -f /dev/null capture-pane -p -t m:excl | grep -q '>'"
+TM send-keys -t m:excl -l "configure exclusive"
+TM send-keys -t m:excl Enter
+wait_for 5 sh -c "tmux -L '$SOCK' -f /dev/null capture-pane -p -t m:excl | grep -q '(config)#'"
+open_page 5
+wait_screen "Host name"
+keys Down Enter C-u
+typed "900"
+keys Enter
+wait_screen "Idle timeout                   900"
+keys F3
+if wait_screen "locked exclusively by" 10 && on_screen "$(id -un)"; then
+	pass "Apply is refused while another session holds the file exclusively, naming it"
+else
+	fail "Apply is refused while another session holds the file exclusively" "$(screen)"
+fi
+keys Enter
+to_list
+keys Escape Escape
+wait_screen "There are changes"
+keys d
+menu_rc >/dev/null
+tm_reset
+
 # --- terminals: vt100, linux, no colours; resizes -------------------------
 for term in vt100 linux; do
 	menu "$term"
@@ -463,7 +495,7 @@ TM resize-window -t m -x 80 -y 24
 # --- the terminal is restored after Ctrl-C and a hangup -------------------
 for how in INT HUP; do
 	rm -f "$T/stty"
-	TM kill-server 2>/dev/null
+	tm_reset
 	TM new-session -d -s m -x 80 -y 24 \
 		"trap '' INT; env TERM=xterm '$MENU' -C '$C'; echo rc=\$? >'$T/menu.rc'; stty -a >'$T/stty'; sleep 5"
 	p=$(TM display-message -p -t m '#{pid}' 2>/dev/null)
@@ -484,7 +516,7 @@ for how in INT HUP; do
 			"$(cat "$T/menu.rc" "$T/stty" 2>&1 | head -5)"
 	fi
 done
-TM kill-server 2>/dev/null
+tm_reset
 
 # --- the shell's 'setup' runs the menu on the same file -------------------
 TM new-session -d -s m -x 80 -y 24 "env TERM=xterm '$SIPSH' -C '$C'"
@@ -504,4 +536,4 @@ if wait_screen "> setup" && ! on_screen "sipsh setup: pages"; then
 else
 	fail "leaving the menu returns to the shell" "$(screen)"
 fi
-TM kill-server 2>/dev/null
+tm_reset
