@@ -168,7 +168,9 @@ int fld_set_text(struct app *a, struct inst *i, const struct setting *s,
 
 	err = s->type->parse(s, text, &canon, &dg);
 	if (err) {
-		app_bad_set(a, i->sec->id, i->id, s, text,
+		/* A refused password is marked, never kept for drawing. */
+		app_bad_set(a, i->sec->id, i->id, s,
+			    fld_kind(s) == FK_SECRET ? "" : text,
 			    dg.err[0] ? dg.err : "invalid value");
 		app_msg(a, true, "%s: %s", s->label,
 			dg.err[0] ? dg.err : "invalid value");
