@@ -193,7 +193,8 @@ $(B)/baresip-mods/versions.ok: baresip-mods/include/baresip.h
 	@touch $@
 
 .SECONDEXPANSION:
-$(B)/baresip-mods/%.so: $$(wildcard baresip-mods/$$*/*.c) $(BMOD_COMMON) \
+$(B)/baresip-mods/%.so: $$(wildcard baresip-mods/$$*/*.c) \
+		$$(wildcard baresip-mods/$$*/*.h) $(BMOD_COMMON) \
 		$(BMOD_HDRS) $(B)/baresip-mods/versions.ok
 	@mkdir -p $(dir $@)
 	$(CC) $(BMOD_CFLAGS) -shared -o $@ $(filter %.c,$^) $(BMOD_LIBS)
@@ -230,11 +231,9 @@ install-phone-tool: $(B)/sipsh-phone
 # siptls calls OpenSSL itself (its own TLS context for SIP).
 $(B)/baresip-mods/siptls.so: BMOD_LIBS += -lssl -lcrypto
 
-# phoneline: librem's headers (enum aufmt), libm for the tone table, and
-# its private headers as prerequisites.
+# phoneline: librem's headers (enum aufmt), libm for the tone table.
 $(B)/baresip-mods/phoneline.so: BMOD_CFLAGS += $(shell pkg-config --cflags librem 2>/dev/null)
 $(B)/baresip-mods/phoneline.so: BMOD_LIBS += -lm -lpthread
-$(B)/baresip-mods/phoneline.so: $(wildcard baresip-mods/phoneline/*.h)
 
 # The setup menu (menus/): sipsh-menu, a front-end on the configuration
 # core (libsipsh.a) drawn with ncurses' form and menu libraries, and its

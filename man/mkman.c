@@ -13,6 +13,7 @@
 #include "re_base.h"
 #include "schema.h"
 #include "conf_print.h"
+#include "effect.h"
 
 static const char marker[] = ".\\\" @SETTINGS@";
 
@@ -485,6 +486,25 @@ static int default_print(struct re_printf *pf, const struct setting *s)
 	return err;
 }
 
+static int effect_h(struct re_printf *pf, void *arg)
+{
+	return setting_effect_print(pf, arg);
+}
+
+/* When a change takes effect, from the row's consumers (effect.h). */
+static int effect_doc_print(struct re_printf *pf, const struct setting *s)
+{
+	char *text = NULL;
+	int err;
+
+	err = re_sdprintf(&text, "Takes effect: %H.", effect_h, (void *)s);
+	if (!err)
+		err = prose_print(pf, text);
+
+	mem_deref(text);
+	return err;
+}
+
 static int setting_doc_print(struct re_printf *pf, const struct setting *s)
 {
 	int err;
@@ -503,6 +523,8 @@ static int setting_doc_print(struct re_printf *pf, const struct setting *s)
 				 "without it.\n");
 	if (!err)
 		err = default_print(pf, s);
+	if (!err)
+		err = effect_doc_print(pf, s);
 	if (!err && s->sect == SECT_SIP)
 		err = re_hprintf(pf, "%s:\n.Dq %H .\n", view_name, arg_print,
 				 (void *)s->label);

@@ -7,9 +7,48 @@
 #include "re_base.h"
 #include "setup.h"
 
+/* How a change takes effect, from the row's consumers (the most
+ * disruptive first), and what reads it. */
+static int effect_print(struct re_printf *pf, void *arg)
+{
+	static const struct {
+		unsigned cls;
+		const char *text;
+	} classes[] = {
+		{AC_RESTART, "the phone restarts"},
+		{AC_ACCOUNT, "the account registers again"},
+		{AC_LINE, "the line is bound again"},
+		{AC_LIVE, "the running phone takes it live"},
+		{AC_SHELL, "the shell reads it; the phone is not touched"},
+	};
+	const struct setting *s = arg;
+	const struct consumer *u;
+	unsigned cls = setting_classes(s);
+	size_t k;
+	int err = 0, n = 0;
+
+	if (!s->uses || (s->flags & SF_NO_EFFECT))
+		return re_hprintf(pf, "nothing reads it yet: stored only");
+
+	err = re_hprintf(pf, "on Apply, ");
+	for (k = 0; k < sizeof(classes) / sizeof(classes[0]); k++) {
+		if (cls & classes[k].cls)
+			err |= re_hprintf(pf, "%s%s", n++ ? "; or " : "",
+					  classes[k].text);
+	}
+
+	err |= re_hprintf(pf, "\nRead by:  ");
+	for (n = 0, u = s->uses; u->kind != CK_END; u++)
+		err |= re_hprintf(pf, "%s%s %s%s%s", n++ ? ", " : "",
+				  consumer_kind_name(u->kind), u->key,
+				  u->when ? " when " : "",
+				  u->when ? u->when : "");
+
+	return err;
+}
+
 void help_show(const struct setting *s)
 {
-	const struct page *pg;
 	char text[2048];
 	int n, k;
 
@@ -18,17 +57,16 @@ void help_show(const struct setting *s)
 		return;
 	}
 
-	pg = &pages[page_of_setting(s)];
 	n = re_snprintf(text, sizeof(text),
 			"%s\n\n"
 			"Type:     %s %H\n"
 			"Default:  %s\n"
-			"Effect:   %s\n"
+			"Effect:   %H\n"
 			"Setting:  %s %s%s\n\n"
 			"%s\n",
 			s->help, s->type->name, s->type->syntax, s,
 			s->def ? s->def : "(unset)",
-			pg->effect,
+			effect_print, s,
 			section_get(s->sect)->name, s->key,
 			setting_islist(s) ? " (a list: one value per line)" :
 			"",

@@ -8,26 +8,19 @@
 
 const struct page pages[] = {
 	{"Advanced SIP", page_form_run, SECT_SIP,
-	 "The SIP settings shared by all accounts, as the router's view",
-	 "on Apply the phone restarts (new sockets and modules)"},
+	 "The SIP settings shared by all accounts, as the router's view"},
 	{"Accounts", page_list_run, SECT_ACCOUNT,
-	 "SIP accounts: list, add, edit, delete",
-	 "on Apply, live: the account re-registers; no restart"},
+	 "SIP accounts: list, add, edit, delete"},
 	{"Lines", page_list_run, SECT_LINE,
-	 "The analog phone lines and the account each uses",
-	 "on Apply, live: the line is set again, other calls stay"},
+	 "The analog phone lines and the account each uses"},
 	{"Trusted CA", page_ca_run, SECT_SIP,
-	 "CA certificates SIP/TLS servers must chain to: add by pasting",
-	 "on Apply the phone restarts (new sockets and modules)"},
+	 "CA certificates SIP/TLS servers must chain to: add by pasting"},
 	{"Phone lines (all)", page_form_run, SECT_PHONE,
-	 "How the analog lines behave: tones, dialling",
-	 "on Apply the phone restarts (its modules are set up again)"},
+	 "How the analog lines behave: tones, dialling"},
 	{"System", page_form_run, SECT_SYSTEM,
-	 "Settings of the device and its shell sessions",
-	 "on Apply, in the shell's sessions; the phone is not touched"},
+	 "Settings of the device and its shell sessions"},
 	{"Status", page_status_run, SECT_N,
-	 "Registrations, lines and calls, live from the running phone",
-	 ""},
+	 "Registrations, lines and calls, live from the running phone"},
 };
 
 const size_t pages_n = sizeof(pages) / sizeof(pages[0]);

@@ -165,7 +165,6 @@ struct page {
 	int (*run)(struct app *a, const struct page *pg);
 	enum sect_id sect;
 	const char *help;       /* the status line on the page list */
-	const char *effect;     /* how a change of its settings applies */
 };
 
 extern const struct page pages[];

@@ -559,7 +559,7 @@ static int h_show_startup(struct session *s, const struct cmdctx *c)
 		return EXIT_FILE;
 	}
 	if (err) {
-		sess_error(s, NOCOL, "Cannot load %s: %m", s->path, err);
+		sess_error(s, NOCOL, "Cannot load %s: %s", s->path, store_strerror(err));
 		return EXIT_FILE;
 	}
 

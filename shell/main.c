@@ -95,7 +95,8 @@ static int batch(const char *path, char **cmds, int ncmds,
 	err = sess_alloc(&s, SESS_BATCH, path, NULL);
 	if (err) {
 		if (err != EINVAL)
-			re_fprintf(stderr, "sipsh: %s: %m\n", path, err);
+			re_fprintf(stderr, "sipsh: %s: %s\n", path,
+				   store_strerror(err));
 		return EXIT_FILE;
 	}
 
@@ -167,8 +168,8 @@ int main(int argc, char **argv)
 	};
 	struct batch_opts o = {false, false, false, false};
 	const char *path = NULL, *file = NULL;
-	char **cmds;
-	int ncmds = 0, c, rc;
+	char **cmds, *real = NULL;
+	int ncmds = 0, c, rc, err;
 
 	setlocale(LC_CTYPE, "");
 
@@ -247,10 +248,22 @@ int main(int argc, char **argv)
 	if (!ncmds && !file && !isatty(STDIN_FILENO))
 		file = "-";
 
+	/* A symlink is followed: the file it names is read and saved. */
+	err = store_path(&real, conf_path(path));
+	if (err) {
+		re_fprintf(stderr, "sipsh: %s: %s\n", conf_path(path),
+			   err == ENOLINK ? "a symlink to a file that does not "
+			   "exist" : store_strerror(err));
+		free(cmds);
+		return EXIT_FILE;
+	}
+
 	if (ncmds || file)
-		rc = batch(conf_path(path), cmds, ncmds, file, &o);
+		rc = batch(real, cmds, ncmds, file, &o);
 	else
-		rc = tty_run(conf_path(path));
+		rc = tty_run(real);
+
+	mem_deref(real);
 
 	free(cmds);
 	return rc;

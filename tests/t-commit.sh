@@ -8,6 +8,7 @@
 # once; a failed directory fsync after the rename is told truthfully and
 # the phone still follows the file; 'phone start' records what it runs.
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/tools/telephone.sh"
 
 C=$SIPSH_CONF
 R=$SIPSH_RUNDIR
@@ -27,7 +28,8 @@ gen_ua() { sed -n 's/^sipwire_user_agent[[:space:]]*//p' "$R/baresip/config"; }
 applied_has() { grep -q -- "$1" "$R/applied.conf"; }
 
 SP=$((23000 + $$ % 1000 * 2))
-sed "s/^ bind-interface lo$/ bind-interface lo\n bind-port $SP/" \
+sed -e "s/^ bind-interface lo$/ bind-interface lo\n bind-port $SP/" \
+	-e "s/^ registrar 127.0.0.1$/ registrar 127.0.0.1:$SP/" \
 	"$TOP/etc/sipsh.conf" >"$T/default.conf"
 check "the default configuration is committed" S -f "$T/default.conf"
 check "phone start" S -c 'phone start'
@@ -102,9 +104,15 @@ fi
 $TM send-keys -l 'exit'
 $TM send-keys Enter
 
-# 2. Lines come and go on the running phone.
+# 2. Lines come and go on the running phone, while a call between line 0
+# and line 1 goes on.
+tel callee 1 'wait "ring on" 5' 'hook off' 'wait "state connected" 5' 'sleep 6' 'hook on'
+callee=$TEL_PID
+tel caller 0 'hook off' 'wait "tone dial" 3' 'dial 101#' 'wait "state connected" 5' 'sleep 6' 'hook on'
+caller=$TEL_PID
+wait_for 8 ev caller 'state connected'
 pid3=$(phone_pid)
-S -c 'account 3' -c 'user 102' -c 'registrar 127.0.0.1' -c 'no register' \
+S -c 'account 3' -c 'user 102' -c "registrar 127.0.0.1:$SP" -c 'no register' \
 	-c 'line 2' -c 'account 3' >"$T/line2.out" 2>&1
 if wait_for 5 test -S "$R/lines/line2.sock"; then
 	pass "line 2 added: its socket appears"
@@ -129,8 +137,23 @@ if ! "$PH" -R "$R" -l 2 'hook off' >"$T/l2b.out" 2>&1 &&
 else
 	fail "sipsh-phone -l 2 then says the line does not exist" "$(cat "$T/l2b.out")"
 fi
+if ev caller 'state connected' && ev callee 'state connected' &&
+	S -c 'show calls' 2>/dev/null | grep -qi 'established'; then
+	pass "the call between line 0 and line 1 is still up after line 2 came and went"
+else
+	fail "the call between line 0 and line 1 is still up after line 2 came and went" \
+		"$(tail -3 "$T/caller.ev"; tail -3 "$T/callee.ev"; S -c 'show calls' 2>&1)"
+fi
+if ! grep -q 'state idle\|tone busy' <(sed -n '/state connected/,$p' "$T/caller.ev"); then
+	pass "line 0's telephone saw no hangup meanwhile"
+else
+	fail "line 0's telephone saw no hangup meanwhile" "$(cat "$T/caller.ev")"
+fi
+endtel "$caller"
+endtel "$callee"
 pid4=$(phone_pid)
-echo "# phone pid across the line changes: $pid3 -> $pid4"
+check "lines were added and removed without restarting baresip (pid $pid3 -> $pid4)" \
+	test -n "$pid3" -a "$pid3" = "$pid4"
 
 # 3. A configuration the phone cannot run is refused before it is saved.
 cp "$C" "$T/before.conf"
@@ -184,8 +207,9 @@ strace -y -e trace=rename -o "$T/trace" "$SIPSH" -C "$C" -c 'sip' \
 	-c 'user-agent "Traced again"' >/dev/null 2>&1
 nth=$(nth_call rename ", \"$C\"")
 cp "$C" "$T/before-kill.conf"
-(strace -o /dev/null -e trace=rename -e inject=rename:signal=SIGKILL:when="${nth:-1}" \
-	"$SIPSH" -C "$C" -c 'sip' -c 'user-agent "Killed at rename"') >/dev/null 2>&1
+rc=$( (strace -o /dev/null -e trace=rename -e inject=rename:signal=SIGKILL:when="${nth:-1}" \
+	"$SIPSH" -C "$C" -c 'sip' -c 'user-agent "Killed at rename"') >/dev/null 2>&1; echo $?) 2>/dev/null
+check "the save was killed at its rename (status $rc)" test "$rc" = 137
 h=$(S -c 'show configuration history' 2>&1)
 r0=$(S -c 'rollback 0' 2>&1)
 if cmp -s "$C" "$T/before-kill.conf" && echo "$h" | grep -q '^ *0  .*(current)$' &&

@@ -5,10 +5,11 @@
 # with caller ID and audio both ways, busy, congestion and information
 # tones by frequency and cadence, hold signalled or local (from a tshark
 # capture), each DTMF mode on the wire and at the far end, and the Contact
-# line suffix.
+# line suffix, also for lines removed and added on the running phone.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/kamailio.sh"
 . "$TOP/tests/tools/linphone.sh"
+. "$TOP/tests/tools/telephone.sh"
 
 KP=$((25000 + $$ % 1000 * 4))   # Kamailio
 SP=$((KP + 1))                  # our phone
@@ -22,28 +23,6 @@ TA=$TOP/build/tone-analyze
 S() { "$SIPSH" -C "$C" "$@"; }
 
 trap 'phone_down; cleanup' EXIT
-
-# tel NAME LINE CMD...: a telephone on LINE in the background, recording
-# its earpiece to $T/NAME.wav and its events to $T/NAME.ev.
-tel() {
-	local name=$1 line=$2
-	shift 2
-	"$PH" -l "$line" --events --record "$T/$name.wav" "$@" \
-		>"$T/$name.ev" 2>&1 &
-	TEL_PID=$!
-	TEST_PIDS+=("$TEL_PID")
-}
-# endtel PID: the script of a telephone is done (bounded), else stopped.
-endtel() {
-	local i
-	for i in $(seq 1 200); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
-ev() { grep -q -- "$2" "$T/$1.ev"; }
 
 # A capture of loopback; cap_stop ends it by PID.
 cap_start() {
@@ -89,26 +68,16 @@ else
 		"$(cat "$T/a.ev" "$T/b.ev")"
 fi
 # The middle of the call: 1 kHz on line 1, 440 Hz on line 0.
-sox_cut() { python3 - "$@" <<'PY'
-import sys, wave
-src, dst, t0, t1 = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
-w = wave.open(src); r = w.getframerate(); w.setpos(min(int(t0 * r), w.getnframes()))
-d = w.readframes(int((t1 - t0) * r)); o = wave.open(dst, 'wb')
-o.setnchannels(1); o.setsampwidth(2); o.setframerate(r); o.writeframes(d)
-PY
-}
-# from_event NAME REGEX: seconds (T+) of the first event matching.
-from_event() { grep -m1 -- "$2" "$T/$1.ev" | sed 's/^T+\([0-9.]*\).*/\1/'; }
 t=$(from_event b 'state connected')
-sox_cut "$T/b.wav" "$T/b-mid.wav" "$(echo "$t + 1.2" | bc)" "$(echo "$t + 2.2" | bc)"
+wav_cut "$T/b.wav" "$T/b-mid.wav" "$(echo "$t + 1.2" | bc)" "$(echo "$t + 2.2" | bc)"
 t=$(from_event a 'state connected')
-sox_cut "$T/a.wav" "$T/a-mid.wav" "$(echo "$t + 1.2" | bc)" "$(echo "$t + 2.2" | bc)"
+wav_cut "$T/a.wav" "$T/a-mid.wav" "$(echo "$t + 1.2" | bc)" "$(echo "$t + 2.2" | bc)"
 check "a 1 kHz tone into line 0 is heard on line 1" sh -c \
 	"'$TA' --freq 0 1 '$T/b-mid.wav' | grep -Eq '^(99[0-9]|100[0-9]) Hz'"
 check "a 440 Hz tone into line 1 is heard on line 0" sh -c \
 	"'$TA' --freq 0 1 '$T/a-mid.wav' | grep -Eq '^(43[0-9]|44[0-9]) Hz'"
 t=$(from_event b 'tone busy')
-sox_cut "$T/b.wav" "$T/b-busy.wav" "$t" "$(echo "$t + 2.9" | bc)"
+wav_cut "$T/b.wav" "$T/b-busy.wav" "$t" "$(echo "$t + 2.9" | bc)"
 check "line 0 hangs up: line 1 hears busy, 425 Hz 500/500 ms" sh -c \
 	"'$TA' --cadence 425 '$T/b-busy.wav' | grep -Eq '^on (4[89][0-9]|5[01][0-9]) off (4[89][0-9]|5[01][0-9])'"
 phone_down
@@ -153,6 +122,25 @@ else
 	fail "Contact line suffix: 1001_02 (lines 0, 2) and 1002_1 registered" \
 		"$(kam_contact "$KP" 1001) $(kam_contact "$KP" 1002)"
 fi
+
+# Lines changed on the running phone (ctrl's line_del, line_set): the
+# account registers again with the suffix naming its lines now, and the
+# old binding is taken back.
+ctrlc() { python3 "$TOP/tests/tools/ctrlc.py" "$SIPSH_RUNDIR/ctrl.sock" "$@"; }
+AOR1=$(sed -n 's/^<\(sip:1001@[^;>]*\).*/\1/p' "$SIPSH_RUNDIR/baresip/accounts")
+# only USER-IN USER-OUT: 1001's bindings at Kamailio have one, not the other.
+only() {
+	local c
+	c=$(kam_lookup "$KP" 1001 Address | tr '\n' ' ')
+	grep -q "sip:$1@" <<<"$c" && ! grep -q "sip:$2@" <<<"$c"
+}
+ctrlc '{"id":1,"command":"line_del","line":2}' >"$T/ld.out" 2>&1
+wait_for 10 only 1001_0 1001_02
+check "line_del 2 live: 1001 is registered as 1001_0 only" only 1001_0 1001_02
+ctrlc "{\"id\":2,\"command\":\"line_set\",\"line\":2,\"aor\":\"$AOR1\"}" \
+	>"$T/ls.out" 2>&1
+wait_for 10 only 1001_02 1001_0
+check "line_set 2 live: 1001 is registered as 1001_02 only" only 1001_02 1001_0
 
 # call_lines NAME DIGITS-ON-A [HOLD]: line 0 calls 1002 (line 1), both
 # answer, line 0 sends DIGITS, optionally flashes twice; captured.
@@ -202,7 +190,7 @@ fi
 tel cong 0 'hook off' 'dial 1999#' 'wait "tone congestion" 8' 'sleep 2.2' 'hook on'
 endtel "$TEL_PID"
 t=$(from_event cong 'tone congestion')
-sox_cut "$T/cong.wav" "$T/cong-t.wav" "$t" "$(echo "$t + 2" | bc)"
+wav_cut "$T/cong.wav" "$T/cong-t.wav" "$t" "$(echo "$t + 2" | bc)"
 congestion() { ev cong 'state failed' && "$TA" --cadence 425 "$T/cong-t.wav" | grep -Eq '^on (2[34][0-9]|25[0-9]) off (2[34][0-9]|25[0-9])'; }
 check "a refused call plays congestion: 425 Hz 250/250 ms" congestion
 
@@ -214,7 +202,7 @@ sleep 1
 tel info 0 'hook off' 'dial 1999#' 'wait "tone info" 8' 'sleep 3' 'hook on'
 endtel "$TEL_PID"
 t=$(from_event info 'tone info')
-sox_cut "$T/info.wav" "$T/info-t.wav" "$t" "$(echo "$t + 2.9" | bc)"
+wav_cut "$T/info.wav" "$T/info-t.wav" "$t" "$(echo "$t + 2.9" | bc)"
 out=$("$TA" --sequence "$T/info-t.wav" 2>&1)
 if grep -Eq '950 3[0-9][0-9], 1400 3[0-9][0-9], 1800 3[0-9][0-9], silence (9[0-9][0-9]|10[0-9][0-9])' <<<"$out"; then
 	pass "congestion-tone info: 950/1400/1800 Hz, 330 ms each, 1 s silence"
@@ -245,7 +233,7 @@ for mode in inband compatibility; do
 	call_lines "$mode" 709
 	b="${mode}b"
 	t=$(from_event "$b" 'state connected')
-	sox_cut "$T/$b.wav" "$T/$b-d.wav" "$t" "$(echo "$t + 3" | bc)"
+	wav_cut "$T/$b.wav" "$T/$b-d.wav" "$t" "$(echo "$t + 3" | bc)"
 	d=$("$TA" --dtmf "$T/$b-d.wav" 2>&1)
 	if [ "$(n_te "$mode")" = 0 ] && [ "$(n_info "$mode")" = 0 ] &&
 		[ "$d" = 709 ] && ! ev "$b" 'dtmf '; then
@@ -265,7 +253,7 @@ tel lp 1 'wait "ring on 1004" 10' 'hook off' 'wait "state connected" 3' \
 lp_cmd lp "call sip:1002@127.0.0.1:$KP"
 endtel "$TEL_PID"
 t=$(from_event lp 'state connected')
-sox_cut "$T/lp.wav" "$T/lp-mid.wav" "$(echo "$t + 0.8" | bc)" "$(echo "$t + 1.8" | bc)"
+wav_cut "$T/lp.wav" "$T/lp-mid.wav" "$(echo "$t + 0.8" | bc)" "$(echo "$t + 1.8" | bc)"
 if ev lp 'ring on 1004' && lp_wait lp 'connected' 3 &&
 	"$TA" --freq 0 1 "$T/lp-mid.wav" | grep -Eq '^(99[0-9]|100[0-9]) Hz'; then
 	pass "linphonec calls 1002: line 1 rings (1004), answers, hears its 1 kHz"

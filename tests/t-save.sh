@@ -2,10 +2,11 @@
 # The atomic-save crash test. sipsh.conf holds the SIP passwords and is
 # the only copy of the configuration, so a saver killed at any instant
 # (power cut, OOM killer) must leave it whole: the old content or the new,
-# never a mix, a truncation or a file with looser permissions. We apply
-# two large configurations alternately and SIGKILL each saver after a
-# random time within the measured length of a run, then look at what is
-# on disk.
+# never a mix, a truncation or a file with looser permissions. The kills
+# are not left to chance: one save is traced (strace), and the same save
+# is then repeated from the same state and killed (strace's syscall fault
+# injection, SIGKILL) at each system call it makes on the configuration's
+# directory, one run per call, after which we look at what is on disk.
 #
 # A killed saver may leave its temp file (.sipsh.conf.XXXXXX, mode 0600)
 # behind; the next save removes it under the save lock (store.c), so at
@@ -13,8 +14,6 @@
 . "$(dirname "$0")/lib.sh"
 
 CONF=$T/sipsh.conf
-MAX_RUNS=150
-MAX_SECS=60
 
 if [ ! -x "$SIPSH" ]; then
 	fail "save: sipsh" "$SIPSH is not built"
@@ -59,23 +58,6 @@ fi
 
 check "save: initial save" "$SIPSH" -C "$CONF" -f "$T/a.in"
 
-# How long a run over the other version takes here (ms): the save comes
-# near its end (only applying the configuration to the phone, which is
-# not running here, follows). Kills land from half to 5/4 of that time
-# (at most 100 ms), so that most hit sipsh while it works, and many while
-# it saves.
-ms=0
-for v in b a; do
-	t0=$(date +%s%N)
-	"$SIPSH" -C "$CONF" -f "$T/$v.in" >/dev/null 2>&1
-	t=$((($(date +%s%N) - t0) / 1000000))
-	[ "$t" -le "$ms" ] || ms=$t
-done
-span=$((ms * 5 / 4 + 1))
-[ "$span" -le 100 ] || span=100
-from=$((ms / 2))
-[ "$from" -le "$span" ] || from=0
-
 # whole FILE: it is one of the two complete versions.
 whole() {
 	cmp -s "$1" "$T/a.conf" || cmp -s "$1" "$T/b.conf"
@@ -86,67 +68,95 @@ temps() {
 		-type f
 }
 
-bad_load= bad_whole= bad_mode= bad_temps=
-runs=0
-declare -A seen   # the temp files killed savers left, to count them
-start=$SECONDS
-while [ "$runs" -lt "$MAX_RUNS" ] && [ $((SECONDS - start)) -lt "$MAX_SECS" ]
-do
-	runs=$((runs + 1))
-	if ((runs % 2)); then in=$T/b.in; else in=$T/a.in; fi
+# The state every killed run starts from: version a saved, with its
+# history, and version b to be saved over it.
+snap=$T/snap
+mkdir -p "$snap"
+cp -a "$CONF" "$CONF.history" "$snap/"
+restore() {
+	rm -rf "$CONF" "$CONF.history" "$T"/.sipsh.conf.??????
+	cp -a "$snap/sipsh.conf" "$snap/sipsh.conf.history" "$T/"
+}
 
-	"$SIPSH" -C "$CONF" -f "$in" >/dev/null 2>&1 &
-	pid=$!
-	TEST_PIDS+=("$pid")
-	sleep "0.$(printf '%03d' $((from + RANDOM % (span - from + 1))))"
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	unset 'TEST_PIDS[-1]'
+# The calls of one save of b over a that touch the directory: "NAME N",
+# the N-th call of that name in sipsh's own process.
+CALLS="openat,write,fsync,fchmod,fchown,close,linkat,link,rename,renameat,unlink,unlinkat,mkdir,ftruncate"
+strace -y -e trace="$CALLS" -o "$T/trace" "$SIPSH" -C "$CONF" -f "$T/b.in" \
+	>/dev/null 2>&1
+awk -v dir="$T/" '
+	{ name = $0; sub(/\(.*/, "", name); n[name]++ }
+	index($0, dir) && !/= -1 / { print name, n[name] }' "$T/trace" \
+	>"$T/points"
+npoints=$(wc -l <"$T/points")
+
+bad_load= bad_whole= bad_mode= bad_temps= bad_kill= bad_hist=
+runs=0 killed=0 mid=0
+declare -A seen   # the temp files killed savers left, to count them
+while read -r name nth; do
+	runs=$((runs + 1))
+	restore
+	rc=$( (strace -o /dev/null -e trace="$name" \
+		-e inject="$name":signal=SIGKILL:when="$nth" \
+		"$SIPSH" -C "$CONF" -f "$T/b.in") >/dev/null 2>&1; echo $?) \
+		2>/dev/null
+	if [ "$rc" = 137 ]; then
+		killed=$((killed + 1))
+	else
+		[ -n "$bad_kill" ] || bad_kill="$name #$nth: exit status $rc, not killed"
+	fi
+	cmp -s "$CONF" "$T/a.conf" || mid=$((mid + 1))
 
 	if [ ! -f "$CONF" ]; then
-		[ -n "$bad_whole" ] || bad_whole="run $runs: $CONF is gone"
+		[ -n "$bad_whole" ] || bad_whole="kill at $name #$nth: $CONF is gone"
 		continue
 	fi
 	if ! whole "$CONF"; then
-		[ -n "$bad_whole" ] || bad_whole="run $runs: $(wc -c <"$CONF") \
+		[ -n "$bad_whole" ] || bad_whole="kill at $name #$nth: $(wc -c <"$CONF") \
 bytes, neither version; starts: $(head -c 200 "$CONF")"
 		cp "$CONF" "$T/bad.conf"
 	fi
 	if ! "$SIPSH" -C "$CONF" -c 'show running-config' >"$T/load.out" 2>&1
 	then
-		[ -n "$bad_load" ] || bad_load="run $runs: $(head -c 400 \
+		[ -n "$bad_load" ] || bad_load="kill at $name #$nth: $(head -c 400 \
 "$T/load.out")"
 	fi
 	mode=$(stat -c %a "$CONF")
 	if [ "$mode" != 600 ]; then
-		[ -n "$bad_mode" ] || bad_mode="run $runs: mode $mode"
+		[ -n "$bad_mode" ] || bad_mode="kill at $name #$nth: mode $mode"
+	fi
+	# The history never lists the killed save's version as current.
+	if ! "$SIPSH" -C "$CONF" -c 'show configuration history' 2>&1 |
+		grep -q '^ *0  .*(current)$'; then
+		[ -n "$bad_hist" ] || bad_hist="kill at $name #$nth: $("$SIPSH" \
+-C "$CONF" -c 'show configuration history' 2>&1 | head -4)"
 	fi
 
 	# What the killed saver left: at most its own temp file, 0600.
 	mapfile -t tl < <(temps)
 	if [ "${#tl[@]}" -gt 1 ]; then
-		[ -n "$bad_temps" ] || bad_temps="run $runs: ${#tl[*]} temp \
+		[ -n "$bad_temps" ] || bad_temps="kill at $name #$nth: ${#tl[*]} temp \
 files: ${tl[*]}"
 	fi
 	for f in "${tl[@]}"; do
-		seen[$f]=1
+		seen[$name$nth]=1
 		mode=$(stat -c %a "$f" 2>/dev/null) || continue
 		if [ "$mode" != 600 ]; then
-			[ -n "$bad_temps" ] || bad_temps="run $runs: temp file \
+			[ -n "$bad_temps" ] || bad_temps="kill at $name #$nth: temp file \
 $f has mode $mode"
 		fi
 	done
-done
-echo "# $runs runs in $((SECONDS - start)) s, kills after $from-$span ms," \
-	"${#seen[@]} of them in mid-save"
-[ "${#seen[@]}" -gt 0 ] || echo "# no kill landed during a save" \
-	"(runs take ${ms} ms here): the checks below prove little this time"
+done <"$T/points"
+echo "# $runs kills, one at each of the $npoints calls of a save on the" \
+	"directory; ${#seen[@]} left a temp file, $mid left the new version"
 
 report() {
 	if [ -z "$2" ]; then pass "$1"; else fail "$1" "$2"; fi
 }
+report "save: every planned kill landed ($killed of $npoints)" \
+	"${bad_kill}$([ "$npoints" -ge 10 ] || echo "only $npoints calls traced")"
 report "save: the file is always one of the complete versions" "$bad_whole"
 report "save: the file always loads" "$bad_load"
+report "save: rollback 0 is always the file's version" "$bad_hist"
 report "save: the file is always mode 0600" "$bad_mode"
 report "save: a killed save leaves at most its own 0600 temp file" \
 	"$bad_temps"

@@ -158,6 +158,40 @@ int             call_send_digit(struct call *call, char key);
 
 
 /*
+ * Commands: baresip's one command table, where modules register long
+ * commands by name (1.0.0 cmd.c). cmd_find_long() returns the most
+ * recently registered command of that name (case-blind) that has a
+ * handler; the handler is called with a struct cmd_arg as its argument.
+ */
+enum {
+	CMD_PRM  = (1<<0),              /* command with parameter */
+};
+
+struct cmd_arg {
+	char key;            /* the short key pressed, or 0 */
+	char *prm;           /* the parameter text, or NULL */
+	void *data;          /* the caller's own data */
+};
+
+struct cmd {
+	const char *name;    /* long command */
+	char key;            /* short command, or 0 */
+	int flags;
+	const char *desc;
+	re_printf_h *h;
+};
+
+struct commands;
+
+struct commands  *baresip_commands(void);
+int  cmd_register(struct commands *commands, const struct cmd *cmdv,
+		  size_t cmdc);
+void cmd_unregister(struct commands *commands, const struct cmd *cmdv);
+const struct cmd *cmd_find_long(const struct commands *commands,
+				const char *name);
+
+
+/*
  * Configuration: the parsed baresip config file, read with libre's
  * conf_get_str() and friends.
  */

@@ -237,6 +237,25 @@ void audev_tick(void)
 	}
 }
 
+/* A line that is going away: the devices bound to it run as silence. */
+void audev_forget_line(const struct line *ln)
+{
+	struct le *le;
+
+	for (le = list_head(&ad.srcl); le; le = le->next) {
+		struct ausrc_st *st = le->data;
+
+		if (st->line == ln)
+			st->line = NULL;
+	}
+	for (le = list_head(&ad.playl); le; le = le->next) {
+		struct auplay_st *st = le->data;
+
+		if (st->line == ln)
+			st->line = NULL;
+	}
+}
+
 int audev_init(void)
 {
 	int err;

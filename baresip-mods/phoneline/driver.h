@@ -24,9 +24,9 @@
  *           themselves are always in the audio).
  *
  * A real SLIC or DAHDI backend is one new file, e.g. dahdi.c:
- *  - alloc opens /dev/dahdi/channel per line (DAHDI_SPECIFY), sets the
- *    channel to signed linear (DAHDI_SETLINEAR) and 160-sample blocks
- *    (DAHDI_SET_BLOCKSIZE), and starts a thread that blocks in read() on
+ *  - line_add opens /dev/dahdi/channel for the line (DAHDI_SPECIFY), sets
+ *    the channel to signed linear (DAHDI_SETLINEAR) and 160-sample blocks
+ *    (DAHDI_SET_BLOCKSIZE); alloc starts a thread that blocks in read() on
  *    the channels: the hardware's own 8 kHz clock paces the audio, so the
  *    thread calls audioh for each 160 samples read and write()s the
  *    earpiece samples back;
@@ -77,28 +77,28 @@ struct pl_drv_handlers {
 	void (*tickh)(void *arg);
 };
 
-/* One line to drive, by number. */
-struct pl_drv_line {
-	unsigned num;
-};
-
 struct pl_drv_prm {
-	const struct pl_drv_line *linev;
-	size_t linec;
 	const char *dir;          /* sim: where the line sockets go */
 };
 
 struct pl_drv;
 
 /*
- * A backend. alloc starts the hardware (and its audio clock); freeing the
- * object with mem_deref stops it and releases everything. Control calls
- * return 0 or an errno value and must not block.
+ * A backend. alloc starts the hardware (and its audio clock) with no
+ * lines; freeing the object with mem_deref stops it and releases
+ * everything. Lines (numbers below PL_LINES_MAX) are added and removed
+ * at any time while it runs: after line_add returns 0 the line is served
+ * (sim: its socket exists); after line_del returns 0 no handler is called
+ * for it any more and its resources are gone (sim: the socket file).
+ * Control calls return 0 or an errno value and must not block for long;
+ * the core never calls them while it holds its own audio lock.
  */
 struct pl_drv_ops {
 	const char *name;
 	int (*alloc)(struct pl_drv **drvp, const struct pl_drv_prm *prm,
 		     const struct pl_drv_handlers *h, void *arg);
+	int (*line_add)(struct pl_drv *drv, unsigned line);
+	int (*line_del)(struct pl_drv *drv, unsigned line);
 	int (*ring)(struct pl_drv *drv, unsigned line, bool on,
 		    const char *cid, const char *name);
 	/* kind: "tone", "state" or "dtmf"; value: its name or digit. */

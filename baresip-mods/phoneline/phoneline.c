@@ -30,13 +30,19 @@
  *   phoneline_backend          sim
  *   phoneline_sim_dir          /run/sipsh/lines
  *   phoneline_tone_plan        itu           # itu us gb de fr
- *   phoneline_digit_timeout    5             # seconds
+ *   phoneline_digit_timeout    4             # seconds
  *   phoneline_dtmf_mode        rfc2833       # sip-info inband compatibility
  *   phoneline_remote_hold      yes
  *   phoneline_congestion_tone  congestion    # or info
- *   phoneline_contact_suffix   no
+ *   phoneline_contact_suffix   yes
  *   phoneline_line             0,sip:1001@example.net
  *   phoneline_line             1,sip:1002@example.net
+ *
+ * Every key but phoneline_line is required: the defaults live in sipsh's
+ * schema and its generator writes them all, so the module refuses to load
+ * without one, and its log line names the key. Lines may also be added,
+ * moved and removed while the phone runs (line_set, line_del on the ctrl
+ * socket: linecmd.c).
  *
  * and in the accounts file, so that the calls use the lines' audio:
  *
@@ -46,8 +52,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "conf_need.h"
 #include "phoneline.h"
 #include "version_check.h"
+
+/* Sets of lines are bit masks (pl_lines_of_ua, the suffix). */
+_Static_assert(PL_LINES_MAX <= 32, "line masks are 32 bits");
 
 static const struct pl_drv_ops *const drv_table[] = {
 	&pl_drv_sim,
@@ -76,8 +86,7 @@ static struct {
 	enum pl_tone fail_tone;
 	bool suffix;
 
-	struct line linev[PL_LINES_MAX];
-	size_t linec;
+	struct line linev[PL_LINES_MAX];   /* by number; 'used': it exists */
 	pthread_mutex_t lock;
 	bool lock_ok;
 	struct pl_drv *drv;
@@ -102,11 +111,19 @@ enum dtmf_mode pl_dtmf_mode(void)
 
 static struct line *line_by_num(unsigned num)
 {
-	size_t i;
+	return num < PL_LINES_MAX && pl.linev[num].used ?
+		&pl.linev[num] : NULL;
+}
 
-	for (i = 0; i < pl.linec; i++) {
-		if (pl.linev[i].num == num)
-			return &pl.linev[i];
+/* The lines that exist, in number order, from number 'from' on:
+ *   for (ln = line_from(0); ln; ln = line_from(ln->num + 1)) */
+static struct line *line_from(unsigned from)
+{
+	unsigned n;
+
+	for (n = from; n < PL_LINES_MAX; n++) {
+		if (pl.linev[n].used)
+			return &pl.linev[n];
 	}
 
 	return NULL;
@@ -114,11 +131,41 @@ static struct line *line_by_num(unsigned num)
 
 struct line *pl_line_of_call(const struct call *call)
 {
-	size_t i;
+	struct line *ln;
 
-	for (i = 0; call && i < pl.linec; i++) {
-		if (pl.linev[i].call == call)
-			return &pl.linev[i];
+	for (ln = line_from(0); call && ln; ln = line_from(ln->num + 1)) {
+		if (ln->call == call)
+			return ln;
+	}
+
+	return NULL;
+}
+
+/* AORs compare up to their parameters, scheme and host case-blind. */
+static bool aor_eq(const char *a, const char *b)
+{
+	size_t la = strcspn(a, ";>"), lb = strcspn(b, ";>");
+
+	return la == lb && !strncasecmp(a, b, la);
+}
+
+/*
+ * The lowest line that holds (or rings with) the call of that Call-ID on
+ * the account of that AOR: both legs of a call between two accounts of
+ * this phone have the same Call-ID.
+ */
+const struct line *pl_line_of_call_id(const char *id, const char *aor)
+{
+	struct line *ln;
+
+	for (ln = line_from(0); id && aor && ln; ln = line_from(ln->num + 1)) {
+		const char *a;
+
+		if (!ln->call || str_cmp(call_id(ln->call), id))
+			continue;
+		a = ua_aor(call_get_ua(ln->call));
+		if (a && aor_eq(a, aor))
+			return ln;
 	}
 
 	return NULL;
@@ -126,11 +173,9 @@ struct line *pl_line_of_call(const struct call *call)
 
 struct line *pl_line_of_audio(const struct audio *a)
 {
-	size_t i;
+	struct line *ln;
 
-	for (i = 0; a && i < pl.linec; i++) {
-		struct line *ln = &pl.linev[i];
-
+	for (ln = line_from(0); a && ln; ln = line_from(ln->num + 1)) {
 		if (ln->call && ln->state != LS_RINGING &&
 		    call_audio(ln->call) == a)
 			return ln;
@@ -143,12 +188,10 @@ struct line *pl_line_of_audio(const struct audio *a)
 struct line *pl_line_near_audio(const void *p)
 {
 	const uintptr_t limit = 64 * 1024;   /* struct audio is ~2 KiB */
-	struct line *best = NULL;
+	struct line *best = NULL, *ln;
 	uintptr_t bestd = limit;
-	size_t i;
 
-	for (i = 0; p && i < pl.linec; i++) {
-		struct line *ln = &pl.linev[i];
+	for (ln = line_from(0); p && ln; ln = line_from(ln->num + 1)) {
 		uintptr_t a, d;
 
 		if (!ln->call || ln->state == LS_RINGING)
@@ -164,14 +207,6 @@ struct line *pl_line_near_audio(const void *p)
 	}
 
 	return best;
-}
-
-/* AORs compare up to their parameters, scheme and host case-blind. */
-static bool aor_eq(const char *a, const char *b)
-{
-	size_t la = strcspn(a, ";>"), lb = strcspn(b, ";>");
-
-	return la == lb && !strncasecmp(a, b, la);
 }
 
 static struct ua *line_ua(const struct line *ln)
@@ -191,12 +226,12 @@ static struct ua *line_ua(const struct line *ln)
 
 uint32_t pl_lines_of_ua(const struct ua *ua)
 {
+	const struct line *ln;
 	uint32_t mask = 0;
-	size_t i;
 
-	for (i = 0; ua && i < pl.linec; i++) {
-		if (pl.linev[i].num < 32 && line_ua(&pl.linev[i]) == ua)
-			mask |= 1u << pl.linev[i].num;
+	for (ln = line_from(0); ua && ln; ln = line_from(ln->num + 1)) {
+		if (line_ua(ln) == ua)
+			mask |= 1u << ln->num;
 	}
 
 	return mask;
@@ -359,13 +394,11 @@ static void answer(struct line *ln)
 {
 	struct call *call = ln->call;
 	struct ua *ua = call_get_ua(call);
-	size_t i;
+	struct line *o;
 	int err;
 
 	/* The first line off hook takes the call; the others stop. */
-	for (i = 0; i < pl.linec; i++) {
-		struct line *o = &pl.linev[i];
-
+	for (o = line_from(0); o; o = line_from(o->num + 1)) {
 		if (o->state != LS_RINGING || o->call != call)
 			continue;
 		ring(o, false, NULL);
@@ -491,14 +524,18 @@ static void event_handler(unsigned num, enum pl_drv_ev ev, char digit,
 static void audio_handler(unsigned num, const int16_t *mic, int16_t *ear,
 			  void *arg)
 {
-	struct line *ln = line_by_num(num);
+	struct line *ln;
 	int16_t buf[PL_FRAME_SAMPS];
 
 	(void)arg;
-	if (!ln)
-		return;
 
+	/* Lines come and go on the main thread, under the lock. */
 	pl_lock();
+	ln = line_by_num(num);
+	if (!ln) {
+		pl_unlock();
+		return;
+	}
 
 	if (ln->play) {
 		audev_play_read(ln->play, ear);
@@ -538,7 +575,7 @@ static void tick_handler(void *arg)
 static void incoming(struct ua *ua, struct call *call)
 {
 	uint32_t lines = pl_lines_of_ua(ua), want, rung = 0;
-	size_t i;
+	struct line *ln;
 
 	if (!lines)
 		return;      /* not ours: the shell answers it */
@@ -547,10 +584,8 @@ static void incoming(struct ua *ua, struct call *call)
 	if (want)
 		lines &= want;
 
-	for (i = 0; i < pl.linec; i++) {
-		struct line *ln = &pl.linev[i];
-
-		if (ln->num >= 32 || !(lines & (1u << ln->num)) ||
+	for (ln = line_from(0); ln; ln = line_from(ln->num + 1)) {
+		if (!(lines & (1u << ln->num)) ||
 		    ln->state != LS_IDLE || ln->offhook)
 			continue;
 		ln->call = call;
@@ -572,10 +607,9 @@ static void incoming(struct ua *ua, struct call *call)
 
 static void closed(struct call *call, const char *reason)
 {
-	size_t i;
+	struct line *ln;
 
-	for (i = 0; i < pl.linec; i++) {
-		struct line *ln = &pl.linev[i];
+	for (ln = line_from(0); ln; ln = line_from(ln->num + 1)) {
 		bool busy;
 
 		if (ln->call != call)
@@ -615,11 +649,9 @@ static void closed(struct call *call, const char *reason)
 /* A call ringing the lines was answered from the shell (ctrl). */
 static void answered_elsewhere(const struct call *call)
 {
-	size_t i;
+	struct line *ln;
 
-	for (i = 0; i < pl.linec; i++) {
-		struct line *ln = &pl.linev[i];
-
+	for (ln = line_from(0); ln; ln = line_from(ln->num + 1)) {
 		if (ln->state == LS_RINGING && ln->call == call) {
 			ring(ln, false, NULL);
 			line_reset(ln);
@@ -708,13 +740,193 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 
 
 /*
- * Configuration.
+ * Lines that come and go: from the configuration at load, and from the
+ * shell through ctrl (linecmd.c) while the phone runs.
+ */
+
+/* Ends whatever the line is doing: its call (only the ringing of a call
+ * other lines still ring), its tone; a handset left up hears busy. */
+static void line_end(struct line *ln, const char *why)
+{
+	struct call *call = ln->call;
+	bool ringing = ln->state == LS_RINGING, others = false;
+	struct line *o;
+
+	if (ringing)
+		ring(ln, false, NULL);
+	line_reset(ln);
+	if (!call)
+		return;
+
+	for (o = line_from(0); ringing && o; o = line_from(o->num + 1))
+		others |= o->call == call;
+
+	info("phoneline: line %u: its call ends: %s\n", ln->num, why);
+	if (!ringing)
+		ua_hangup(call_get_ua(call), call, 0, why);
+	else if (!others)
+		ua_hangup(call_get_ua(call), call, 480, "Temporarily "
+			  "Unavailable");
+
+	if (ln->offhook && !ringing) {
+		set_state(ln, LS_BUSY);
+		set_tone(ln, TONE_BUSY);
+	}
+}
+
+/* A line in the table, not yet known to the driver. */
+static int line_new(unsigned num, const char *aor, size_t aorlen)
+{
+	struct line *ln;
+	char *copy = NULL;
+	int err;
+
+	if (num >= PL_LINES_MAX)
+		return EINVAL;
+	if (line_by_num(num))
+		return EEXIST;
+
+	err = re_sdprintf(&copy, "%b", aor, aorlen);
+	if (err)
+		return err;
+
+	ln = &pl.linev[num];
+	pl_lock();
+	memset(ln, 0, sizeof(*ln));
+	ln->num = num;
+	ln->aor = copy;
+	tmr_init(&ln->tmr_digit);
+	tmr_init(&ln->tmr_rel);
+	ln->used = true;
+	pl_unlock();
+
+	return 0;
+}
+
+/* Takes a line out of the table (the driver has let go of it). */
+static void line_free(struct line *ln)
+{
+	char *aor = ln->aor;
+
+	tmr_cancel(&ln->tmr_digit);
+	tmr_cancel(&ln->tmr_rel);
+	pl_lock();
+	audev_forget_line(ln);
+	ln->used = false;
+	ln->aor = NULL;
+	pl_unlock();
+	mem_deref(aor);
+}
+
+/* The Contact suffix of these accounts names their lines again. */
+static void lines_changed(struct ua *a, struct ua *b)
+{
+	if (a)
+		suffix_lines_changed(a);
+	if (b && b != a)
+		suffix_lines_changed(b);
+}
+
+int pl_line_set(unsigned num, const char *aor, bool *changedp,
+		char *why, size_t whysz)
+{
+	struct line *ln = line_by_num(num);
+	struct ua *old = NULL, *ua = NULL;
+	struct le *le;
+	char *copy = NULL;
+	int err;
+
+	if (num >= PL_LINES_MAX) {
+		re_snprintf(why, whysz, "line %u: lines are 0-%u", num,
+			    PL_LINES_MAX - 1);
+		return EINVAL;
+	}
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		const char *a = account_aor(ua_account(le->data));
+
+		if (a && aor_eq(a, aor))
+			ua = le->data;
+	}
+	if (!ua) {
+		re_snprintf(why, whysz, "no account '%s'", aor);
+		return ENOENT;
+	}
+
+	if (ln && aor_eq(ln->aor, aor)) {
+		*changedp = false;
+		return 0;
+	}
+
+	if (ln) {
+		err = str_dup(&copy, aor);
+		if (err)
+			return err;
+		old = line_ua(ln);
+		line_end(ln, "the line's account changed");
+		pl_lock();
+		mem_deref(ln->aor);
+		ln->aor = copy;
+		pl_unlock();
+		info("phoneline: line %u: now on %s\n", num, aor);
+		lines_changed(old, ua);
+		*changedp = true;
+		return 0;
+	}
+
+	err = line_new(num, aor, strlen(aor));
+	if (err)
+		return err;
+
+	err = pl.ops->line_add(pl.drv, num);
+	if (err) {
+		re_snprintf(why, whysz, "line %u: %m", num, err);
+		line_free(&pl.linev[num]);
+		return err;
+	}
+
+	info("phoneline: line %u added on %s\n", num, aor);
+	lines_changed(ua, NULL);
+	*changedp = true;
+
+	return 0;
+}
+
+int pl_line_del(unsigned num, char *why, size_t whysz)
+{
+	struct line *ln = line_by_num(num);
+	struct ua *ua;
+	int err;
+
+	if (!ln) {
+		re_snprintf(why, whysz, "no line %u", num);
+		return ENOENT;
+	}
+
+	ua = line_ua(ln);
+	line_end(ln, "the line was removed");
+
+	err = pl.ops->line_del(pl.drv, num);
+	if (err) {
+		re_snprintf(why, whysz, "line %u: %m", num, err);
+		return err;
+	}
+
+	line_free(ln);
+	info("phoneline: line %u removed\n", num);
+	lines_changed(ua, NULL);
+
+	return 0;
+}
+
+
+/*
+ * Configuration: every key comes from sipsh's generator (conf_need.h).
  */
 
 static int line_conf(const struct pl *val, void *arg)
 {
 	struct pl num, aor;
-	struct line *ln;
 	unsigned n;
 	int err;
 
@@ -725,96 +937,77 @@ static int line_conf(const struct pl *val, void *arg)
 		return EINVAL;
 	}
 	n = pl_u32(&num);
-	if (pl.linec >= PL_LINES_MAX || n >= 32 || line_by_num(n)) {
+	if (num.l > 2 || n >= PL_LINES_MAX || line_by_num(n)) {
 		warning("phoneline: phoneline_line '%r': line number taken "
-			"or out of range (0-31, %u lines)\n", val,
-			PL_LINES_MAX);
+			"or out of range (0-%u)\n", val, PL_LINES_MAX - 1);
 		return EINVAL;
 	}
 
-	ln = &pl.linev[pl.linec];
-	memset(ln, 0, sizeof(*ln));
-	ln->num = n;
-	err = pl_strdup(&ln->aor, &aor);
+	err = line_new(n, aor.p, aor.l);
 	if (err)
-		return err;
-	tmr_init(&ln->tmr_digit);
-	tmr_init(&ln->tmr_rel);
-	++pl.linec;
+		warning("phoneline: phoneline_line '%r': %m\n", val, err);
 
-	return 0;
-}
-
-static bool conf_yes(const struct conf *conf, const char *key, bool def)
-{
-	char v[16];
-
-	if (conf_get_str(conf, key, v, sizeof(v)))
-		return def;
-
-	return !strcasecmp(v, "yes") || !strcasecmp(v, "on") ||
-		!strcasecmp(v, "true") || !strcmp(v, "1") ||
-		!strcasecmp(v, "enable");
+	return err;
 }
 
 static int conf_read(void)
 {
-	struct conf *conf = conf_cur();
+	static const char mod[] = "phoneline";
 	char v[32] = "";
 	int err;
 
-	str_ncpy(pl.backend, "sim", sizeof(pl.backend));
-	str_ncpy(pl.sim_dir, "/run/sipsh/lines", sizeof(pl.sim_dir));
-	str_ncpy(pl.plan, "itu", sizeof(pl.plan));
-	pl.digit_timeout = 5;
-	pl.dtmf = DTMF_RFC2833;
-	pl.fail_tone = TONE_CONGESTION;
-
-	(void)conf_get_str(conf, "phoneline_backend", pl.backend,
-			   sizeof(pl.backend));
-	(void)conf_get_str(conf, "phoneline_sim_dir", pl.sim_dir,
-			   sizeof(pl.sim_dir));
-	(void)conf_get_str(conf, "phoneline_tone_plan", pl.plan,
-			   sizeof(pl.plan));
-	(void)conf_get_u32(conf, "phoneline_digit_timeout",
-			   &pl.digit_timeout);
+	err  = sipsh_conf_str(mod, "phoneline_backend", pl.backend,
+			      sizeof(pl.backend));
+	err |= sipsh_conf_str(mod, "phoneline_sim_dir", pl.sim_dir,
+			      sizeof(pl.sim_dir));
+	err |= sipsh_conf_str(mod, "phoneline_tone_plan", pl.plan,
+			      sizeof(pl.plan));
+	err |= sipsh_conf_u32(mod, "phoneline_digit_timeout",
+			      &pl.digit_timeout);
+	err |= sipsh_conf_bool(mod, "phoneline_remote_hold",
+			       &pl.remote_hold);
+	err |= sipsh_conf_bool(mod, "phoneline_contact_suffix", &pl.suffix);
+	if (err)
+		return EINVAL;
 	if (!pl.digit_timeout)
 		pl.digit_timeout = 1;
 
-	if (!conf_get_str(conf, "phoneline_dtmf_mode", v, sizeof(v)) &&
-	    dtmf_mode_parse(v, &pl.dtmf)) {
+	err = sipsh_conf_str(mod, "phoneline_dtmf_mode", v, sizeof(v));
+	if (err)
+		return err;
+	if (dtmf_mode_parse(v, &pl.dtmf)) {
 		warning("phoneline: phoneline_dtmf_mode '%s': want rfc2833, "
 			"sip-info, inband or compatibility\n", v);
 		return EINVAL;
 	}
-	if (!conf_get_str(conf, "phoneline_congestion_tone", v, sizeof(v))) {
-		if (!strcmp(v, "info"))
-			pl.fail_tone = TONE_INFO;
-		else if (strcmp(v, "congestion")) {
-			warning("phoneline: phoneline_congestion_tone '%s': "
-				"want congestion or info\n", v);
-			return EINVAL;
-		}
+
+	err = sipsh_conf_str(mod, "phoneline_congestion_tone", v, sizeof(v));
+	if (err)
+		return err;
+	if (!strcmp(v, "info"))
+		pl.fail_tone = TONE_INFO;
+	else if (!strcmp(v, "congestion"))
+		pl.fail_tone = TONE_CONGESTION;
+	else {
+		warning("phoneline: phoneline_congestion_tone '%s': "
+			"want congestion or info\n", v);
+		return EINVAL;
 	}
+
 	if (!tone_plan_exists(pl.plan)) {
 		warning("phoneline: phoneline_tone_plan '%s': want itu, us, "
 			"gb, de or fr\n", pl.plan);
 		return EINVAL;
 	}
-	pl.remote_hold = conf_yes(conf, "phoneline_remote_hold", true);
-	pl.suffix = conf_yes(conf, "phoneline_contact_suffix", false);
 
-	err = conf_apply(conf, "phoneline_line", line_conf, NULL);
-	if (err)
-		return err;
-
-	return 0;
+	return conf_apply(conf_cur(), "phoneline_line", line_conf, NULL);
 }
 
 static int phoneline_close(void)
 {
-	size_t i;
+	unsigned n;
 
+	linecmd_close();
 	if (pl.ev_registered) {
 		uag_event_unregister(ua_event_handler);
 		pl.ev_registered = false;
@@ -823,12 +1016,10 @@ static int phoneline_close(void)
 	suffix_close();
 	audev_close();
 
-	for (i = 0; i < pl.linec; i++) {
-		tmr_cancel(&pl.linev[i].tmr_digit);
-		tmr_cancel(&pl.linev[i].tmr_rel);
-		pl.linev[i].aor = mem_deref(pl.linev[i].aor);
+	for (n = 0; n < PL_LINES_MAX; n++) {
+		if (pl.linev[n].used)
+			line_free(&pl.linev[n]);
 	}
-	pl.linec = 0;
 
 	if (pl.lock_ok) {
 		pthread_mutex_destroy(&pl.lock);
@@ -846,10 +1037,10 @@ static const struct pl_drv_handlers drv_handlers = {
 
 static int phoneline_init(void)
 {
-	struct pl_drv_line dlv[PL_LINES_MAX];
 	struct pl_drv_prm prm;
 	pthread_mutexattr_t attr;
-	size_t i;
+	struct line *ln;
+	size_t i, linec = 0;
 	int err;
 
 	err = sipsh_mod_version_check("phoneline");
@@ -890,18 +1081,25 @@ static int phoneline_init(void)
 		goto out;
 	pl.ev_registered = true;
 
-	for (i = 0; i < pl.linec; i++)
-		dlv[i].num = pl.linev[i].num;
-	prm.linev = dlv;
-	prm.linec = pl.linec;
 	prm.dir = pl.sim_dir;
 	err = pl.ops->alloc(&pl.drv, &prm, &drv_handlers, NULL);
 	if (err)
 		goto out;
 
+	for (ln = line_from(0); ln; ln = line_from(ln->num + 1)) {
+		err = pl.ops->line_add(pl.drv, ln->num);
+		if (err)
+			goto out;
+		++linec;
+	}
+
+	err = linecmd_init();
+	if (err)
+		goto out;
+
 	info("phoneline: %zu lines on '%s' (%s), tones %s, digits end after "
 	     "%u s, DTMF %s, hold %s, failures play %s, Contact suffix %s\n",
-	     pl.linec, pl.backend, pl.sim_dir, pl.plan, pl.digit_timeout,
+	     linec, pl.backend, pl.sim_dir, pl.plan, pl.digit_timeout,
 	     dtmf_mode_name(pl.dtmf), pl.remote_hold ? "remote" : "local",
 	     tone_name(pl.fail_tone), pl.suffix ? "on" : "off");
 

@@ -1,8 +1,8 @@
 /*
  * What the files of the phoneline module share: the line object and the
  * calls between the line logic (phoneline.c), the audio devices
- * (audev.c), DTMF sending (dtmf.c) and the Contact line suffix
- * (suffix.c).
+ * (audev.c), DTMF sending (dtmf.c), the Contact line suffix (suffix.c)
+ * and the line commands of the ctrl socket (linecmd.c).
  */
 #ifndef PHONELINE_H
 #define PHONELINE_H
@@ -39,6 +39,7 @@ struct auplay_st;
 /* One analog line. Fields marked (lock) are shared with the audio
  * thread and change only under pl_lock(). */
 struct line {
+	bool used;                  /* (lock) the line exists */
 	unsigned num;
 	char *aor;                  /* its account, as phoneline_line says */
 	enum line_state state;
@@ -63,10 +64,17 @@ struct line {
 void pl_lock(void);
 void pl_unlock(void);
 struct line *pl_line_of_call(const struct call *call);
+const struct line *pl_line_of_call_id(const char *id, const char *aor);
 struct line *pl_line_of_audio(const struct audio *a);
 struct line *pl_line_near_audio(const void *p);
 uint32_t pl_lines_of_ua(const struct ua *ua);     /* bit N: line N */
 enum dtmf_mode pl_dtmf_mode(void);
+/* Adds line num on the account with that AOR, or moves it there (its
+ * call ends); *changedp false: it was there already. */
+int  pl_line_set(unsigned num, const char *aor, bool *changedp,
+		 char *why, size_t whysz);
+/* Removes line num; its call ends. */
+int  pl_line_del(unsigned num, char *why, size_t whysz);
 
 /* audev.c: everything under pl_lock() but init/close. */
 int  audev_init(void);
@@ -74,6 +82,7 @@ void audev_close(void);
 void audev_src_write(struct ausrc_st *st, const int16_t *mic);
 void audev_play_read(struct auplay_st *st, int16_t *ear);
 void audev_tick(void);
+void audev_forget_line(const struct line *ln);
 
 /* dtmf.c */
 int  dtmf_mode_parse(const char *s, enum dtmf_mode *mp);
@@ -86,5 +95,10 @@ int  suffix_init(bool enable);
 void suffix_close(void);
 void suffix_registering(struct ua *ua);
 uint32_t suffix_ring_mask(const struct call *call);
+void suffix_lines_changed(struct ua *ua);
+
+/* linecmd.c: line_set and line_del on the ctrl socket. */
+int  linecmd_init(void);
+void linecmd_close(void);
 
 #endif

@@ -12,6 +12,15 @@
  * paces the samples); absolute deadlines never drift. The same thread
  * accepts telephones and reads their packets; hook and digit events go
  * to the main thread through a libre mqueue.
+ *
+ * Lines come and go while the phone runs (line_add, line_del, from the
+ * main thread). A line's socket is made by the main thread before the line
+ * is handed to the thread, so it exists when line_add returns; a line is
+ * taken away by the thread itself, which closes its sockets at the top of
+ * its loop and tells the waiting main thread, so neither thread ever uses
+ * a line the other is freeing. Each line's events carry the generation of
+ * the line they came from: those of a line since removed (or removed and
+ * added again) are dropped.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,8 +49,11 @@ enum {
 
 struct simline {
 	unsigned num;
+	bool used;                      /* (lock) a line the thread serves */
+	bool closing;                   /* (lock) to be taken away */
+	unsigned gen;                   /* (lock) bumped at each line_add */
 	int lfd;                        /* listening */
-	int fd;                         /* the telephone, or -1 */
+	int fd;                         /* (lock) the telephone, or -1 */
 	char path[SUN_PATH_MAX];
 	bool offhook;                   /* as the telephone last said */
 	int16_t mic[MIC_QUEUE][PL_FRAME_SAMPS];
@@ -49,12 +61,13 @@ struct simline {
 };
 
 struct pl_drv {
-	struct simline *linev;
-	size_t linec;
+	struct simline linev[PL_LINES_MAX];   /* by line number */
+	char dir[SUN_PATH_MAX];
 	const struct pl_drv_handlers *h;
 	void *arg;
 	struct mqueue *mq;
-	pthread_mutex_t lock;           /* every simline's fd */
+	pthread_mutex_t lock;           /* the fields marked (lock) */
+	pthread_cond_t gone;            /* a closing line was taken away */
 	pthread_t thread;
 	bool running;
 	int wakefd[2];
@@ -62,6 +75,7 @@ struct pl_drv {
 
 struct simev {
 	unsigned line;
+	unsigned gen;
 	enum pl_drv_ev ev;
 	char digit;
 };
@@ -71,20 +85,31 @@ static void mq_handler(int id, void *data, void *arg)
 	struct pl_drv *drv = arg;
 	struct simev *e = data;
 
+	struct simline *sl = &drv->linev[e->line];
+	bool current;
+
 	(void)id;
-	drv->h->eventh(e->line, e->ev, e->digit, drv->arg);
+	pthread_mutex_lock(&drv->lock);
+	current = sl->used && !sl->closing && sl->gen == e->gen;
+	pthread_mutex_unlock(&drv->lock);
+
+	if (current)
+		drv->h->eventh(e->line, e->ev, e->digit, drv->arg);
 	mem_deref(e);
 }
 
 /* From the audio thread: mem_zalloc and mqueue_push are thread-safe. */
-static void post(struct pl_drv *drv, unsigned line, enum pl_drv_ev ev,
+static void post(struct pl_drv *drv, struct simline *sl, enum pl_drv_ev ev,
 		 char digit)
 {
 	struct simev *e = mem_zalloc(sizeof(*e), NULL);
 
 	if (!e)
 		return;
-	e->line = line;
+	e->line = sl->num;
+	pthread_mutex_lock(&drv->lock);
+	e->gen = sl->gen;
+	pthread_mutex_unlock(&drv->lock);
 	e->ev = ev;
 	e->digit = digit;
 	if (mqueue_push(drv->mq, 0, e))
@@ -119,7 +144,7 @@ static void hangup_phone(struct pl_drv *drv, struct simline *sl)
 	/* A telephone pulled out with the handset up hangs up. */
 	if (sl->offhook) {
 		sl->offhook = false;
-		post(drv, sl->num, PL_EV_HOOK_ON, 0);
+		post(drv, sl, PL_EV_HOOK_ON, 0);
 	}
 }
 
@@ -135,18 +160,18 @@ static void event_in(struct pl_drv *drv, struct simline *sl,
 
 	if (!strcmp(ev, "hook off")) {
 		sl->offhook = true;
-		post(drv, sl->num, PL_EV_HOOK_OFF, 0);
+		post(drv, sl, PL_EV_HOOK_OFF, 0);
 	}
 	else if (!strcmp(ev, "hook on")) {
 		sl->offhook = false;
-		post(drv, sl->num, PL_EV_HOOK_ON, 0);
+		post(drv, sl, PL_EV_HOOK_ON, 0);
 	}
 	else if (!strcmp(ev, "flash")) {
-		post(drv, sl->num, PL_EV_FLASH, 0);
+		post(drv, sl, PL_EV_FLASH, 0);
 	}
 	else if (!strncmp(ev, "digit ", 6) && strlen(ev) == 7 &&
 		 strchr("0123456789*#ABCD", ev[6])) {
-		post(drv, sl->num, PL_EV_DIGIT, ev[6]);
+		post(drv, sl, PL_EV_DIGIT, ev[6]);
 	}
 }
 
@@ -201,7 +226,7 @@ static void accept_phone(struct pl_drv *drv, struct simline *sl)
 	sl->fd = fd;
 	sl->mic_len = 0;
 	pthread_mutex_unlock(&drv->lock);
-	post(drv, sl->num, PL_EV_PLUGGED, 0);
+	post(drv, sl, PL_EV_PLUGGED, 0);
 }
 
 static void ts_add_ns(struct timespec *ts, long ns)
@@ -219,16 +244,60 @@ static long ts_diff_ns(const struct timespec *a, const struct timespec *b)
 		(a->tv_nsec - b->tv_nsec);
 }
 
+/* Closes a line's sockets and removes its file. */
+static void line_close(struct simline *sl)
+{
+	if (sl->fd >= 0)
+		close(sl->fd);
+	if (sl->lfd >= 0) {
+		close(sl->lfd);
+		unlink(sl->path);
+	}
+	sl->fd = sl->lfd = -1;
+	sl->offhook = false;
+	sl->mic_len = 0;
+}
+
+/*
+ * The thread, under the lock: takes away the closing lines, then lists
+ * the numbers of the lines it serves now. Returns how many.
+ */
+static size_t lines_now(struct pl_drv *drv, unsigned *numv)
+{
+	size_t i, n = 0;
+	bool gone = false;
+
+	pthread_mutex_lock(&drv->lock);
+	for (i = 0; i < PL_LINES_MAX; i++) {
+		struct simline *sl = &drv->linev[i];
+
+		if (sl->used && sl->closing) {
+			line_close(sl);
+			sl->used = sl->closing = false;
+			gone = true;
+		}
+		if (sl->used)
+			numv[n++] = sl->num;
+	}
+	if (gone)
+		pthread_cond_broadcast(&drv->gone);
+	pthread_mutex_unlock(&drv->lock);
+
+	return n;
+}
+
 static void period(struct pl_drv *drv)
 {
 	static const int16_t silence[PL_FRAME_SAMPS];
-	size_t i, j;
+	unsigned numv[PL_LINES_MAX];
+	size_t i, j, n = lines_now(drv, numv);
 
-	for (i = 0; i < drv->linec; i++) {
-		struct simline *sl = &drv->linev[i];
+	for (i = 0; i < n; i++) {
+		struct simline *sl = &drv->linev[numv[i]];
 		int16_t ear[PL_FRAME_SAMPS];
 		uint8_t out[SIM_FRAME_BYTES];
 		const int16_t *mic = silence;
+		bool phone;
 
 		if (sl->mic_len) {
 			mic = sl->mic[sl->mic_head];
@@ -239,7 +308,10 @@ static void period(struct pl_drv *drv)
 		memset(ear, 0, sizeof(ear));
 		drv->h->audioh(sl->num, mic, ear, drv->arg);
 
-		if (sl->fd < 0)
+		pthread_mutex_lock(&drv->lock);
+		phone = sl->fd >= 0;
+		pthread_mutex_unlock(&drv->lock);
+		if (!phone)
 			continue;
 		for (j = 0; j < PL_FRAME_SAMPS; j++) {
 			out[2 * j] = (uint8_t)((uint16_t)ear[j] & 0xff);
@@ -251,16 +323,32 @@ static void period(struct pl_drv *drv)
 	drv->h->tickh(drv->arg);
 }
 
+/* What the wake pipe says: true to stop, false to look at the lines. */
+static bool woken(struct pl_drv *drv)
+{
+	char buf[16];
+	bool stop = false;
+	ssize_t n, i;
+
+	while ((n = read(drv->wakefd[0], buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++)
+			stop |= buf[i] == 'x';
+	}
+
+	return stop;
+}
+
 static void *sim_thread(void *arg)
 {
 	struct pl_drv *drv = arg;
 	struct pollfd pfd[1 + 2 * PL_LINES_MAX];
+	unsigned numv[PL_LINES_MAX];
 	struct timespec next, now;
 
 	clock_gettime(CLOCK_MONOTONIC, &next);
 
 	for (;;) {
-		size_t i, n = 0;
+		size_t i, n, linec;
 		long left;
 
 		ts_add_ns(&next, PERIOD_NS);
@@ -274,10 +362,11 @@ static void *sim_thread(void *arg)
 			if (left <= 0)
 				break;
 
+			linec = lines_now(drv, numv);
 			n = 0;
 			pfd[n++] = (struct pollfd){drv->wakefd[0], POLLIN, 0};
-			for (i = 0; i < drv->linec; i++) {
-				struct simline *sl = &drv->linev[i];
+			for (i = 0; i < linec; i++) {
+				struct simline *sl = &drv->linev[numv[i]];
 
 				pfd[n++] = (struct pollfd){sl->lfd, POLLIN, 0};
 				pfd[n++] = (struct pollfd){sl->fd, POLLIN, 0};
@@ -287,10 +376,13 @@ static void *sim_thread(void *arg)
 			if (ppoll(pfd, n, &to, NULL) <= 0)
 				continue;
 
-			if (pfd[0].revents)
-				return NULL;
-			for (i = 0; i < drv->linec; i++) {
-				struct simline *sl = &drv->linev[i];
+			if (pfd[0].revents) {
+				if (woken(drv))
+					return NULL;
+				continue;
+			}
+			for (i = 0; i < linec; i++) {
+				struct simline *sl = &drv->linev[numv[i]];
 
 				if (pfd[1 + 2 * i].revents & POLLIN)
 					accept_phone(drv, sl);
@@ -309,31 +401,30 @@ static void *sim_thread(void *arg)
 	return NULL;
 }
 
+static void wake(struct pl_drv *drv, char why)
+{
+	(void)!write(drv->wakefd[1], &why, 1);
+}
+
 static void sim_destructor(void *arg)
 {
 	struct pl_drv *drv = arg;
 	size_t i;
 
 	if (drv->running) {
-		(void)!write(drv->wakefd[1], "x", 1);
+		wake(drv, 'x');
 		pthread_join(drv->thread, NULL);
 	}
-	for (i = 0; i < drv->linec; i++) {
-		struct simline *sl = &drv->linev[i];
-
-		if (sl->fd >= 0)
-			close(sl->fd);
-		if (sl->lfd >= 0) {
-			close(sl->lfd);
-			unlink(sl->path);
-		}
+	for (i = 0; i < PL_LINES_MAX; i++) {
+		if (drv->linev[i].used)
+			line_close(&drv->linev[i]);
 	}
 	if (drv->wakefd[0] >= 0)
 		close(drv->wakefd[0]);
 	if (drv->wakefd[1] >= 0)
 		close(drv->wakefd[1]);
-	mem_deref(drv->linev);
 	mem_deref(drv->mq);
+	pthread_cond_destroy(&drv->gone);
 	pthread_mutex_destroy(&drv->lock);
 }
 
@@ -367,10 +458,91 @@ static int line_listen(struct simline *sl)
 		err = errno;
 		close(sl->lfd);
 		sl->lfd = -1;
+		(void)unlink(sl->path);
 		return err;
 	}
 
 	return 0;
+}
+
+/* The line's socket exists when this returns. */
+static int sim_line_add(struct pl_drv *drv, unsigned line)
+{
+	struct simline *sl;
+	bool taken;
+	int err;
+
+	if (!drv || line >= PL_LINES_MAX)
+		return EINVAL;
+	sl = &drv->linev[line];
+
+	pthread_mutex_lock(&drv->lock);
+	taken = sl->used;
+	pthread_mutex_unlock(&drv->lock);
+	if (taken)
+		return EEXIST;
+
+	/* The thread does not look at an unused line: ours to set up. */
+	sl->num = line;
+	sl->fd = sl->lfd = -1;
+	sl->offhook = false;
+	sl->mic_head = sl->mic_len = 0;
+	if (re_snprintf(sl->path, sizeof(sl->path), "%s/line%u.sock",
+			drv->dir, line) < 0)
+		return ENAMETOOLONG;
+
+	err = line_listen(sl);
+	if (err) {
+		warning("phoneline: sim: %s: %m\n", sl->path, err);
+		return err;
+	}
+
+	pthread_mutex_lock(&drv->lock);
+	++sl->gen;
+	sl->used = true;
+	pthread_mutex_unlock(&drv->lock);
+	wake(drv, 'r');
+
+	return 0;
+}
+
+/* The line's socket is gone when this returns 0. Never blocks for long:
+ * the thread takes a line away within one poll (at most 20 ms). */
+static int sim_line_del(struct pl_drv *drv, unsigned line)
+{
+	struct simline *sl;
+	struct timespec until;
+	int err = 0;
+
+	if (!drv || line >= PL_LINES_MAX)
+		return EINVAL;
+	sl = &drv->linev[line];
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 2;
+
+	pthread_mutex_lock(&drv->lock);
+	if (!sl->used || sl->closing) {
+		pthread_mutex_unlock(&drv->lock);
+		return ENOENT;
+	}
+	if (!drv->running) {
+		line_close(sl);
+		sl->used = false;
+		pthread_mutex_unlock(&drv->lock);
+		return 0;
+	}
+	sl->closing = true;
+	wake(drv, 'r');
+	while (sl->used && !err)
+		err = pthread_cond_timedwait(&drv->gone, &drv->lock, &until);
+	pthread_mutex_unlock(&drv->lock);
+
+	if (err)
+		warning("phoneline: sim: line %u: the audio thread did not "
+			"let go of it: %m\n", line, err);
+
+	return err;
 }
 
 static int sim_alloc(struct pl_drv **drvp, const struct pl_drv_prm *prm,
@@ -380,7 +552,7 @@ static int sim_alloc(struct pl_drv **drvp, const struct pl_drv_prm *prm,
 	size_t i;
 	int err;
 
-	if (!drvp || !prm || !h || !prm->dir || prm->linec > PL_LINES_MAX)
+	if (!drvp || !prm || !h || !prm->dir)
 		return EINVAL;
 
 	/* The destructor copes with every state from here on. */
@@ -389,19 +561,17 @@ static int sim_alloc(struct pl_drv **drvp, const struct pl_drv_prm *prm,
 		return ENOMEM;
 	drv->wakefd[0] = drv->wakefd[1] = -1;
 	pthread_mutex_init(&drv->lock, NULL);
+	pthread_cond_init(&drv->gone, NULL);
 	drv->h = h;
 	drv->arg = arg;
+	for (i = 0; i < PL_LINES_MAX; i++)
+		drv->linev[i].fd = drv->linev[i].lfd = -1;
 
-	drv->linev = mem_zalloc(prm->linec * sizeof(*drv->linev) + 1, NULL);
-	if (!drv->linev) {
-		err = ENOMEM;
+	if (strlen(prm->dir) >= sizeof(drv->dir)) {
+		err = ENAMETOOLONG;
 		goto out;
 	}
-	drv->linec = prm->linec;
-	for (i = 0; i < prm->linec; i++) {
-		drv->linev[i].num = prm->linev[i].num;
-		drv->linev[i].fd = drv->linev[i].lfd = -1;
-	}
+	str_ncpy(drv->dir, prm->dir, sizeof(drv->dir));
 
 	if (mkdir(prm->dir, 0750) && errno != EEXIST) {
 		err = errno;
@@ -409,26 +579,11 @@ static int sim_alloc(struct pl_drv **drvp, const struct pl_drv_prm *prm,
 		goto out;
 	}
 
-	for (i = 0; i < drv->linec; i++) {
-		struct simline *sl = &drv->linev[i];
-
-		if (re_snprintf(sl->path, sizeof(sl->path), "%s/line%u.sock",
-				prm->dir, sl->num) < 0) {
-			err = ENAMETOOLONG;
-			goto out;
-		}
-		err = line_listen(sl);
-		if (err) {
-			warning("phoneline: sim: %s: %m\n", sl->path, err);
-			goto out;
-		}
-	}
-
 	err = mqueue_alloc(&drv->mq, mq_handler, drv);
 	if (err)
 		goto out;
 
-	if (pipe2(drv->wakefd, O_CLOEXEC)) {
+	if (pipe2(drv->wakefd, O_CLOEXEC | O_NONBLOCK)) {
 		err = errno;
 		goto out;
 	}
@@ -447,57 +602,66 @@ static int sim_alloc(struct pl_drv **drvp, const struct pl_drv_prm *prm,
 	return err;
 }
 
+/* One event packet to the telephone on a line, if one is plugged in. */
+static int send_event(struct pl_drv *drv, unsigned line, const char *ev,
+		      size_t len)
+{
+	struct simline *sl;
+	bool there;
+
+	if (!drv || line >= PL_LINES_MAX)
+		return ENOENT;
+	sl = &drv->linev[line];
+
+	pthread_mutex_lock(&drv->lock);
+	there = sl->used && !sl->closing;
+	pthread_mutex_unlock(&drv->lock);
+	if (!there)
+		return ENOENT;
+
+	send_pkt(drv, sl, SIM_EVENT, ev, len);
+
+	return 0;
+}
+
 static int sim_ring(struct pl_drv *drv, unsigned line, bool on,
 		    const char *cid, const char *name)
 {
 	char ev[SIM_EVENT_MAX + 1];
-	size_t i;
 	int n;
 
-	for (i = 0; drv && i < drv->linec; i++) {
-		if (drv->linev[i].num != line)
-			continue;
-		if (on)
-			n = re_snprintf(ev, sizeof(ev), "ring on %s %s",
-					cid && *cid ? cid : "-",
-					name ? name : "");
-		else
-			n = re_snprintf(ev, sizeof(ev), "ring off");
-		if (n < 0)
-			n = (int)strlen(ev);
-		/* "ring on - " for no name: drop the trailing space. */
-		while (n > 0 && ev[n - 1] == ' ')
-			--n;
-		send_pkt(drv, &drv->linev[i], SIM_EVENT, ev, (size_t)n);
-		return 0;
-	}
+	if (on)
+		n = re_snprintf(ev, sizeof(ev), "ring on %s %s",
+				cid && *cid ? cid : "-", name ? name : "");
+	else
+		n = re_snprintf(ev, sizeof(ev), "ring off");
+	if (n < 0)
+		n = (int)strlen(ev);
+	/* "ring on - " for no name: drop the trailing space. */
+	while (n > 0 && ev[n - 1] == ' ')
+		--n;
 
-	return ENOENT;
+	return send_event(drv, line, ev, (size_t)n);
 }
 
 static int sim_notify(struct pl_drv *drv, unsigned line, const char *kind,
 		      const char *value)
 {
 	char ev[SIM_EVENT_MAX + 1];
-	size_t i;
 	int n;
 
-	for (i = 0; drv && i < drv->linec; i++) {
-		if (drv->linev[i].num != line)
-			continue;
-		n = re_snprintf(ev, sizeof(ev), "%s %s", kind, value);
-		if (n < 0)
-			return EINVAL;
-		send_pkt(drv, &drv->linev[i], SIM_EVENT, ev, (size_t)n);
-		return 0;
-	}
+	n = re_snprintf(ev, sizeof(ev), "%s %s", kind, value);
+	if (n < 0)
+		return EINVAL;
 
-	return ENOENT;
+	return send_event(drv, line, ev, (size_t)n);
 }
 
 const struct pl_drv_ops pl_drv_sim = {
 	"sim",
 	sim_alloc,
+	sim_line_add,
+	sim_line_del,
 	sim_ring,
 	sim_notify,
 };

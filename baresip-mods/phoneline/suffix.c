@@ -26,6 +26,7 @@
  * the registered Contact user, and lets baresip handle the request.
  */
 #include <string.h>
+#include "lsnr_first.h"
 #include "phoneline.h"
 
 enum { PENDING_MAX = 16 };
@@ -120,6 +121,21 @@ void suffix_registering(struct ua *ua)
 	mem_deref(want);
 }
 
+void suffix_lines_changed(struct ua *ua)
+{
+	int err;
+
+	if (!sx.enabled || !ua || !account_regint(ua_account(ua)))
+		return;
+
+	/* The REGISTERING event of ua_register() sets the Contact user
+	 * (suffix_registering); the old registration is taken back. */
+	err = ua_register(ua);
+	if (err)
+		warning("phoneline: %s: register again: %m\n", ua_aor(ua),
+			err);
+}
+
 static void pending_add(const struct pl *callid, uint32_t mask)
 {
 	struct pending *p;
@@ -207,8 +223,6 @@ uint32_t suffix_ring_mask(const struct call *call)
 
 int suffix_init(bool enable)
 {
-	struct le *le;
-	struct list *l;
 	int err;
 
 	list_init(&sx.pendl);
@@ -220,16 +234,10 @@ int suffix_init(bool enable)
 	if (err)
 		return err;
 
-	le = (struct le *)(void *)sx.lsnr;
-	l = le->list;
-	if (le->data != sx.lsnr || !l) {
+	if (sipsh_lsnr_first(sx.lsnr))
 		warning("phoneline: libre's SIP listener is not the 1.1.0 "
 			"layout: an INVITE to a line suffix is not "
 			"routed\n");
-		return 0;
-	}
-	list_unlink(le);
-	list_prepend(l, le, sx.lsnr);
 
 	return 0;
 }

@@ -21,9 +21,14 @@
  *   regctl_attempts           0
  *   regctl_backoff_attempts   0
  *   regctl_backoff_timeout    512
+ *
+ * Every key is required: the defaults live in sipsh's schema and its
+ * generator writes them, so the module refuses to load without one, and
+ * its log line names the key.
  */
 #include <string.h>
 #include "baresip.h"
+#include "conf_need.h"
 #include "version_check.h"
 #include "ua_alive.h"
 
@@ -199,26 +204,27 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 	}
 }
 
-static void policy_read(struct policy *p)
+/* Every value from sipsh's generator: defaults live in the schema. */
+static int policy_read(struct policy *p)
 {
-	struct conf *conf = conf_cur();
+	static const char mod[] = "regctl";
+	int err;
 
-	p->timeout = 30;
-	p->attempts = 0;
-	p->backoff_attempts = 0;
-	p->backoff_timeout = 512;
-
-	(void)conf_get_u32(conf, "regctl_timeout", &p->timeout);
-	(void)conf_get_u32(conf, "regctl_attempts", &p->attempts);
-	(void)conf_get_u32(conf, "regctl_backoff_attempts",
-			   &p->backoff_attempts);
-	(void)conf_get_u32(conf, "regctl_backoff_timeout",
-			   &p->backoff_timeout);
+	err  = sipsh_conf_u32(mod, "regctl_timeout", &p->timeout);
+	err |= sipsh_conf_u32(mod, "regctl_attempts", &p->attempts);
+	err |= sipsh_conf_u32(mod, "regctl_backoff_attempts",
+			      &p->backoff_attempts);
+	err |= sipsh_conf_u32(mod, "regctl_backoff_timeout",
+			      &p->backoff_timeout);
+	if (err)
+		return EINVAL;
 
 	if (!p->timeout)
 		p->timeout = 1;
 	if (!p->backoff_timeout)
 		p->backoff_timeout = 1;
+
+	return 0;
 }
 
 static int regctl_close(void)
@@ -241,7 +247,9 @@ static int regctl_init(void)
 		return err;
 
 	list_init(&regctl.states);
-	policy_read(&regctl.pol);
+	err = policy_read(&regctl.pol);
+	if (err)
+		return err;
 
 	err = uag_event_register(ua_event_handler, NULL);
 	if (err) {

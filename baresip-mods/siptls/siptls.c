@@ -51,6 +51,11 @@
  *   siptls_cafile          /run/sipsh/baresip/trusted-ca.pem
  *   siptls_verify_host     sip.example.net
  *
+ * siptls_min_version is required (its default lives in sipsh's schema;
+ * the module refuses to load without it and says so); the other keys
+ * are absent when their setting is empty: the cipher list is OpenSSL's,
+ * the CAs the system's, and no host name is checked.
+ *
  * The optional baresip key 'sip_certificate' (a client certificate and
  * key in one PEM file) is honoured as baresip does.
  */
@@ -64,6 +69,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include "baresip.h"
+#include "conf_need.h"
 #include "version_check.h"
 
 enum {
@@ -389,20 +395,25 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 static int settings_read(void)
 {
 	struct conf *conf = conf_cur();
-	struct pl pl;
 	struct sa sa;
+	char v[8];
+	int err;
 
-	st.min_version = TLS1_2_VERSION;
-	if (0 == conf_get(conf, "siptls_min_version", &pl)) {
-		if (!pl_strcmp(&pl, "1.2"))
-			st.min_version = TLS1_2_VERSION;
-		else if (!pl_strcmp(&pl, "1.3"))
-			st.min_version = TLS1_3_VERSION;
-		else {
-			warning("siptls: siptls_min_version '%r': not 1.2 "
-				"or 1.3\n", &pl);
-			return EINVAL;
-		}
+	/* The lowest version comes from sipsh's generator, always; the
+	 * other keys are absent when their setting is empty. */
+	err = sipsh_conf_str("siptls", "siptls_min_version", v, sizeof(v));
+	if (err)
+		return err;
+	if (!strcmp(v, "1.2")) {
+		st.min_version = TLS1_2_VERSION;
+	}
+	else if (!strcmp(v, "1.3")) {
+		st.min_version = TLS1_3_VERSION;
+	}
+	else {
+		warning("siptls: siptls_min_version '%s': not 1.2 or 1.3\n",
+			v);
+		return EINVAL;
 	}
 
 	(void)conf_get_str(conf, "siptls_ciphers", st.ciphers,

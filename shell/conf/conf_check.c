@@ -95,6 +95,28 @@ static void check_sip(struct checker *ck, const struct cfg *c)
 		problem(ck, true, "sip: %s", dg.warn);
 }
 
+/* A setting nothing reads yet, set away from its default, would look
+ * like one that works: say that it does not. */
+static void check_no_effect(struct checker *ck, const struct inst *i)
+{
+	size_t k;
+
+	for (k = 0; k < i->sec->count; k++) {
+		const struct setting *st = &schema[i->sec->first + k];
+
+		if (!(st->flags & SF_NO_EFFECT) || inst_isdefault(i, st))
+			continue;
+
+		if (i->sec->singleton)
+			problem(ck, true, "%s: %s is stored but has no effect "
+				"in this version", i->sec->name, st->key);
+		else
+			problem(ck, true, "%s %d: %s is stored but has no "
+				"effect in this version", i->sec->name, i->id,
+				st->key);
+	}
+}
+
 static void check_line(struct checker *ck, const struct cfg *c,
 		       const struct inst *i)
 {
@@ -124,6 +146,7 @@ int cfg_check(const struct cfg *c, struct re_printf *pf, unsigned *nerrp,
 				continue;
 
 			check_required(&ck, i);
+			check_no_effect(&ck, i);
 			if (s == SECT_LINE)
 				check_line(&ck, c, i);
 		}

@@ -73,23 +73,49 @@ static const char *const tone_plan_help[] = {
 
 static struct section sections[SECT_N] = {
 	[SECT_SIP] = {SECT_SIP, "sip", "Advanced SIP Settings",
-		      "SIP settings shared by all accounts", true, 0, 0, 0, 0},
+		      "SIP settings shared by all accounts", true, 0, 0, 0, 0,
+		      NULL, NULL},
 	[SECT_ACCOUNT] = {SECT_ACCOUNT, "account", "SIP accounts",
 			  "A SIP account (user, registrar, password)",
-			  false, 1, 8, 0, 0},
+			  false, 1, 8, 0, 0, "shutdown", "shutdown"},
 	[SECT_LINE] = {SECT_LINE, "line", "Phone lines",
 		       "An analog phone line (port) and its account",
-		       false, 0, 9, 0, 0},
+		       false, 0, 9, 0, 0, "shutdown", "shutdown"},
 	[SECT_PHONE] = {SECT_PHONE, "phone", "Phone lines (all)",
 			"How the analog lines behave: tones, dialling",
-			true, 0, 0, 0, 0},
+			true, 0, 0, 0, 0, NULL, NULL},
 	[SECT_SYSTEM] = {SECT_SYSTEM, "system", "System",
 			 "Settings of the device and its shell sessions",
-			 true, 0, 0, 0, 0},
+			 true, 0, 0, 0, 0, NULL, NULL},
 };
 
 #define INT(min_, max_) (min_), (max_), NULL, NULL
 #define NONE 0, 0, NULL, NULL
+
+/*
+ * A row's consumers, as phone_gen.c generates them and phone_apply.c
+ * applies them: our modules and baresip read their keys only when baresip
+ * starts (so a change restarts it), account lines are replaced through
+ * the control socket, and the phoneline module's lines are bound again.
+ */
+#define USES(...) ((const struct consumer[]){__VA_ARGS__, \
+			{CK_END, NULL, 0, NULL, false}})
+#define CONF(k)       {CK_CONFIG, k, AC_RESTART, NULL, false}
+#define MOD(k)        {CK_MODULE, k, AC_RESTART, NULL, false}
+/* The key's value is the setting's text, written by the generator's
+ * loop over the schema (phone_gen.c, keys_print). */
+#define CONF_V(k)     {CK_CONFIG, k, AC_RESTART, NULL, true}
+#define MOD_V(k)      {CK_MODULE, k, AC_RESTART, NULL, true}
+#define MOD_IF(k, w)  {CK_MODULE, k, AC_RESTART, w, false}
+#define ACC(k)        {CK_ACCOUNT, k, AC_ACCOUNT, NULL, false}
+#define ACC_IF(k, w)  {CK_ACCOUNT, k, AC_ACCOUNT, w, false}
+#define LINES(k)      {CK_MODULE, k, AC_LINE, NULL, false}
+#define SHELL(k)      {CK_SHELL, k, AC_SHELL, NULL, false}
+/* siptls checks the server certificate against the one host all TLS
+ * accounts use: only TLS accounts count. */
+#define TLS_HOST      MOD_IF("siptls_verify_host", "transport tls")
+/* Stored, shown and documented, but read by nothing in this version. */
+#define NO_EFFECT_YET NULL
 
 const struct setting schema[] = {
 	/* 1 */
@@ -98,31 +124,36 @@ const struct setting schema[] = {
 	 NONE, SF_LIST,
 	 "Hosts allowed to send incoming calls. Names are resolved to "
 	 "addresses; an INVITE from any other address is refused with 403. "
-	 "With no proxy configured, calls are accepted from anywhere."},
+	 "With no proxy configured, calls are accepted from anywhere.",
+	 USES(MOD("sipwire_proxy"))},
 	/* 2 */
 	{SECT_SIP, "bind-interface", "Bind Interface", &vt_ifname, NULL,
 	 "Listen for SIP only on this interface's address",
 	 NONE, 0,
 	 "Restricts SIP listening to the address of one network interface. "
-	 "Unset: all interfaces."},
+	 "Unset: all interfaces.",
+	 USES(CONF("sip_listen"), CONF("net_interface"))},
 	/* 3 */
 	{SECT_SIP, "bind-port", "Bindport", &vt_port, "5060",
 	 "UDP port for SIP",
 	 INT(1, 65534), 0,
-	 "The port SIP listens on, for UDP and TCP; TLS uses the next port."},
+	 "The port SIP listens on, for UDP and TCP; TLS uses the next port.",
+	 USES(CONF("sip_listen"))},
 	/* 4 */
 	{SECT_SIP, "user-agent", "User Agent", &vt_string, NULL,
 	 "Text of the User-Agent header",
 	 INT(1, 128), 0,
 	 "The User-Agent header sent in every request. Unset: \"sipsh\" "
-	 "followed by its version."},
+	 "followed by its version.",
+	 USES(MOD("sipwire_user_agent"))},
 	/* 5 */
 	{SECT_SIP, "rtp-port-range", "RTP Port Range", &vt_portrange,
 	 "10000-20000",
 	 "UDP ports for RTP media, START-END",
 	 INT(1024, 65535), 0,
 	 "The UDP ports media (RTP and RTCP) may use. The range must hold at "
-	 "least two ports and must not contain the SIP bind port."},
+	 "least two ports and must not contain the SIP bind port.",
+	 USES(CONF_V("rtp_ports"))},
 	/* 6 */
 	{SECT_SIP, "dtmf-mode", "DTMF Mode", &vt_enum, "rfc2833",
 	 "How digits dialled during a call are sent",
@@ -130,76 +161,88 @@ const struct setting schema[] = {
 	 "rfc2833: RTP telephone-events. sip-info: SIP INFO requests with an "
 	 "application/dtmf-relay body. inband: tones in the audio only. "
 	 "compatibility: tones in the audio, while RFC 2833 events from the "
-	 "far end are still understood."},
+	 "far end are still understood.",
+	 USES(MOD_V("phoneline_dtmf_mode"))},
 	/* 7 */
 	{SECT_SIP, "register-interval", "Register Interval", &vt_int, "300",
 	 "Requested registration expiry, in seconds",
 	 INT(10, 86400), 0,
 	 "The expiry asked for in REGISTER; registrations are refreshed "
-	 "before it runs out."},
+	 "before it runs out.",
+	 USES(ACC("regint"))},
 	/* 8 */
 	{SECT_SIP, "realm", "Realm", &vt_word, NULL,
 	 "Realm whose digest challenges are answered",
-	 INT(1, 128), 0,
+	 INT(1, 128), SF_NO_EFFECT,
 	 "Only digest challenges of this realm are answered with the "
-	 "account's credentials. Unset: any realm."},
+	 "account's credentials. Unset: any realm.",
+	 NO_EFFECT_YET},
 	/* 9 */
 	{SECT_SIP, "localnet", "Localnet", &vt_prefix,
 	 "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16",
 	 "A network inside the NAT (address or prefix)",
-	 NONE, SF_LIST,
+	 NONE, SF_LIST | SF_NO_EFFECT,
 	 "Networks considered inside the NAT: toward them no STUN-mapped "
-	 "address is used."},
+	 "address is used.",
+	 NO_EFFECT_YET},
 	/* 10 */
 	{SECT_SIP, "register-attempts", "Register Attempts", &vt_int, "0",
 	 "Registration attempts before giving up (0: forever)",
 	 INT(0, 1000), 0,
 	 "How many times a failed registration is tried before the account "
-	 "gives up. 0 tries forever."},
+	 "gives up. 0 tries forever.",
+	 USES(MOD_V("regctl_attempts"))},
 	/* 11 */
 	{SECT_SIP, "register-timeout", "Register Timeout", &vt_int, "30",
 	 "Seconds before a registration attempt is retried",
 	 INT(1, 3600), 0,
 	 "How long after a failed or unanswered REGISTER the next attempt "
-	 "is made."},
+	 "is made.",
+	 USES(MOD_V("regctl_timeout"))},
 	/* 12 */
 	{SECT_SIP, "register-backoff-attempts", "Register Back-off Attempts",
 	 &vt_int, "0",
 	 "Failed attempts after which retries back off (0: never)",
 	 INT(0, 1000), 0,
 	 "After this many failed attempts in a row, retries are spaced by "
-	 "the back-off timeout instead. 0 never backs off."},
+	 "the back-off timeout instead. 0 never backs off.",
+	 USES(MOD_V("regctl_backoff_attempts"))},
 	/* 13 */
 	{SECT_SIP, "register-backoff-timeout", "Register Back-off Timeout",
 	 &vt_int, "512",
 	 "Seconds between attempts while backing off",
 	 INT(1, 86400), 0,
-	 "The retry interval once back-off has started."},
+	 "The retry interval once back-off has started.",
+	 USES(MOD_V("regctl_backoff_timeout"))},
 	/* 14 */
 	{SECT_SIP, "remote-hold", "Remote Hold", &vt_bool, "yes",
 	 "Signal hold to the network (sendonly re-INVITE)",
 	 NONE, 0,
 	 "On: hold is sent to the far end as a re-INVITE with a sendonly "
 	 "stream, so the network can play music on hold. Off: hold is "
-	 "handled locally and nothing is sent."},
+	 "handled locally and nothing is sent.",
+	 USES(MOD_V("phoneline_remote_hold"))},
 	/* 15 */
 	{SECT_SIP, "srv-lookup", "SRV Lookup", &vt_bool, "yes",
 	 "Find SIP servers by DNS SRV records",
 	 NONE, 0,
 	 "On: host names without a port are resolved by NAPTR/SRV as RFC "
-	 "3263 says. Off: only A/AAAA records are used."},
+	 "3263 says. Off: only A/AAAA records are used.",
+	 USES(ACC("aor"), LINES("phoneline_line"))},
 	/* 16 */
 	{SECT_SIP, "dns-manager", "DNS Manager", &vt_bool, "no",
 	 "Re-resolve proxy host names periodically",
 	 NONE, 0,
 	 "On: proxy host names are resolved again every refresh interval, "
-	 "so a changed address is followed without a restart."},
+	 "so a changed address is followed without a restart.",
+	 USES(MOD("sipwire_dns_refresh"))},
 	/* 17 */
 	{SECT_SIP, "dns-manager-refresh", "DNS Manager Refresh Interval",
 	 &vt_int, "300",
 	 "Seconds between re-resolutions of proxy names",
 	 INT(10, 86400), 0,
-	 "The period of the DNS manager's re-resolution."},
+	 "The period of the DNS manager's re-resolution.",
+	 USES(MOD_IF("sipwire_dns_refresh", "dns-manager yes"))},
 	/* 18 */
 	{SECT_SIP, "contact-line-suffix", "Line suffix in contact header",
 	 &vt_bool, "yes",
@@ -207,38 +250,44 @@ const struct setting schema[] = {
 	 NONE, 0,
 	 "On: the Contact user gets '_' and the numbers of the lines that "
 	 "ring for the account (0123456_01 for lines 0 and 1); incoming "
-	 "requests to that Contact ring exactly those lines."},
+	 "requests to that Contact ring exactly those lines.",
+	 USES(MOD_V("phoneline_contact_suffix"))},
 	/* 19 */
 	{SECT_SIP, "diffserv sip", "SIP DiffServ", &vt_dscp, "cs3",
 	 "DSCP of SIP packets",
 	 NONE, 0,
 	 "The DiffServ code point of SIP packets: a name (cs0-cs7, "
-	 "af11-af43, ef) or a number 0-63."},
+	 "af11-af43, ef) or a number 0-63.",
+	 USES(MOD("sipwire_tos"))},
 	/* 20 */
 	{SECT_SIP, "diffserv audio", "Audio DiffServ", &vt_dscp, "ef",
 	 "DSCP of RTP audio packets",
 	 NONE, 0,
-	 "The DiffServ code point of RTP audio packets."},
+	 "The DiffServ code point of RTP audio packets.",
+	 USES(CONF("rtp_tos"))},
 	/* 21 */
 	{SECT_SIP, "congestion-tone", "Congestion tone", &vt_enum,
 	 "congestion",
 	 "Tone played when a call cannot be completed",
 	 0, 0, congestion_tones, NULL, 0,
 	 "congestion: the congestion (fast busy) tone. info: the special "
-	 "information tone, three rising notes."},
+	 "information tone, three rising notes.",
+	 USES(MOD_V("phoneline_congestion_tone"))},
 	/* 22 */
 	{SECT_SIP, "stun-server", "STUN server", &vt_hostport, NULL,
 	 "STUN server, HOST[:PORT] (port 3478 if not given)",
 	 NONE, 0,
 	 "The STUN server used to learn the public address for media. "
-	 "Unset: no STUN."},
+	 "Unset: no STUN.",
+	 USES(ACC("medianat"), ACC("stunserver"), CONF("module"))},
 	/* 23 */
 	{SECT_SIP, "tls-version", "TLS/SSL Version", &vt_enum, "1.2",
 	 "Lowest TLS version for SIP over TLS",
 	 0, 0, tls_versions, tls_aliases, 0,
 	 "The lowest TLS version accepted for SIP over TLS. The old words "
 	 "tlsv1, tlsv1.1, sslv2 and sslv3 are read as 1.2 with a warning: "
-	 "OpenSSL 3 refuses them."},
+	 "OpenSSL 3 refuses them.",
+	 USES(MOD_V("siptls_min_version"))},
 	/* 24 */
 	{SECT_SIP, "tls-cipher", "Cipher string", &vt_string, NULL,
 	 "OpenSSL cipher list for TLS 1.2",
@@ -246,84 +295,103 @@ const struct setting schema[] = {
 	 "An OpenSSL cipher list for TLS 1.2, e.g. HIGH:!aNULL:!MD5. With "
 	 "tls-version 1.2 it must select at least one usable cipher; with "
 	 "1.3 it has no effect (TLS 1.3 has its own suites) and a warning "
-	 "says so. Unset: OpenSSL's default list."},
+	 "says so. Unset: OpenSSL's default list.",
+	 USES(MOD("siptls_ciphers"))},
 	/* 25 */
 	{SECT_SIP, "trusted-ca", "Trusted CA", &vt_pem, NULL,
 	 "Add CA certificates: paste PEM, end with a line 'quit'",
 	 NONE, SF_LIST,
 	 "CA certificates that SIP/TLS servers must chain to, pasted in PEM "
-	 "form and ended by a line 'quit'. Unset: the system's CA store."},
+	 "form and ended by a line 'quit'. Unset: the system's CA store.",
+	 USES(MOD("siptls_cafile"))},
 
 	{SECT_ACCOUNT, "user", "SIP user", &vt_word, NULL,
 	 "SIP user name (the user part of the address)",
 	 INT(1, 64), SF_REQUIRED,
-	 "The user part of the account's SIP address."},
+	 "The user part of the account's SIP address.",
+	 USES(ACC("aor"), LINES("phoneline_line"))},
 	{SECT_ACCOUNT, "auth-user", "Auth user", &vt_word, NULL,
 	 "User name for digest authentication (default: the SIP user)",
 	 INT(1, 64), 0,
-	 "The user name given to digest challenges. Unset: the SIP user."},
+	 "The user name given to digest challenges. Unset: the SIP user.",
+	 USES(ACC("auth_user"))},
 	{SECT_ACCOUNT, "password", "Password", &vt_secret, NULL,
 	 "Password for digest authentication",
 	 INT(1, 128), 0,
 	 "The digest password. Shown masked; typed with no argument, it is "
-	 "asked for without echo."},
+	 "asked for without echo.",
+	 USES(ACC("auth_pass"))},
 	{SECT_ACCOUNT, "registrar", "Domain / registrar", &vt_hostport, NULL,
 	 "SIP domain and registrar, HOST[:PORT]",
 	 NONE, SF_REQUIRED,
-	 "The domain of the account's address, where REGISTER is sent."},
+	 "The domain of the account's address, where REGISTER is sent.",
+	 USES(ACC("aor"), LINES("phoneline_line"), TLS_HOST)},
 	{SECT_ACCOUNT, "outbound-proxy", "Outbound proxy", &vt_hostport, NULL,
 	 "Send all requests through this proxy, HOST[:PORT]",
 	 NONE, 0,
-	 "A proxy every request of the account is sent through."},
+	 "A proxy every request of the account is sent through.",
+	 USES(ACC("outbound"), TLS_HOST)},
 	{SECT_ACCOUNT, "transport", "Transport", &vt_enum, "udp",
 	 "Transport for SIP",
 	 0, 0, transports, NULL, 0,
-	 "udp, tcp, or tls (verified against the trusted CAs)."},
+	 "udp, tcp, or tls (verified against the trusted CAs).",
+	 USES(ACC("transport"),
+	      ACC_IF("outbound", "outbound-proxy"), TLS_HOST)},
 	{SECT_ACCOUNT, "register", "Register", &vt_bool, "yes",
 	 "Register with the registrar",
 	 NONE, 0,
 	 "Off: the account does not register; it can still call and be "
-	 "called directly at this gateway's address."},
+	 "called directly at this gateway's address.",
+	 USES(ACC("regint"))},
 	{SECT_ACCOUNT, "shutdown", "Shut down", &vt_bool, "no",
 	 "Disable the account",
 	 NONE, 0,
-	 "A shut-down account neither registers nor calls."},
+	 "A shut-down account neither registers nor calls.",
+	 USES(ACC("aor"), LINES("phoneline_line"), TLS_HOST)},
 
 	{SECT_LINE, "name", "Name", &vt_string, NULL,
-	 "A name for the line, shown as the caller's display name",
+	 "A name for the line, shown by 'show lines'",
 	 INT(1, 32), 0,
-	 "A free name for the phone line."},
+	 "A free name for the phone line, shown by 'show lines'. The phone "
+	 "does not use it.",
+	 USES(SHELL("show lines"))},
 	{SECT_LINE, "account", "Account", &vt_int, NULL,
 	 "The account the line calls out on and rings for",
 	 INT(1, 8), SF_REQUIRED | SF_REF,
-	 "The number of the account the line uses."},
+	 "The number of the account the line uses.",
+	 USES(LINES("phoneline_line"))},
 	{SECT_LINE, "shutdown", "Shut down", &vt_bool, "no",
 	 "Disable the line",
 	 NONE, 0,
-	 "A shut-down line neither rings nor calls."},
+	 "A shut-down line neither rings nor calls.",
+	 USES(LINES("phoneline_line"))},
 
 	{SECT_PHONE, "tone-plan", "Tones", &vt_enum, "itu",
 	 "Whose dial, ringback, busy and congestion tones the lines play",
 	 0, 0, tone_plans, NULL, 0,
 	 "The national tone plan: itu (the ITU-T E.180 recommended "
 	 "values), us, gb, de or fr. Frequencies and cadences are data of "
-	 "the phoneline module."},
+	 "the phoneline module.",
+	 USES(MOD_V("phoneline_tone_plan"))},
 	{SECT_PHONE, "digit-timeout", "Inter-digit timeout", &vt_int, "4",
 	 "Seconds after the last digit before the number is dialled",
 	 INT(1, 30), 0,
 	 "After this long without a new digit, the digits collected are "
-	 "dialled; '#' dials at once."},
+	 "dialled; '#' dials at once.",
+	 USES(MOD_V("phoneline_digit_timeout"))},
 
 	{SECT_SYSTEM, "hostname", "Host name", &vt_word, "sipsh",
 	 "Name of the device, shown in the prompt",
 	 INT(1, 63), 0,
-	 "The device's name, shown in the shell's prompt (sipsh>)."},
+	 "The device's name, shown in the shell's prompt (sipsh>).",
+	 USES(SHELL("prompt"))},
 	{SECT_SYSTEM, "exec-timeout", "Idle timeout", &vt_int, "600",
 	 "Seconds a shell may sit idle before it is closed (0: never)",
 	 INT(0, 86400), 0,
 	 "An interactive session idle this long is closed; its staged, "
 	 "uncommitted changes are discarded and any exclusive lock is "
-	 "released. 0 never closes."},
+	 "released. 0 never closes.",
+	 USES(SHELL("idle timer"))},
 };
 
 const size_t schema_n = sizeof(schema) / sizeof(schema[0]);
@@ -425,4 +493,27 @@ const char *const *setting_enum_help(const struct setting *s)
 bool setting_islist(const struct setting *s)
 {
 	return (s->flags & SF_LIST) != 0;
+}
+
+unsigned setting_classes(const struct setting *s)
+{
+	const struct consumer *u;
+	unsigned cls = 0;
+
+	for (u = s ? s->uses : NULL; u && u->kind != CK_END; u++)
+		cls |= u->apply;
+
+	return cls;
+}
+
+const char *consumer_kind_name(enum consumer_kind kind)
+{
+	switch (kind) {
+
+	case CK_CONFIG:  return "config";
+	case CK_MODULE:  return "module";
+	case CK_ACCOUNT: return "account";
+	case CK_SHELL:   return "shell";
+	default:         return "?";
+	}
 }

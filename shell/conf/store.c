@@ -162,13 +162,18 @@ static int read_all(int fd, char **bufp, size_t *lenp)
 	return err;
 }
 
-/* Reads path and fstat()s what was read; *existsp false if it is missing. */
+/*
+ * Reads path and fstat()s what was read; *existsp false if it is missing.
+ * Only a regular file of at most STORE_MAX bytes is read: a FIFO would
+ * block, a device never end (O_NONBLOCK keeps the open itself from
+ * waiting on a FIFO).
+ */
 static int read_file(const char *path, char **textp, size_t *lenp,
 		     struct stat *stp, bool *existsp)
 {
 	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno != ENOENT)
 			return errno;
@@ -176,11 +181,54 @@ static int read_file(const char *path, char **textp, size_t *lenp,
 		return 0;
 	}
 
-	err = fstat(fd, stp) ? errno : read_all(fd, textp, lenp);
+	if (fstat(fd, stp))
+		err = errno;
+	else if (!S_ISREG(stp->st_mode))
+		err = STORE_ENOTREG;
+	else if (stp->st_size > STORE_MAX)
+		err = EFBIG;
+	else
+		err = read_all(fd, textp, lenp);
+	if (!err && *lenp > STORE_MAX)
+		err = EFBIG;      /* it grew while read */
 	if (!err)
 		*existsp = true;
 
 	(void)close(fd);
+	return err;
+}
+
+const char *store_strerror(int err)
+{
+	if (err == STORE_ENOTREG)
+		return "not a regular file (a FIFO, a device or a directory "
+			"cannot be the configuration file)";
+	if (err == EFBIG)
+		return "larger than the 1 MiB a configuration file may be";
+
+	return strerror(err);
+}
+
+int store_path(char **outp, const char *path)
+{
+	struct stat st;
+	char *real;
+	int err;
+
+	if (!outp || !path)
+		return EINVAL;
+
+	if (lstat(path, &st) || !S_ISLNK(st.st_mode))
+		return str_dup(outp, path);
+
+	/* A symlink: the file it names is the one saved, atomically, with
+	 * its history and side files beside it. */
+	real = realpath(path, NULL);
+	if (!real)
+		return errno == ENOENT ? ENOLINK : errno;
+
+	err = str_dup(outp, real);
+	free(real);
 	return err;
 }
 

@@ -19,6 +19,7 @@
 #ifndef SIPSH_STORE_H
 #define SIPSH_STORE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,7 +31,21 @@ struct re_printf;
 enum {
 	STORE_ID_LEN = 32,   /* SHA-256 */
 	STORE_KEEP = 10,     /* versions kept in the history */
+	STORE_MAX = 1 << 20, /* bytes a configuration file may have */
 };
+
+/* The error for a path that is not a regular file (a FIFO, a device). */
+#define STORE_ENOTREG ENODEV
+
+/* What went wrong, in words for a user (strerror for the rest). */
+const char *store_strerror(int err);
+
+/*
+ * The path a configuration file is saved at: path itself, or the file a
+ * symlink path names (ENOLINK: it names nothing), so a save writes through
+ * the link to its target atomically instead of replacing the link.
+ */
+int store_path(char **outp, const char *path);
 
 /*
  * The identity of a file's content: its SHA-256. The all-zero id stands
@@ -51,7 +66,8 @@ struct store_ver {
 /*
  * Reads the whole file, NUL-terminated, and the id of what was read;
  * either output may be NULL. A missing file is ENOENT (its id, for
- * store_save, is the zero id: see store_id_current).
+ * store_save, is the zero id: see store_id_current); one that is not a
+ * regular file is STORE_ENOTREG, one above STORE_MAX bytes EFBIG.
  */
 int  store_read(const char *path, char **textp, struct store_id *idp);
 

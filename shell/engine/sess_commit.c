@@ -76,6 +76,53 @@ static int refused(struct session *s, const struct commit *cm, int err,
 	}
 }
 
+/* What a commit_run of the session prints: the check's lines apart. */
+struct sess_run {
+	struct commit cm;
+	struct mbuf *checks;
+	struct mbuf *msgs;
+	struct re_printf cpf;
+	struct re_printf pf;
+};
+
+static void run_destructor(void *arg)
+{
+	struct sess_run *r = arg;
+
+	mem_deref(r->checks);
+	mem_deref(r->msgs);
+}
+
+static int run_alloc(struct sess_run **rp, struct session *s,
+		     const struct cfg *c, unsigned flags, const char *origin)
+{
+	struct sess_run *r;
+
+	r = mem_zalloc(sizeof(*r), run_destructor);
+	if (!r)
+		return ENOMEM;
+
+	r->checks = mbuf_alloc(256);
+	r->msgs = mbuf_alloc(256);
+	if (!r->checks || !r->msgs) {
+		mem_deref(r);
+		return ENOMEM;
+	}
+	r->cpf.vph = r->pf.vph = pf_mbuf_vph;
+	r->cpf.arg = r->checks;
+	r->pf.arg = r->msgs;
+
+	r->cm.path = s->path;
+	r->cm.cfg = c;
+	r->cm.base = &s->base;
+	r->cm.flags = flags;
+	r->cm.origin = origin;
+	r->cm.checkpf = &r->cpf;
+
+	*rp = r;
+	return 0;
+}
+
 /*
  * The candidate (or, outside configure mode, the running configuration)
  * through the one commit path, saving nothing: everything a commit would
@@ -84,52 +131,37 @@ static int refused(struct session *s, const struct commit *cm, int err,
  */
 int sess_commit_check(struct session *s, bool verbose)
 {
-	struct commit cm;
-	struct mbuf *checks, *msgs;
-	struct re_printf cpf, pf;
-	int err = 0;
+	struct sess_run *r = NULL;
+	int err;
 
-	checks = mbuf_alloc(256);
-	msgs = mbuf_alloc(256);
-	if (!checks || !msgs) {
-		err = ENOMEM;
-		goto out;
-	}
-	cpf.vph = pf.vph = pf_mbuf_vph;
-	cpf.arg = checks;
-	pf.arg = msgs;
+	err = run_alloc(&r, s, s->cand ? s->cand : s->running, COMMIT_CHECK,
+			"check");
+	if (err)
+		return err;
 
-	memset(&cm, 0, sizeof(cm));
-	cm.path = s->path;
-	cm.cfg = s->cand ? s->cand : s->running;
-	cm.base = &s->base;
-	cm.flags = COMMIT_CHECK;
-	cm.origin = "check";
-	cm.checkpf = &cpf;
-
-	err = commit_run(&cm, &pf);
+	err = commit_run(&r->cm, &r->pf);
 	if (err) {
-		err = refused(s, &cm, err, checks, msgs,
+		err = refused(s, &r->cm, err, r->checks, r->msgs,
 			      verbose ? NULL : "Check");
 		goto out;
 	}
 
 	if (!verbose) {
-		if (checks->end)
-			sess_warn(s, NOCOL, "%b", checks->buf, checks->end);
+		if (r->checks->end)
+			sess_warn(s, NOCOL, "%b", r->checks->buf,
+				  r->checks->end);
 	}
-	else if (cm.nwarn) {
+	else if (r->cm.nwarn) {
 		sess_printf(s, "%% Configuration is valid, with %u warning%s:"
-			    "\n%b", cm.nwarn, cm.nwarn == 1 ? "" : "s",
-			    checks->buf, checks->end);
+			    "\n%b", r->cm.nwarn, r->cm.nwarn == 1 ? "" : "s",
+			    r->checks->buf, r->checks->end);
 	}
 	else {
 		sess_printf(s, "%% Configuration is valid\n");
 	}
 
  out:
-	mem_deref(checks);
-	mem_deref(msgs);
+	mem_deref(r);
 	return err;
 }
 
@@ -147,50 +179,38 @@ int sess_check(struct session *s)
  */
 int sess_commit(struct session *s, unsigned flags)
 {
-	struct commit cm;
-	struct mbuf *checks, *msgs = NULL;
-	struct re_printf cpf, pf;
+	struct sess_run *r = NULL;
+	struct commit *cm;
 	struct cfg *c;
-	int rc, err = 0;
+	int rc, err;
 
 	if (!s->cand || !sess_dirty(s))
 		return 0;
 
-	checks = mbuf_alloc(256);
-	msgs = mbuf_alloc(256);
-	if (!checks || !msgs) {
-		err = ENOMEM;
-		goto out;
-	}
-	cpf.vph = pf.vph = pf_mbuf_vph;
-	cpf.arg = checks;
-	pf.arg = msgs;
-
-	memset(&cm, 0, sizeof(cm));
-	cm.path = s->path;
-	cm.cfg = s->cand;
-	cm.base = &s->base;
-	cm.flags = flags | (s->no_apply ? COMMIT_NOAPPLY : 0) |
-		(s->force ? COMMIT_FORCE : 0);
-	cm.origin = s->kind == SESS_TTY ? "commit" : "batch";
-	cm.checkpf = &cpf;
+	err = run_alloc(&r, s, s->cand, flags |
+			(s->no_apply ? COMMIT_NOAPPLY : 0) |
+			(s->force ? COMMIT_FORCE : 0),
+			s->kind == SESS_TTY ? "commit" : "batch");
+	if (err)
+		return err;
+	cm = &r->cm;
 	if (s->kind == SESS_TTY && s->in) {
-		cm.askh = ask_drops;
-		cm.arg = s;
+		cm->askh = ask_drops;
+		cm->arg = s;
 	}
 
-	rc = commit_run(&cm, &pf);
-	if (rc && !cm.saved) {
-		err = refused(s, &cm, rc, checks, msgs, "Commit");
+	rc = commit_run(cm, &r->pf);
+	if (rc && !cm->saved) {
+		err = refused(s, cm, rc, r->checks, r->msgs, "Commit");
 		goto out;
 	}
 
 	/* Said before the report: the check's warnings, and what the
 	 * observers had to say (calls ended, files not written). */
-	if (checks->end)
-		sess_warn(s, NOCOL, "%b", checks->buf, checks->end);
-	if (msgs->end)
-		sess_warn(s, NOCOL, "%b", msgs->buf, msgs->end);
+	if (r->checks->end)
+		sess_warn(s, NOCOL, "%b", r->checks->buf, r->checks->end);
+	if (r->msgs->end)
+		sess_warn(s, NOCOL, "%b", r->msgs->buf, r->msgs->end);
 
 	/* The file now holds the candidate: it becomes the running one,
 	 * with the id of what this session saved, not a re-read that
@@ -200,18 +220,16 @@ int sess_commit(struct session *s, unsigned flags)
 		goto out;
 	mem_deref(s->running);
 	s->running = c;
-	s->base = cm.id;
-	s->seen = cm.id;
+	s->base = cm->id;
+	s->seen = cm->id;
 
 	if (!s->quiet)
-		sess_printf(s, "%% %s\n", cm.report);
+		sess_printf(s, "%% %s\n", cm->report);
 
 	/* Saved, but not durably (rc), or not all of it in effect. */
-	err = rc ? EXIT_FILE : cm.applied ? 0 : EXIT_CMD;
+	err = rc ? EXIT_FILE : cm->applied ? 0 : EXIT_CMD;
 
  out:
-	mem_deref(checks);
-	mem_deref(msgs);
+	mem_deref(r);
 	return err;
 }
-

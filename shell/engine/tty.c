@@ -679,7 +679,8 @@ int tty_run(const char *path)
 	err = sess_alloc(&t.s, SESS_TTY, path, NULL);
 	if (err) {
 		if (err != EINVAL)
-			re_fprintf(stderr, "sipsh: %s: %m\n", path, err);
+			re_fprintf(stderr, "sipsh: %s: %s\n", path,
+				   store_strerror(err));
 		return EXIT_FILE;
 	}
 

@@ -5,12 +5,14 @@
  * would end; after the save it writes the files and brings the running
  * phone to them. The change is worked out against the configuration the
  * phone last applied (RUNDIR/applied.conf), not a session's view, so a
- * commit, a rollback or another session's change all apply the same way:
+ * commit, a rollback or another session's change all apply the same way.
+ * How is the schema's word (effect.h): each changed setting's apply class
  *
- *   sip or phone section changed   baresip restarts (sockets, modules)
- *   an account changed             ua_del + ua_add: it re-registers
- *   a line changed                 line_set / line_del: its socket
- *                                  appears or goes, other calls stay
+ *   restart        baresip restarts (sockets, ports, modules, TLS)
+ *   account        ua_del + ua_add: the account registers again
+ *   line           line_set / line_del: its socket appears or goes,
+ *                  calls on the other lines go on
+ *   shell          nothing for the phone
  */
 #include <errno.h>
 #include <limits.h>
@@ -20,6 +22,7 @@
 #include "pf_mbuf.h"
 #include "conf_read.h"
 #include "commit.h"
+#include "effect.h"
 #include "phone.h"
 
 #define ERRSZ 256
@@ -41,43 +44,6 @@ static int applied_load(struct cfg **cp)
 
 	mem_deref(mb);
 	return err;
-}
-
-static bool inst_differs(const struct cfg *a, const struct cfg *b,
-			 enum sect_id sect, int id)
-{
-	const struct inst *x = cfg_inst(a, sect, id);
-	const struct inst *y = cfg_inst(b, sect, id);
-	size_t k;
-
-	if (!x != !y)
-		return true;
-	if (!x)
-		return false;
-
-	for (k = 0; k < x->sec->count; k++) {
-		if (!val_equal(&x->vals[k], &y->vals[k]))
-			return true;
-	}
-
-	return false;
-}
-
-/*
- * Why baresip must restart, or NULL: its sockets, ports, modules and
- * global settings come from the 'sip' and 'phone' sections.
- */
-static const char *restart_reason(const struct cfg *old,
-				  const struct cfg *new)
-{
-	if (!old)
-		return "its last configuration is not known";
-	if (inst_differs(old, new, SECT_SIP, 0))
-		return "sip section changed";
-	if (inst_differs(old, new, SECT_PHONE, 0))
-		return "phone section changed";
-
-	return NULL;
 }
 
 static bool account_on(const struct cfg *c, int id)
@@ -137,6 +103,62 @@ static bool line_changed(const struct cfg *old, const struct cfg *new,
 	mem_deref(a);
 	mem_deref(b);
 	return changed;
+}
+
+/* What the phone must do to go from old to new. */
+struct plan {
+	bool restart;
+	char why[160];          /* why it restarts */
+	uint32_t accounts;      /* bit N: account N is replaced */
+	uint32_t lines;         /* bit N: line N is bound again */
+};
+
+/*
+ * The schema's classes of the change (effect_diff), and, so that nothing
+ * the phone holds can go stale, every account whose line text and every
+ * line whose binding differs.
+ */
+static int plan_make(struct plan *p, const struct cfg *old,
+		     const struct cfg *new)
+{
+	struct effect *e = NULL;
+	int id, err;
+
+	memset(p, 0, sizeof(*p));
+
+	if (!old) {
+		p->restart = true;
+		str_ncpy(p->why, "what it ran before is not known",
+			 sizeof(p->why));
+		return 0;
+	}
+
+	err = effect_diff(&e, old, new);
+	if (err)
+		return err;
+
+	if (effect_needs(e, AC_RESTART)) {
+		struct mbuf *mb = mbuf_alloc(128);
+		struct re_printf pf = {pf_mbuf_vph, mb};
+
+		p->restart = true;
+		if (mb && !effect_why(&pf, e, AC_RESTART))
+			(void)re_snprintf(p->why, sizeof(p->why), "%b",
+					  mb->buf, mb->end);
+		mem_deref(mb);
+	}
+
+	p->accounts = e->accounts;
+	p->lines = e->lines;
+	for (id = 0; id < INST_MAX; id++) {
+		if (account_changed(old, new, id))
+			p->accounts |= 1u << id;
+		if (line_changed(old, new, id))
+			p->lines |= 1u << id;
+	}
+
+	mem_deref(e);
+	return 0;
 }
 
 /* A request with one text parameter. */
@@ -224,22 +246,22 @@ static int line_set(const struct cfg *c, int l, char *err, size_t errsz)
 }
 
 /* Whether the call on account aor or line l would end. */
-static bool call_ends(const struct cfg *old, const struct cfg *new,
+static bool call_ends(const struct plan *p, const struct cfg *old,
 		      const char *aor, int64_t line)
 {
 	int id;
 
-	if (restart_reason(old, new))
+	if (p->restart)
 		return true;
 
-	if (line >= 0 && line < INST_MAX && line_changed(old, new, (int)line))
+	if (line >= 0 && line < INST_MAX && (p->lines & (1u << line)))
 		return true;
 
 	for (id = 0; id < INST_MAX; id++) {
 		char *mine = NULL;
 		bool hit;
 
-		if (!account_on(old, id) || !account_changed(old, new, id) ||
+		if (!(p->accounts & (1u << id)) || !account_on(old, id) ||
 		    phone_account_aor(&mine, old, id))
 			continue;
 
@@ -253,7 +275,7 @@ static bool call_ends(const struct cfg *old, const struct cfg *new,
 }
 
 /* The calls the change from old to new would end, a line each. */
-static void calls_dropped(const struct cfg *old, const struct cfg *new,
+static void calls_dropped(const struct plan *p, const struct cfg *old,
 			  struct mbuf *list, unsigned *np)
 {
 	struct odict *calls = NULL;
@@ -275,7 +297,7 @@ static void calls_dropped(const struct cfg *old, const struct cfg *new,
 		peer = odict_string(e->u.odict, "peer");
 		(void)odict_get_number(e->u.odict, (uint64_t *)&line, "line");
 
-		if (!call_ends(old, new, aor, line))
+		if (!call_ends(p, old, aor, line))
 			continue;
 
 		++*np;
@@ -291,6 +313,7 @@ static int drops_confirm(struct commit *cm, struct re_printf *pf)
 {
 	struct cfg *old = NULL;
 	struct mbuf *mb = mbuf_alloc(256);
+	struct plan p;
 	unsigned n = 0;
 	char *list = NULL;
 	int err = 0;
@@ -301,7 +324,11 @@ static int drops_confirm(struct commit *cm, struct re_printf *pf)
 	if (applied_load(&old))
 		old = NULL;
 
-	calls_dropped(old, cm->cfg, mb, &n);
+	err = plan_make(&p, old, cm->cfg);
+	if (err)
+		goto out;
+
+	calls_dropped(&p, old, mb, &n);
 	if (!n)
 		goto out;
 
@@ -376,8 +403,8 @@ static int restart(struct re_printf *report, const char *why)
 /* Accounts first (a new line needs its account's user agent), then the
  * lines; a removed account's lines go before the account. A phone whose
  * lines cannot change live is restarted, and the report says for what. */
-static int live_apply(const struct cfg *old, const struct cfg *new,
-		      struct re_printf *report)
+static int live_apply(const struct plan *p, const struct cfg *old,
+		      const struct cfg *new, struct re_printf *report)
 {
 	char err[ERRSZ] = "", why[128] = "";
 	const char *sep = "";
@@ -386,7 +413,7 @@ static int live_apply(const struct cfg *old, const struct cfg *new,
 	for (l = 0; l < INST_MAX && !rc; l++) {
 		char *a = line_binding(old, l);
 
-		if (a && line_changed(old, new, l)) {
+		if (a && (p->lines & (1u << l))) {
 			rc = line_del(l, err, sizeof(err));
 			re_snprintf(why, sizeof(why), "line %d changed", l);
 		}
@@ -394,7 +421,7 @@ static int live_apply(const struct cfg *old, const struct cfg *new,
 	}
 
 	for (id = 0; id < INST_MAX && !rc; id++) {
-		if (!account_changed(old, new, id))
+		if (!(p->accounts & (1u << id)))
 			continue;
 
 		if (account_on(old, id))
@@ -416,7 +443,7 @@ static int live_apply(const struct cfg *old, const struct cfg *new,
 	for (l = 0; l < INST_MAX && !rc; l++) {
 		char *b;
 
-		if (!line_changed(old, new, l))
+		if (!(p->lines & (1u << l)))
 			continue;
 
 		b = line_binding(new, l);
@@ -432,8 +459,11 @@ static int live_apply(const struct cfg *old, const struct cfg *new,
 		mem_deref(b);
 	}
 
-	if (!rc)
+	if (!rc) {
+		if (!sep[0])
+			re_hprintf(report, "nothing changes for the phone");
 		return 0;
+	}
 
 	/* The live change failed: a restart applies it all. */
 	if (rc == EPROTO && strstr(err, "unknown command"))
@@ -452,7 +482,7 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 	const struct phone_gen *g = state;
 	struct phone_status st;
 	struct cfg *old = NULL;
-	const char *why;
+	struct plan p;
 	char err[ERRSZ] = "";
 	int rc;
 
@@ -479,11 +509,13 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 		goto out;
 	}
 
-	why = restart_reason(old, cm->cfg);
-	if (why)
-		rc = restart(report, why);
+	rc = plan_make(&p, old, cm->cfg);
+	if (rc)
+		re_hprintf(report, "the phone was NOT updated: %m", rc);
+	else if (p.restart)
+		rc = restart(report, p.why);
 	else
-		rc = live_apply(old, cm->cfg, report);
+		rc = live_apply(&p, old, cm->cfg, report);
 
  out:
 	mem_deref(old);

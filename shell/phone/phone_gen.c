@@ -264,6 +264,41 @@ static size_t modules_used(const struct cfg *c, struct mod_use *v,
 	return n;
 }
 
+/*
+ * The keys whose value is a setting's text as it is, written from the
+ * schema's rows (their consumers marked verbatim) that begin with prefix
+ * ("regctl_", "phoneline_"), so that such a key and its setting cannot
+ * part: a new one is a consumer in the schema, not a line here.
+ */
+static int keys_print(struct re_printf *pf, const struct cfg *c,
+		      const char *prefix)
+{
+	size_t i, plen = strlen(prefix);
+	int err = 0;
+
+	for (i = 0; i < schema_n && !err; i++) {
+		const struct setting *st = &schema[i];
+		const struct section *sec = section_get(st->sect);
+		const struct consumer *u;
+
+		if (!sec->singleton || !st->uses)
+			continue;
+
+		for (u = st->uses; u->kind != CK_END && !err; u++) {
+			const struct val *v;
+
+			if (!u->verbatim || strncmp(u->key, prefix, plen))
+				continue;
+
+			v = inst_val(cfg_inst(c, st->sect, 0), st);
+			err = re_hprintf(pf, "%s\t%s\n", u->key,
+					 v && v->n ? v->v[0] : "");
+		}
+	}
+
+	return err;
+}
+
 /* The phoneline module's keys: the lines, and the sip settings it acts on. */
 static int phoneline_print(struct re_printf *pf, const struct cfg *c,
 			   const char *run)
@@ -272,19 +307,9 @@ static int phoneline_print(struct re_printf *pf, const struct cfg *c,
 
 	err = re_hprintf(pf,
 			 "phoneline_backend\tsim\n"
-			 "phoneline_sim_dir\t%s/lines\n"
-			 "phoneline_tone_plan\t%s\n"
-			 "phoneline_digit_timeout\t%ld\n"
-			 "phoneline_dtmf_mode\t%s\n"
-			 "phoneline_remote_hold\t%s\n"
-			 "phoneline_congestion_tone\t%s\n"
-			 "phoneline_contact_suffix\t%s\n",
-			 run, cfg_str(c, SECT_PHONE, 0, "tone-plan"),
-			 cfg_int(c, SECT_PHONE, 0, "digit-timeout"),
-			 cfg_str(c, SECT_SIP, 0, "dtmf-mode"),
-			 cfg_str(c, SECT_SIP, 0, "remote-hold"),
-			 cfg_str(c, SECT_SIP, 0, "congestion-tone"),
-			 cfg_str(c, SECT_SIP, 0, "contact-line-suffix"));
+			 "phoneline_sim_dir\t%s/lines\n", run);
+	if (!err)
+		err = keys_print(pf, c, "phoneline_");
 
 	/* A line in service, on an account in service: "N,AOR". */
 	for (l = 0; l < INST_MAX && !err; l++) {
@@ -398,8 +423,7 @@ static int siptls_print(struct re_printf *pf, const struct cfg *c,
 	size_t i;
 	int id, err;
 
-	err = re_hprintf(pf, "siptls_min_version\t%s\n",
-			 cfg_str(c, SECT_SIP, 0, "tls-version"));
+	err = keys_print(pf, c, "siptls_");
 	if (!err && ciphers[0])
 		err = re_hprintf(pf, "siptls_ciphers\t\t%s\n", ciphers);
 
@@ -457,10 +481,10 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 				 "call_local_timeout\t120\n"
 				 "call_max_calls\t\t8\n"
 				 "rtp_tos\t\t\t%d\n"
-				 "rtp_ports\t\t%s\n"
 				 "module_path\t\t%s/baresip/modules\n",
-				 tos < 0 ? 0 : tos << 2,
-				 cfg_str(c, SECT_SIP, 0, "rtp-port-range"), run);
+				 tos < 0 ? 0 : tos << 2, run);
+	if (!err)
+		err = keys_print(pf, c, "rtp_");
 
 	n = modules_used(c, mods, 8);
 	for (i = 0; i < n && !err; i++)
@@ -471,17 +495,7 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 				 "ctrl_socket\t\t%s/ctrl.sock\n"
 				 "ctrl_socket_mode\t0660\n", run);
 	if (!err)
-		err = re_hprintf(pf,
-				 "regctl_timeout\t\t%ld\n"
-				 "regctl_attempts\t\t%ld\n"
-				 "regctl_backoff_attempts\t%ld\n"
-				 "regctl_backoff_timeout\t%ld\n",
-				 cfg_int(c, SECT_SIP, 0, "register-timeout"),
-				 cfg_int(c, SECT_SIP, 0, "register-attempts"),
-				 cfg_int(c, SECT_SIP, 0,
-					 "register-backoff-attempts"),
-				 cfg_int(c, SECT_SIP, 0,
-					 "register-backoff-timeout"));
+		err = keys_print(pf, c, "regctl_");
 	if (!err && have_phoneline())
 		err = phoneline_print(pf, c, run);
 	if (!err && have_module("sipwire.so"))

@@ -33,19 +33,19 @@ struct trow {
 /* Ranges the schema has no row for. */
 static const struct setting s_neg = {
 	SECT_SIP, "test-neg", "Test", &vt_int, NULL, "test",
-	-100, 100, NULL, NULL, 0, "A range below zero."
+	-100, 100, NULL, NULL, 0, "A range below zero.", NULL
 };
 static const struct setting s_port_any = {
 	SECT_SIP, "test-port", "Test", &vt_port, NULL, "test",
-	0, 0, NULL, NULL, 0, "A port with no range of its own."
+	0, 0, NULL, NULL, 0, "A port with no range of its own.", NULL
 };
 static const struct setting s_short = {
 	SECT_SIP, "test-short", "Test", &vt_string, NULL, "test",
-	0, 4, NULL, NULL, 0, "Empty allowed, at most 4 bytes."
+	0, 4, NULL, NULL, 0, "Empty allowed, at most 4 bytes.", NULL
 };
 static const struct setting s_word2 = {
 	SECT_SIP, "test-word", "Test", &vt_word, NULL, "test",
-	2, 8, NULL, NULL, 0, "At least 2 bytes."
+	2, 8, NULL, NULL, 0, "At least 2 bytes.", NULL
 };
 
 /* Inputs and texts too long to write out, filled by fill_long(). */

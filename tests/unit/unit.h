@@ -37,6 +37,9 @@ int unit_scratch_remove(const char *dir);
 /* Every test, in one list; main.c makes the table from it. */
 #define UNIT_TESTS(X) \
 	X(test_schema_rows) \
+	X(test_schema_effect) \
+	X(test_effect_generated) \
+	X(test_effect_diff) \
 	X(test_types) \
 	X(test_pem) \
 	X(test_tls_check) \

@@ -1,0 +1,195 @@
+/*
+ * The phone lines on the ctrl socket, so that a line added, moved to
+ * another account or removed in the configuration takes effect on the
+ * running phone: two commands registered in baresip's command table for
+ * ctrl to serve (common/ctrl_ext.h), with ctrl's request and reply rules.
+ *
+ *   line_set {"line":N, "aor":"sip:..."} -> {"line":N,"aor":AOR,
+ *            "changed":BOOL}
+ *       Adds line N on the account with that AOR (the account must
+ *       exist: ua_add it first); its socket exists when the reply comes.
+ *       A line that exists is moved to that account, and a call on it
+ *       ends; "changed" is false when it was on that account already.
+ *   line_del {"line":N} -> {"line":N}
+ *       Removes line N: a call on it ends, its socket is gone when the
+ *       reply comes.
+ * Calls on the other lines go on. With phoneline_contact_suffix the
+ * accounts concerned register again with the Contact user naming their
+ * lines now.
+ *
+ *   call_info {"call":CALLID, "aor":AOR} -> {"line":N} or {}
+ *       The line that holds the call of that account (the lowest, for a
+ *       call ringing several). ctrl's "calls" asks it for each call, so its entries
+ *       say "line":N for the calls on a line (ctrl_ext.h).
+ */
+#include <string.h>
+#include "ctrl_ext.h"
+#include "phoneline.h"
+
+static int param_line(struct ctrl_ext *x, unsigned *nump)
+{
+	const struct odict_entry *e = odict_lookup(x->params, "line");
+
+	if (!e) {
+		re_snprintf(x->err, sizeof(x->err), "missing 'line'");
+		return EINVAL;
+	}
+	if (e->type != ODICT_INT || e->u.integer < 0 ||
+	    e->u.integer >= PL_LINES_MAX) {
+		re_snprintf(x->err, sizeof(x->err), "'line' must be a number"
+			    " from 0 to %u", PL_LINES_MAX - 1);
+		return EINVAL;
+	}
+
+	*nump = (unsigned)e->u.integer;
+
+	return 0;
+}
+
+static int param_aor(struct ctrl_ext *x, const char **aorp)
+{
+	const struct odict_entry *e = odict_lookup(x->params, "aor");
+	const char *p;
+
+	if (!e) {
+		re_snprintf(x->err, sizeof(x->err), "missing 'aor'");
+		return EINVAL;
+	}
+	if (e->type != ODICT_STRING ||
+	    (strncasecmp(e->u.str, "sip:", 4) &&
+	     strncasecmp(e->u.str, "sips:", 5))) {
+		re_snprintf(x->err, sizeof(x->err), "'aor' must be a sip: "
+			    "or sips: URI");
+		return EINVAL;
+	}
+	for (p = e->u.str; *p; p++) {
+		if ((unsigned char)*p <= ' ' || *p == ',') {
+			re_snprintf(x->err, sizeof(x->err), "bad AOR '%s'",
+				    e->u.str);
+			return EINVAL;
+		}
+	}
+
+	*aorp = e->u.str;
+
+	return 0;
+}
+
+/* The reply's data: {"line":N}, which a command may add to. */
+static int reply_line(struct ctrl_ext *x, unsigned num)
+{
+	int err = odict_alloc(&x->data, 4);
+
+	if (!err)
+		err = odict_entry_add(x->data, "line", ODICT_INT,
+				      (int64_t)num);
+
+	return err;
+}
+
+/* From baresip's console: the commands are for the shell only. */
+static int console(struct re_printf *pf)
+{
+	(void)re_hprintf(pf, "only through sipsh's control socket\n");
+
+	return EINVAL;
+}
+
+static int cmd_line_set(struct re_printf *pf, void *arg)
+{
+	struct ctrl_ext *x = ctrl_ext_of(arg);
+	const char *aor = NULL;
+	bool changed = false;
+	unsigned num = 0;
+	int err;
+
+	if (!x)
+		return console(pf);
+
+	err = param_line(x, &num);
+	if (!err)
+		err = param_aor(x, &aor);
+	if (!err)
+		err = pl_line_set(num, aor, &changed, x->err, sizeof(x->err));
+	if (!err)
+		err = reply_line(x, num);
+	if (!err) {
+		err  = odict_entry_add(x->data, "aor", ODICT_STRING, aor);
+		err |= odict_entry_add(x->data, "changed", ODICT_BOOL,
+				       changed);
+	}
+
+	return err;
+}
+
+static int cmd_line_del(struct re_printf *pf, void *arg)
+{
+	struct ctrl_ext *x = ctrl_ext_of(arg);
+	unsigned num = 0;
+	int err;
+
+	if (!x)
+		return console(pf);
+
+	err = param_line(x, &num);
+	if (!err)
+		err = pl_line_del(num, x->err, sizeof(x->err));
+	if (!err)
+		err = reply_line(x, num);
+
+	return err;
+}
+
+static int cmd_call_info(struct re_printf *pf, void *arg)
+{
+	struct ctrl_ext *x = ctrl_ext_of(arg);
+	const struct line *ln;
+	const char *id, *aor;
+
+	if (!x)
+		return console(pf);
+
+	id = odict_string(x->params, "call");
+	aor = odict_string(x->params, "aor");
+	if (!id || !aor) {
+		re_snprintf(x->err, sizeof(x->err), "missing 'call' or "
+			    "'aor'");
+		return EINVAL;
+	}
+
+	ln = pl_line_of_call_id(id, aor);
+	if (ln)
+		return reply_line(x, ln->num);
+
+	return odict_alloc(&x->data, 1);
+}
+
+static const struct cmd cmdv[] = {
+	{"line_set", 0, CTRL_EXT_CMD, "Add or move a phone line (ctrl)",
+	 cmd_line_set},
+	{"line_del", 0, CTRL_EXT_CMD, "Remove a phone line (ctrl)",
+	 cmd_line_del},
+	{CTRL_EXT_CALL_INFO, 0, CTRL_EXT_CMD, "The line of a call (ctrl)",
+	 cmd_call_info},
+};
+
+static bool registered;
+
+int linecmd_init(void)
+{
+	int err = cmd_register(baresip_commands(), cmdv, ARRAY_SIZE(cmdv));
+
+	if (err)
+		warning("phoneline: cannot register line_set, line_del, "
+			"call_info: %m\n", err);
+	registered = !err;
+
+	return err;
+}
+
+void linecmd_close(void)
+{
+	if (registered)
+		cmd_unregister(baresip_commands(), cmdv);
+	registered = false;
+}
