@@ -114,6 +114,21 @@ else
 	check "without a terminal it exits non-zero and says why" \
 		grep -q "must be a terminal" "$T/err"
 fi
+printf 'sip\n bind-port 99999\n' >"$T/bad.conf"
+"$MENU" -C "$T/bad.conf" >/dev/null 2>"$T/err"
+rc=$?
+if [ "$rc" = 4 ] && grep -q "bad.conf:2:" "$T/err"; then
+	pass "a file that does not parse: status 4, the line named"
+else
+	fail "a file that does not parse: status 4, the line named" \
+		"rc=$rc: $(cat "$T/err")"
+fi
+if S -c setup </dev/null >"$T/out" 2>&1; then
+	fail "the shell's setup without a terminal is refused" "exit 0"
+else
+	check "the shell's setup without a terminal is refused" \
+		grep -q "setup needs a terminal" "$T/out"
+fi
 tm_reset
 TM new-session -d -s m -x 60 -y 20 \
 	"env TERM=xterm '$MENU' -C '$C' 2>'$T/small.err'; echo \$? >'$T/menu.rc'"
@@ -501,7 +516,8 @@ else
 	fail "shrunk below 80x24 it says which size it needs" "$(screen)"
 fi
 TM resize-window -t m -x 100 -y 30
-if wait_screen "Advanced SIP (1/1)" || wait_screen "Advanced SIP"; then
+# 30 lines hold all 25 settings: one form page, the last row shown.
+if wait_screen "Cipher string" && ! on_screen "(1/2)"; then
 	pass "grown again it follows the resize"
 else
 	fail "grown again it follows the resize" "$(screen)"
