@@ -488,6 +488,46 @@ keys d
 menu_rc >/dev/null
 tm_reset
 
+# --- deleting an account a line uses: Save lists the problem --------------
+menu
+open_page 1
+wait_screen "account 2"
+keys Down d
+wait_screen "Delete account 2?"
+keys Enter
+wait_screen "Deleted account 2"
+keys F2
+if wait_screen "Save refused" && on_screen "line 0: account 2 does not exist"; then
+	pass "Save lists the problems of the whole configuration"
+else
+	fail "Save lists the problems of the whole configuration" "$(screen)"
+fi
+keys Enter
+cp "$C" "$T/before"
+keys F3
+wait_screen "Apply refused"
+keys Enter
+check "Apply of a configuration with problems saves nothing" cmp -s "$C" "$T/before"
+to_list
+open_page 2
+wait_screen "line 0"
+keys d
+wait_screen "Delete line 0?"
+keys Enter
+wait_screen "None yet: n adds one."
+keys F3
+wait_screen "Committed" 10
+dismiss
+if ! grep -q "^account 2" "$C" && ! grep -q "^line 0" "$C" &&
+	grep -q "^account 1" "$C"; then
+	pass "accounts and lines are deleted"
+else
+	fail "accounts and lines are deleted" "$(cat "$C")"
+fi
+to_list
+keys Escape Escape
+check "after Apply Esc Esc leaves at once, status 0" test "$(menu_rc)" = 0
+
 # --- terminals: vt100, linux, no colours; resizes -------------------------
 for term in vt100 linux; do
 	menu "$term"
