@@ -75,7 +75,8 @@ int term_open(char *why, size_t sz)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
-	set_escdelay(25);
+	/* Long enough for an arrow key's bytes over SSH to arrive together. */
+	set_escdelay(100);
 	curs_set(0);
 
 	colour = has_colors() && !getenv("NO_COLOR");
