@@ -25,4 +25,16 @@ kam_start "$KP" sipsh.test 1001:secret1 1002:secret2 >/dev/null || exit 1
 	-c 'password secret1' -c "registrar 127.0.0.1:$KP" || exit 1
 
 echo "# $(uname -m), $(nproc) CPUs, $(date -u +%Y-%m-%d)"
+
+# Reading the file is linear in its size: 40,000 localnet lines, read
+# and printed once by a batch.
+awk 'BEGIN { print "sip"; print " no localnet"
+	for (i = 0; i < 40000; i++)
+		printf " localnet 10.%d.%d.0/24\n", i / 256, i % 256
+	print "!" }' >"$T/big.conf"
+t0=$(date +%s%N)
+"$SIPSH" -C "$T/big.conf" -c 'show running-config | count' >/dev/null ||
+	exit 1
+t1=$(date +%s%N)
+echo "load + show, 40000 localnet lines: $(((t1 - t0) / 1000000)) ms"
 python3 "$TOP/bench/measure.py" "$KP" "$SP" "$PP" "$N" "$T" "$SIPSH" "$AP" "$RTP"

@@ -147,6 +147,22 @@ expect_out "a bad file names line and column" \
 	S -C "$T/bad.conf" -c 'show running-config'
 S -C "$T/bad.conf" -c 'show running-config' >/dev/null 2>&1
 check "a bad file exits 4" test $? = 4
+# Bytes a text file has no place for refuse it whole, where they are.
+printf 'sip\n bind-port 5070\0\n dtmf-mode pulse\n' >"$T/nul.conf"
+expect_out "a NUL byte refuses the file, named at its place" \
+	"$T/nul.conf:2:16: a NUL byte in the line" \
+	S -C "$T/nul.conf" -c 'show running-config'
+printf '\357\273\277sip\n bind-port 5070\n' >"$T/bom.conf"
+expect_out "a byte-order mark refuses the file" \
+	"$T/bom.conf:1:1: a UTF-8 byte-order mark at the start of the file" \
+	S -C "$T/bom.conf" -c 'show running-config'
+printf 'sip\r bind-port 5070\r' >"$T/cr.conf"
+S -C "$T/cr.conf" -c 'sip' -c 'bind-port 5080' >/dev/null 2>&1
+check "a file with CR line ends is refused (exit 4)" test $? = 4
+check "...and left as it was" cmp -s "$T/cr.conf" <(printf 'sip\r bind-port 5070\r')
+printf 'sip\r\n bind-port 5070\r\n!\r\n' >"$T/crlf.conf"
+expect_out "CR LF line ends are read" " bind-port 5070" \
+	S -C "$T/crlf.conf" -c 'show running-config | include port'
 printf 'sip\n bind-port 5070\n' >"$T/ok.conf"
 printf 'line 0\n account 1\n' >>"$T/bad.conf"
 S -C "$T/bad.conf" -c 'sip' -c 'bind-port 5080' >/dev/null 2>&1

@@ -9,6 +9,97 @@
 #include "re_base.h"
 #include "conf.h"
 
+/* Lists this long or longer are hashed; shorter ones are just walked. */
+#define IDX_MIN 32
+
+/* One value of a list, in its index; the string is the list's own. */
+struct ventry {
+	struct le le;
+	const char *s;
+};
+
+static void idx_drop(struct val *v)
+{
+	hash_flush(v->idx);
+	v->idx = mem_deref(v->idx);
+}
+
+static void ventry_destructor(void *arg)
+{
+	struct ventry *e = arg;
+
+	hash_unlink(&e->le);
+}
+
+static int idx_put(struct val *v, const char *s)
+{
+	struct ventry *e;
+
+	e = mem_zalloc(sizeof(*e), ventry_destructor);
+	if (!e)
+		return ENOMEM;
+
+	e->s = s;
+	hash_append(v->idx, hash_joaat_str(s), &e->le, e);
+	return 0;
+}
+
+/*
+ * Keeps the index at about four values a bucket, rebuilding it larger
+ * as the list grows: each rebuild costs the list's length, and the
+ * lengths double, so building a list stays linear in its length.
+ */
+static int idx_update(struct val *v)
+{
+	size_t i;
+	int err = 0;
+
+	if (v->n < IDX_MIN)
+		return 0;
+	if (v->idx && v->n <= 4 * (size_t)hash_bsize(v->idx))
+		return 0;
+
+	idx_drop(v);
+	err = hash_alloc(&v->idx, hash_valid_size((uint32_t)v->n));
+	for (i = 0; i < v->n && !err; i++)
+		err = idx_put(v, v->v[i]);
+	if (err)
+		idx_drop(v);
+
+	return err;
+}
+
+static bool ventry_cmp(struct le *le, void *arg)
+{
+	const struct ventry *e = le->data;
+
+	return !strcmp(e->s, arg);
+}
+
+static struct ventry *idx_find(const struct val *v, const char *s)
+{
+	struct le *le;
+
+	le = hash_lookup(v->idx, hash_joaat_str(s), ventry_cmp, (void *)s);
+	return le ? le->data : NULL;
+}
+
+/* Where s is in the list, or v->n. */
+static size_t val_find(const struct val *v, const char *s)
+{
+	size_t k;
+
+	if (v->idx && !idx_find(v, s))
+		return v->n;
+
+	for (k = 0; k < v->n; k++) {
+		if (!strcmp(v->v[k], s))
+			break;
+	}
+
+	return k;
+}
+
 void val_reset(struct val *v)
 {
 	size_t i;
@@ -16,6 +107,7 @@ void val_reset(struct val *v)
 	if (!v)
 		return;
 
+	idx_drop(v);
 	for (i = 0; i < v->n; i++)
 		mem_deref(v->v[i]);
 
@@ -23,14 +115,19 @@ void val_reset(struct val *v)
 	v->n = 0;
 }
 
+/* The array grows by doubling: its room is the power of two at or above
+ * n, so appending a value is not a copy of all the others. */
 static int val_append(struct val *v, const char *text, size_t len)
 {
 	char **vv, *s;
 
-	vv = mem_reallocarray(v->v, v->n + 1, sizeof(*vv), NULL);
-	if (!vv)
-		return ENOMEM;
-	v->v = vv;
+	if (!v->n || !(v->n & (v->n - 1))) {
+		vv = mem_reallocarray(v->v, v->n ? 2 * v->n : 1, sizeof(*vv),
+				      NULL);
+		if (!vv)
+			return ENOMEM;
+		v->v = vv;
+	}
 
 	s = mem_alloc(len + 1, NULL);
 	if (!s)
@@ -292,7 +389,7 @@ const struct val *inst_val(const struct inst *i, const struct setting *s)
 
 bool inst_isdefault(const struct inst *i, const struct setting *s)
 {
-	struct val def = {NULL, 0};
+	struct val def = {NULL, 0, NULL};
 	bool eq;
 
 	if (val_set_default(&def, s))
@@ -320,18 +417,26 @@ int inst_set(struct inst *i, const struct setting *s, const char *canon)
 int inst_add(struct inst *i, const struct setting *s, const char *canon)
 {
 	struct val *v;
-	size_t k;
+	int err;
 
 	if (!i || !s || !canon)
 		return EINVAL;
 
 	v = &i->vals[setting_index(s)];
-	for (k = 0; k < v->n; k++) {
-		if (!strcmp(v->v[k], canon))
-			return 0;       /* already there: adding is idempotent */
-	}
+	if (v->idx ? idx_find(v, canon) != NULL : val_find(v, canon) < v->n)
+		return 0;       /* already there: adding is idempotent */
 
-	return val_append(v, canon, strlen(canon));
+	err = val_append(v, canon, strlen(canon));
+	if (err)
+		return err;
+
+	/* A failed index is only slower: the list itself is right. */
+	if (v->idx && idx_put(v, v->v[v->n - 1]))
+		idx_drop(v);
+	if (idx_update(v))
+		idx_drop(v);
+
+	return 0;
 }
 
 int inst_remove(struct inst *i, const struct setting *s, const char *canon)
@@ -343,18 +448,17 @@ int inst_remove(struct inst *i, const struct setting *s, const char *canon)
 		return EINVAL;
 
 	v = &i->vals[setting_index(s)];
-	for (k = 0; k < v->n; k++) {
-		if (strcmp(v->v[k], canon))
-			continue;
+	k = val_find(v, canon);
+	if (k == v->n)
+		return ENOENT;
 
-		mem_deref(v->v[k]);
-		memmove(&v->v[k], &v->v[k + 1],
-			(v->n - k - 1) * sizeof(*v->v));
-		--v->n;
-		return 0;
-	}
+	if (v->idx)
+		mem_deref(idx_find(v, canon));
+	mem_deref(v->v[k]);
+	memmove(&v->v[k], &v->v[k + 1], (v->n - k - 1) * sizeof(*v->v));
+	--v->n;
 
-	return ENOENT;
+	return 0;
 }
 
 void inst_clear(struct inst *i, const struct setting *s)

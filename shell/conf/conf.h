@@ -13,10 +13,17 @@
 
 #define INST_MAX 16   /* instance numbers 0..INST_MAX-1 */
 
-/* The value of one setting: n canonical strings (n <= 1 unless a list). */
+struct hash;
+
+/*
+ * The value of one setting: n canonical strings (n <= 1 unless a list).
+ * A long list also keeps its values hashed (idx, conf.c's own), so that
+ * adding one is not a walk of all the others.
+ */
 struct val {
 	char **v;
 	size_t n;
+	struct hash *idx;
 };
 
 struct inst {

@@ -8,33 +8,6 @@
 #include "re_base.h"
 #include "conf_print.h"
 
-bool word_needs_quotes(const char *text)
-{
-	if (!text || !*text || *text == '!')
-		return true;
-
-	return strpbrk(text, " \t\"\\|?") != NULL;
-}
-
-int word_print(struct re_printf *pf, const char *text)
-{
-	const char *p;
-	int err;
-
-	if (!word_needs_quotes(text))
-		return re_hprintf(pf, "%s", text);
-
-	err = re_hprintf(pf, "\"");
-	for (p = text ? text : ""; *p && !err; p++) {
-		if (*p == '"' || *p == '\\')
-			err = re_hprintf(pf, "\\%c", *p);
-		else
-			err = re_hprintf(pf, "%c", *p);
-	}
-
-	return err ? err : re_hprintf(pf, "\"");
-}
-
 bool text_is_mask(const char *text)
 {
 	if (!text || !*text)

@@ -7,6 +7,7 @@
 #define SIPSH_CONF_PRINT_H
 
 #include "conf.h"
+#include "words.h"
 
 struct re_printf;
 
@@ -28,10 +29,6 @@ int cfg_print(struct re_printf *pf, const struct cfg *c, unsigned flags,
 int inst_print(struct re_printf *pf, const struct inst *i, unsigned flags);
 int setting_print(struct re_printf *pf, const struct inst *i,
 		  const struct setting *s, unsigned flags);
-
-/* One word as the tokenizer reads it back: quoted when it must be. */
-int word_print(struct re_printf *pf, const char *text);
-bool word_needs_quotes(const char *text);
 
 bool text_is_mask(const char *text);
 

@@ -16,5 +16,8 @@ int cfg_load(struct cfg **cp, const char *path, struct store_id *idp,
 	      struct re_printf *errpf);
 int cfg_parse_text(struct cfg **cp, const char *name, const char *text,
 		    struct re_printf *errpf);
+/* The same for a text of len bytes, which may hold any byte. */
+int cfg_parse_buf(struct cfg **cp, const char *name, const char *text,
+		   size_t len, struct re_printf *errpf);
 
 #endif

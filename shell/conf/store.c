@@ -274,6 +274,12 @@ int store_id_print(struct re_printf *pf, const struct store_id *id)
 
 int store_read(const char *path, char **textp, struct store_id *idp)
 {
+	return store_read_len(path, textp, NULL, idp);
+}
+
+int store_read_len(const char *path, char **textp, size_t *lenp,
+		   struct store_id *idp)
+{
 	struct store_id id;
 	struct stat st;
 	char *text = NULL;
@@ -281,7 +287,7 @@ int store_read(const char *path, char **textp, struct store_id *idp)
 	bool exists;
 	int err;
 
-	if (!path || (!textp && !idp))
+	if (!path || (!textp && !idp) || (lenp && !textp))
 		return EINVAL;
 
 	err = read_file(path, &text, &len, &st, &exists);
@@ -303,6 +309,8 @@ int store_read(const char *path, char **textp, struct store_id *idp)
 		*textp = text;
 		text = NULL;
 	}
+	if (lenp)
+		*lenp = len;
 
  out:
 	mem_deref(text);
@@ -529,6 +537,13 @@ int store_version_read(const char *path, unsigned seq, char **textp)
 		(void)close(vfd);
 		if (err)
 			goto out;
+	}
+
+	/* Its text is handed on as a C string: a NUL byte in it (a version
+	 * tampered with) would cut it short, so it is refused whole. */
+	if (memchr(text, '\0', len)) {
+		err = EBADMSG;
+		goto out;
 	}
 
 	*textp = text;

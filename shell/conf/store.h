@@ -70,6 +70,9 @@ struct store_ver {
  * regular file is STORE_ENOTREG, one above STORE_MAX bytes EFBIG.
  */
 int  store_read(const char *path, char **textp, struct store_id *idp);
+/* The same, and the length of the text read, which may hold NUL bytes. */
+int  store_read_len(const char *path, char **textp, size_t *lenp,
+		    struct store_id *idp);
 
 /*
  * Replaces the file with text, atomically, and records it as the newest
@@ -85,7 +88,8 @@ int  store_save(const char *path, const char *text, size_t len,
 /* The saved versions, newest first; *versp is a mem array of *np. */
 int  store_history(const char *path, struct store_ver **versp, size_t *np);
 
-/* The text of one saved version, NUL-terminated; ENOENT if not kept. */
+/* The text of one saved version, NUL-terminated; ENOENT if not kept,
+ * EBADMSG if it holds a NUL byte (it was tampered with). */
 int  store_version_read(const char *path, unsigned seq, char **textp);
 
 /*

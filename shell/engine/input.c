@@ -1,5 +1,5 @@
 /*
- * Line sources for batch sessions and for loading the file. Lines have
+ * Line sources for batch sessions (-c, -f, stdin). Lines have
  * their newline (and a CR before it) removed; a NUL byte in a line is an
  * error, since nothing after it could be seen.
  */

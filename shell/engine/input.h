@@ -1,6 +1,7 @@
 /*
- * Sources of command lines for a session: a text in memory (the file
- * being loaded, -c arguments) or a stream (-f FILE, stdin).
+ * Sources of command lines for a session: a text in memory (-c
+ * arguments) or a stream (-f FILE, stdin). The configuration file is not
+ * one: the core reads it itself (shell/conf/conf_read.c).
  */
 #ifndef SIPSH_INPUT_H
 #define SIPSH_INPUT_H

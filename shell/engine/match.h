@@ -1,8 +1,8 @@
 /*
- * Reading one command line: the tokenizer (blanks separate words, double
- * quotes keep blanks, '|' starts an output filter) and the matcher, which
- * walks a grammar tree resolving abbreviations and checking values, and
- * says precisely which word is wrong and why.
+ * Reading one command line: its words (words.h, the configuration
+ * language's own tokenizer) go to the matcher, which walks a grammar tree
+ * resolving abbreviations and checking values, and says precisely which
+ * word is wrong and why.
  */
 #ifndef SIPSH_MATCH_H
 #define SIPSH_MATCH_H
@@ -11,27 +11,7 @@
 #include <stddef.h>
 #include "grammar.h"
 #include "vtype.h"
-
-#define TOK_MAX 64
-
-struct tok {
-	char *text;             /* the word, quotes removed */
-	size_t col;             /* where it starts in the line, from 0 */
-	size_t len;             /* its length in the line, quotes included */
-	bool quoted;
-	bool pipe;              /* an unquoted '|' */
-};
-
-struct toks {
-	struct tok v[TOK_MAX];
-	size_t n;
-	bool trailing_blank;    /* the line ends with a blank (for '?') */
-};
-
-/* Split a line; 0, or EINVAL with dg->err and *errcol set. */
-int  toks_split(struct toks *t, const char *line, struct diag *dg,
-		size_t *errcol);
-void toks_reset(struct toks *t);
+#include "words.h"
 
 enum mstatus {
 	MS_OK = 0,

@@ -74,11 +74,6 @@ int sess_alloc(struct session **sp, enum sess_kind kind, const char *path,
 	if (err)
 		goto out;
 
-	if (kind == SESS_LOAD) {
-		err = cfg_alloc(&s->running);
-		goto out;
-	}
-
 	err = cfg_load(&s->running, path, &s->base, sess_stderr());
 	if (err == ENOENT) {
 		/* No file yet: the defaults, and the first commit makes it. */
@@ -111,15 +106,6 @@ static void vmessage(struct session *s, bool warn, size_t col,
 		msg[strlen(msg) - 1] = '\0';
 
 	switch (s->kind) {
-
-	case SESS_LOAD:
-		if (col == NOCOL)
-			re_fprintf(stderr, "%s:%u: %s%s\n", name, line,
-				   warn ? "warning: " : "", msg);
-		else
-			re_fprintf(stderr, "%s:%u:%zu: %s%s\n", name, line,
-				   col + 1, warn ? "warning: " : "", msg);
-		break;
 
 	case SESS_BATCH:
 		if (line)
@@ -250,7 +236,7 @@ int sess_reload(struct session *s)
 
 int sess_refresh(struct session *s)
 {
-	if (s->cand || s->kind == SESS_LOAD)
+	if (s->cand)
 		return 0;
 
 	return sess_reload(s);
@@ -293,11 +279,9 @@ int sess_configure(struct session *s)
 	if (s->cand)
 		return 0;
 
-	if (s->kind != SESS_LOAD) {
-		err = sess_reload(s);
-		if (err)
-			return err;
-	}
+	err = sess_reload(s);
+	if (err)
+		return err;
 
 	err = cfg_dup(&s->cand, s->running);
 	if (err)

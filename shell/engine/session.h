@@ -31,7 +31,6 @@ struct input {
 };
 
 enum sess_kind {
-	SESS_LOAD,              /* reading the file: errors FILE:LINE:COL */
 	SESS_BATCH,             /* -c, -f, stdin: errors FILE:LINE: % ... */
 	SESS_TTY,               /* a person at a terminal */
 };

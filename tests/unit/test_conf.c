@@ -7,7 +7,7 @@
 #include "pf_mbuf.h"
 #include "conf.h"
 #include "conf_print.h"
-#include "session.h"
+#include "conf_read.h"
 #include "unit.h"
 
 static int printed(char **textp, const struct cfg *c, unsigned flags)

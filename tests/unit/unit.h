@@ -44,6 +44,8 @@ int unit_scratch_remove(const char *dir);
 	X(test_pem) \
 	X(test_tls_check) \
 	X(test_conf_values) \
+	X(test_conf_read) \
+	X(test_conf_read_big) \
 	X(test_grammar_help) \
 	X(test_cfg_json) \
 	X(test_store) \
