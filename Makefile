@@ -250,7 +250,7 @@ all: $(B)/sipsh-menu
 $(MENU_OBJ): $(B)/obj/%.o: %.c $(wildcard menus/*.h shell/conf/*.h \
 		shell/phone/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -Ishell/engine,$(CFLAGS)) $(MENU_CFLAGS) \
+	$(CC) $(filter-out -Ishell/engine -Imodules,$(CFLAGS)) $(MENU_CFLAGS) \
 		-c -o $@ $<
 
 $(B)/obj/menus/main.o: $(B)/build-vars

@@ -13,7 +13,6 @@
 #include "re_base.h"
 #include "confirm.h"
 #include "lock.h"
-#include "modules_install.h"
 #include "phone.h"
 #include "setup.h"
 
@@ -81,9 +80,6 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return MENU_EXIT_USAGE;
 	}
-
-	/* The file reader parses with the shell's grammar (conf_load.c). */
-	sipsh_modules_install();
 
 	path = conf_path(path);
 	err = app_load(&a, path);

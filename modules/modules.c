@@ -5,7 +5,6 @@
  */
 #include <stddef.h>
 #include "modules.h"
-#include "modules_install.h"
 
 const struct grammar_module sipsh_modules[] = {
 	{"system", system_register},
@@ -15,8 +14,3 @@ const struct grammar_module sipsh_modules[] = {
 	{"txn", txn_register},
 	{NULL, NULL}
 };
-
-void sipsh_modules_install(void)
-{
-	grammar_modules_set(sipsh_modules);
-}
