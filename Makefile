@@ -86,13 +86,19 @@ man: $(B)/man/sipsh.conf.5
 # that use them are rebuilt when they change.
 $(B)/build-vars: FORCE
 	@mkdir -p $(B)
-	@echo 'SYSCONFDIR=$(SYSCONFDIR) VERSION=$(VERSION) PREFIX=$(PREFIX) RUNSTATEDIR=$(RUNSTATEDIR)' | \
-		cmp -s - $@ 2>/dev/null || \
-		echo 'SYSCONFDIR=$(SYSCONFDIR) VERSION=$(VERSION) PREFIX=$(PREFIX) RUNSTATEDIR=$(RUNSTATEDIR)' >$@
+	@echo '$(BUILD_VARS)' | cmp -s - $@ 2>/dev/null || \
+		echo '$(BUILD_VARS)' >$@
+
+BUILD_VARS = SIPSH_MODULES=$(BMOD_NAMES) SYSCONFDIR=$(SYSCONFDIR) \
+	     VERSION=$(VERSION) PREFIX=$(PREFIX) RUNSTATEDIR=$(RUNSTATEDIR)
 
 $(B)/obj/shell/main.o $(B)/asan/shell/main.o: $(B)/build-vars
 $(B)/obj/modules/system.o $(B)/asan/modules/system.o: $(B)/build-vars
-$(B)/obj/shell/phone/phone_gen.o $(B)/asan/shell/phone/phone_gen.o: $(B)/build-vars
+$(B)/obj/shell/phone/phone_paths.o $(B)/asan/shell/phone/phone_paths.o: $(B)/build-vars
+
+# The phone refuses to start without the baresip modules built here.
+$(B)/obj/shell/phone/phone_paths.o $(B)/asan/shell/phone/phone_paths.o: \
+	CFLAGS += -DSIPSH_MODULES='"$(BMOD_NAMES:%=%.so)"'
 
 .PHONY: FORCE
 FORCE:
@@ -106,21 +112,23 @@ DEB_TEST  := kamailio kamailio-tls-modules linphone-cli tshark tmux openssh-serv
 deps:
 	@./tests/tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
+# The phone starts on RUN/sipsh.conf with its runtime directory RUN/var,
+# recorded beside the file (RUN/.sipsh.conf.run-dir), so that any later
+# 'build/sipsh -C RUN/sipsh.conf' drives this phone without being told.
 run: deps
-	@$(MAKE) -s --no-print-directory all
+	@$(MAKE) -s --no-print-directory -j2 all
 	@./etc/setup-run.sh $(RUN)
-	@$(RUN_ENV) $(B)/sipsh -c 'phone start' || \
+	@$(RUN_ENV) $(B)/sipsh -C $(RUN)/sipsh.conf -c 'phone start' || \
 		echo "make run: the phone did not start; the shell runs anyway"
-	@$(RUN_ENV) exec $(B)/sipsh
+	@echo "make run: the shell on $(RUN)/sipsh.conf; in other terminals," \
+		"$(B)/sipsh -C $(RUN)/sipsh.conf; 'make stop' stops the phone"
+	@$(RUN_ENV) exec $(B)/sipsh -C $(RUN)/sipsh.conf
 
-RUN_ENV = SIPSH_CONF=$(RUN)/sipsh.conf SIPSH_RUNDIR=$(RUN)/var \
-	  SIPSH_MODDIR=$(CURDIR)/$(B)/baresip-mods
+RUN_ENV = SIPSH_RUNDIR=$(RUN)/var
 
-# Stop the phone 'make run' started, and its runsv.
+# Stop the phone 'make run' started; its runsv and svlogd end with it.
 stop:
-	@$(RUN_ENV) $(B)/sipsh -c 'phone stop'
-	@[ -f $(RUN)/var/runsv.pid ] && kill "$$(cat $(RUN)/var/runsv.pid)" \
-		2>/dev/null; rm -f $(RUN)/var/runsv.pid; true
+	@$(RUN_ENV) $(B)/sipsh -C $(RUN)/sipsh.conf -c 'phone stop'
 
 unit: $(B)/unit-tests $(B)/unit-tests-asan
 	./$(B)/unit-tests

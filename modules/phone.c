@@ -161,9 +161,15 @@ static int h_phone(struct session *s, const struct cmdctx *c)
 	char err[ERRSZ] = "";
 	int rc;
 
+	/* A phone starts with our modules and for this file, or not at
+	 * all: generating is what a start by init does first. */
 	if (!strcmp(verb, "generate") || !strcmp(verb, "start") ||
 	    !strcmp(verb, "restart")) {
-		rc = phone_generate(s->running, err, sizeof(err));
+		rc = phone_modules_check(err, sizeof(err));
+		if (!rc)
+			rc = phone_paths_claim(err, sizeof(err));
+		if (!rc)
+			rc = phone_generate(s->running, err, sizeof(err));
 		if (rc)
 			return fail(s, "phone", err);
 		if (!strcmp(verb, "generate"))
@@ -176,6 +182,10 @@ static int h_phone(struct session *s, const struct cmdctx *c)
 		rc = phone_svc_stop(err, sizeof(err));
 	else
 		rc = phone_svc_restart(err, sizeof(err));
+
+	/* The next 'sipsh -C FILE' finds this phone by itself. */
+	if (!rc && strcmp(verb, "stop"))
+		rc = phone_paths_started(err, sizeof(err));
 
 	return rc ? fail(s, "phone", err) : 0;
 }

@@ -236,6 +236,14 @@ int main(int argc, char **argv)
 
 	grammar_modules_set(sipsh_modules);
 
+	/* The file decides which phone this sipsh drives (phone_paths.c). */
+	if (phone_paths_conf(conf_path(path))) {
+		fprintf(stderr, "sipsh: %s: cannot make the path absolute\n",
+			conf_path(path));
+		free(cmds);
+		return EXIT_FILE;
+	}
+
 	/* The commit path's observers, in the order they act: who may
 	 * commit, the phone, the pending commit-confirmed rollback. */
 	if (lock_commit_register() || phone_commit_register() ||

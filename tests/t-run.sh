@@ -4,9 +4,16 @@
 # shell at its prompt on the configuration of run/, which is the default
 # one unless the developer changed it; 'show running-config' shows that
 # configuration and 'exit' ends the shell and 'make run' cleanly.
-# It runs with RUN= a directory of the test's own, so a developer's run/
-# is never touched, and the phone it starts is stopped at the end.
+# It runs the plain command, no RUN= nor SIPSH_* variables, in a clone of
+# the tree of the test's own, so a developer's run/ is never touched; the
+# phone it starts is stopped at the end with the plain 'make stop'.
 . "$(dirname "$0")/lib.sh"
+unset SIPSH_CONF SIPSH_RUNDIR SIPSH_MODDIR SIPSH_SUPERVISOR
+C=$T/clone
+if ! git clone -q "$TOP" "$C" 2>"$T/clone.err"; then
+	fail "git clone of the tree" "$(cat "$T/clone.err")"
+	exit 0
+fi
 
 SOCK=sipsh-test-$$
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
@@ -36,19 +43,19 @@ pane_dead() {
 }
 
 # Built first, so that the 30 s below are the shell's and not the compiler's.
-if ! make -s -C "$TOP" all >"$T/build.out" 2>&1; then
+if ! make -s -j2 -C "$C" all >"$T/build.out" 2>&1; then
 	fail "make all" "$(tail -20 "$T/build.out")"
 	exit 0
 fi
 
 # remain-on-exit keeps the pane after make ends, to read how it ended.
-# The run state of this test's own (RUN=), stopped at the end by PID.
-R=$T/runstate
+# The run state is the clone's run/, stopped at the end.
+R=$C/run
 stop_phone() {
-	make -s -C "$TOP" stop RUN="$R" >/dev/null 2>&1
+	(cd "$C" && timeout 20 make -s stop) >/dev/null 2>&1
 }
 trap 'stop_phone; stop_tmux; cleanup' EXIT
-tm new-session -d -x 120 -y 40 -s run "exec make -C '$TOP' run RUN='$R'" \; \
+tm new-session -d -x 120 -y 40 -s run -c "$C" "exec make run" \; \
 	set-option -t run remain-on-exit on
 if wait_for 30 pane_has 'sipsh>'; then
 	pass "make run opens the shell at its prompt"
@@ -69,11 +76,11 @@ fi
 pane | awk '/^sipsh> show running-config/ { on = 1; next }
 	on && /^sipsh>( |$)/ { exit } on' >"$T/shown"
 # A fresh RUN= directory starts from the default configuration.
-same "make run creates the default configuration" "$TOP/etc/sipsh.conf" \
+same "make run creates the default configuration" "$C/etc/sipsh.conf" \
 	"$R/sipsh.conf"
 check "the shell runs on the default configuration (' user 100')" \
 	grep -qx ' user 100' "$T/shown"
-"$SIPSH" -C "$R/sipsh.conf" -c 'show running-config' >"$T/want" 2>&1
+"$C/build/sipsh" -C "$R/sipsh.conf" -c 'show running-config' >"$T/want" 2>&1
 same "the pane shows the configuration, as show running-config prints it" \
 	"$T/want" "$T/shown"
 
@@ -94,4 +101,14 @@ if wait_for 10 pane_dead; then
 	fi
 else
 	fail "exit ends the shell and make run" "$(pane | tail -10)"
+fi
+
+# The plain 'make stop' stops the phone the plain 'make run' started.
+pid=$(cat "$R/var/sv/baresip/supervise/pid" 2>/dev/null)
+if (cd "$C" && timeout 20 make -s stop) >"$T/stop.out" 2>&1 &&
+	[ -n "$pid" ] && wait_for 5 sh -c "! kill -0 $pid 2>/dev/null" &&
+	"$C/build/sipsh" -C "$R/sipsh.conf" -c 'show phone' | grep -q 'Phone: *stopped'; then
+	pass "make stop stops the phone of make run"
+else
+	fail "make stop stops the phone of make run" "pid ${pid:-none}; $(cat "$T/stop.out")"
 fi

@@ -278,6 +278,20 @@ else
 	fail "commands from stdin" "status $st: $(cat "$T/out" "$T/err" "$T/events")"
 fi
 
+# A line pasted from a manual with its comment: '#' after a blank starts
+# it, while the '#' key of 'dial 1#' is dialled.
+printf 'hook off   # lift it\ndial 1# # the 1, then the hash key\nquit\n' |
+	"$PHONE" --no-events >"$T/out" 2>"$T/err"
+st=$?
+sed -n 's/^[0-9.]* E //p' "$LOG" >"$T/events"
+printf 'hook off\ndigit 1\ndigit #\n' >"$T/want"
+if [ $st = 0 ] && [ ! -s "$T/err" ] && cmp -s "$T/want" "$T/events"; then
+	pass "a comment after a blank is ignored; 'dial 1#' still sends the # key"
+else
+	fail "a comment after a blank is ignored; 'dial 1#' still sends the # key" \
+		"status $st: $(cat "$T/err" "$T/events")"
+fi
+
 # wait: a timeout is status 3, an event already seen still counts.
 phone -l 0 'wait "ring on" 0.3'
 if [ $st = 3 ] && grep -q "wait: no event matching 'ring on' within 0.3 s" "$T/err"; then

@@ -528,10 +528,19 @@ static int run_line(struct phone *p, char *line, bool *quit)
 	char *w, *arg, *end;
 	size_t i, len;
 
-	/* Blanks to spaces, then the ends trimmed; '#' starts a comment. */
+	/* Blanks to spaces, then the ends trimmed. A '#' first or after a
+	 * blank starts a comment, as in the shell, so that a line pasted
+	 * from a manual with its comment works; the '#' key in 'dial 12#'
+	 * follows a digit. */
 	for (w = line; *w; w++)
 		if (*w == '\t' || *w == '\r' || *w == '\n')
 			*w = ' ';
+	for (w = line; *w; w++) {
+		if (*w == '#' && (w == line || w[-1] == ' ')) {
+			*w = '\0';
+			break;
+		}
+	}
 	while (*line == ' ')
 		line++;
 	len = strlen(line);

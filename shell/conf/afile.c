@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,28 @@ int afile_write_all(int fd, const void *data, size_t len)
 	}
 
 	return 0;
+}
+
+int afile_mkdirs(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	if (re_snprintf(buf, sizeof(buf), "%s", path) < 0)
+		return ENAMETOOLONG;
+
+	for (p = buf + 1; ; p++) {
+		bool end = *p == '\0';
+
+		if (*p != '/' && !end)
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) && errno != EEXIST)
+			return errno;
+		if (end)
+			return 0;
+		*p = '/';
+	}
 }
 
 int afile_temp(const char *tmpl, mode_t mode, const void *data, size_t len,

@@ -34,6 +34,9 @@ int afile_temp(const char *tmpl, mode_t mode, const void *data, size_t len,
 int afile_write(const char *path, mode_t mode, const void *data,
 		size_t len);
 
+/* mkdir -p: path and its missing parents, with this mode; 0 or errno. */
+int afile_mkdirs(const char *path, mode_t mode);
+
 /* write(2) until all of it is written. */
 int afile_write_all(int fd, const void *data, size_t len);
 

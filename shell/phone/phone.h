@@ -14,10 +14,28 @@ struct mbuf;
 struct odict;
 struct re_printf;
 
-/* Where the runtime state lives: $SIPSH_RUNDIR, else the built-in one. */
+/* The paths (phone_paths.c). The configuration file this process works
+ * on, made absolute; it decides the runtime directory and the phone it
+ * may drive. Unset (NULL), no file is tied to a phone. */
+int phone_paths_conf(const char *path);
+const char *phone_paths_conf_file(void);
+/* Where the runtime state lives: $SIPSH_RUNDIR, else the one recorded
+ * beside the configuration file (.FILE.run-dir), else the built-in one. */
 const char *phone_rundir(void);
-/* Where our baresip modules are: $SIPSH_MODDIR, else the built-in one. */
+/* Where our baresip modules are: $SIPSH_MODDIR, else build/baresip-mods
+ * beside a sipsh run from the build tree, else the installed ones. */
 const char *phone_moddir(void);
+/* EBUSY, and why, when the runtime directory's running phone belongs to
+ * another configuration file. */
+int phone_paths_check(char *err, size_t errsz);
+/* Before generating into the runtime directory: the check above, then
+ * the directory records that its phone belongs to this file. */
+int phone_paths_claim(char *err, size_t errsz);
+/* After a start: the runtime directory recorded beside the file. */
+int phone_paths_started(char *err, size_t errsz);
+/* ENOENT, naming them and the fix, when modules we were built with are
+ * missing from the module directory. */
+int phone_modules_check(char *err, size_t errsz);
 
 /* The AOR baresip knows account N by ("sip:100@127.0.0.1"). */
 int phone_account_aor(char **aorp, const struct cfg *c, int id);

@@ -109,6 +109,8 @@ static bool line_changed(const struct cfg *old, const struct cfg *new,
 struct plan {
 	bool restart;
 	char why[160];          /* why it restarts */
+	char untaken[160];      /* changes that reach nothing, for the
+				 * report: "realm changed" */
 	uint32_t accounts;      /* bit N: account N is replaced */
 	uint32_t lines;         /* bit N: line N is bound again */
 };
@@ -144,6 +146,16 @@ static int plan_make(struct plan *p, const struct cfg *old,
 		p->restart = true;
 		if (mb && !effect_why(&pf, e, AC_RESTART))
 			(void)re_snprintf(p->why, sizeof(p->why), "%b",
+					  mb->buf, mb->end);
+		mem_deref(mb);
+	}
+
+	{
+		struct mbuf *mb = mbuf_alloc(128);
+		struct re_printf pf = {pf_mbuf_vph, mb};
+
+		if (mb && !effect_why(&pf, e, 0))
+			(void)re_snprintf(p->untaken, sizeof(p->untaken), "%b",
 					  mb->buf, mb->end);
 		mem_deref(mb);
 	}
@@ -373,6 +385,14 @@ static int obs_prepare(struct commit *cm, void **statep,
 		return EINVAL;
 	}
 
+	/* Never saved for one phone while another file's runs there. */
+	if (!(cm->flags & COMMIT_NOAPPLY) &&
+	    phone_paths_check(err, sizeof(err))) {
+		re_hprintf(pf, "Not committed: %s\n", err);
+		mem_deref(g);
+		return EPERM;
+	}
+
 	if (!(cm->flags & (COMMIT_CHECK | COMMIT_NOAPPLY))) {
 		rc = drops_confirm(cm, pf);
 		if (rc) {
@@ -495,7 +515,9 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 	if (applied_load(&old))
 		old = NULL;
 
-	rc = phone_gen_write(g, err, sizeof(err));
+	rc = phone_paths_claim(err, sizeof(err));
+	if (!rc)
+		rc = phone_gen_write(g, err, sizeof(err));
 	if (rc) {
 		re_hprintf(pf, "The phone's configuration was not written: "
 			   "%s\n", err);
@@ -516,6 +538,10 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 		rc = restart(report, p.why);
 	else
 		rc = live_apply(&p, old, cm->cfg, report);
+
+	/* What the phone does not take, said as plainly as what it does. */
+	if (!rc && p.untaken[0])
+		re_hprintf(report, "; not in effect: %s", p.untaken);
 
  out:
 	mem_deref(old);

@@ -4,7 +4,9 @@
  * that is the sipsh-phone unit (etc/); elsewhere runit's runsv (also in
  * BusyBox), on the service directory phone_generate() writes. We talk to
  * runsv through its documented supervise/ interface; we never supervise
- * anything ourselves.
+ * anything ourselves. A runsv that 'phone start' spawned (RUNDIR/runsv.pid)
+ * is ours to end at 'phone stop', with its svlogd; one that init runs
+ * (runsvdir, or systemd's unit) is left to init.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -315,12 +317,10 @@ int phone_svc_start(char *errbuf, size_t errsz)
 	return err;
 }
 
-int phone_svc_stop(char *errbuf, size_t errsz)
+/* The phone down, its runsv left watching. */
+static int runsv_down(char *errbuf, size_t errsz)
 {
 	int err;
-
-	if (use_systemd())
-		return systemctl("stop", errbuf, errsz);
 
 	if (!runsv_up())
 		return 0;
@@ -337,6 +337,121 @@ int phone_svc_stop(char *errbuf, size_t errsz)
 	return err;
 }
 
+/* A process that exists and is not a zombie. */
+static bool alive(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	re_snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+
+	/* "PID (COMM) STATE ...": COMM may hold anything but ends at the
+	 * last parenthesis. */
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/* The runsv runsv_spawn() started for this runtime directory: the pid in
+ * RUNDIR/runsv.pid, if that process is 'runsv RUNDIR/sv/baresip'. A
+ * runsv of init's (runsvdir's) has no such file and is not ours. */
+static pid_t our_runsv(void)
+{
+	char pidfile[PATH_MAX], dir[PATH_MAX], want[PATH_MAX + 8];
+	char path[64], buf[PATH_MAX + 8];
+	ssize_t n;
+	long pid;
+	int fd, wn;
+
+	re_snprintf(pidfile, sizeof(pidfile), "%s/runsv.pid", phone_rundir());
+	fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, 31);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, NULL, 10);
+	if (pid <= 1 || pid > INT_MAX || !alive((pid_t)pid))
+		return 0;
+
+	re_snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+
+	svdir(dir, sizeof(dir), NULL);
+	wn = re_snprintf(want, sizeof(want), "runsv%c%s%c", 0, dir, 0);
+
+	return wn > 0 && n == wn && !memcmp(buf, want, (size_t)n) ?
+		(pid_t)pid : 0;
+}
+
+/* Our runsv told to exit ('x': once the phone is down, it closes the
+ * log's pipe, svlogd ends, and so does runsv), and waited for. */
+static int runsv_exit(char *errbuf, size_t errsz)
+{
+	char pidfile[PATH_MAX];
+	pid_t pid = our_runsv();
+	int i, err;
+
+	re_snprintf(pidfile, sizeof(pidfile), "%s/runsv.pid", phone_rundir());
+	if (!pid) {
+		unlink(pidfile);
+		return 0;
+	}
+
+	err = runsv_control('x');
+	for (i = 0; !err && i < 300 && alive(pid); i++) {
+		struct timespec ts = {0, 10000000};
+
+		nanosleep(&ts, NULL);
+	}
+	if (!err && alive(pid)) {
+		/* It ignored 'x': it is ours, so it goes anyway. */
+		kill(pid, SIGTERM);
+		for (i = 0; i < 100 && alive(pid); i++) {
+			struct timespec ts = {0, 10000000};
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (alive(pid)) {
+		re_snprintf(errbuf, errsz, "the phone stopped, but its runsv "
+			    "(pid %d) did not exit", (int)pid);
+		return ETIMEDOUT;
+	}
+
+	unlink(pidfile);
+	return 0;
+}
+
+int phone_svc_stop(char *errbuf, size_t errsz)
+{
+	int err;
+
+	if (use_systemd())
+		return systemctl("stop", errbuf, errsz);
+
+	/* The supervisor goes too when it was ours; init's stays. */
+	err = runsv_down(errbuf, errsz);
+	if (!err)
+		err = runsv_exit(errbuf, errsz);
+
+	return err;
+}
+
 int phone_svc_restart(char *errbuf, size_t errsz)
 {
 	int err;
@@ -346,7 +461,8 @@ int phone_svc_restart(char *errbuf, size_t errsz)
 		return err ? err : wait_ready(3000);
 	}
 
-	err = phone_svc_stop(errbuf, errsz);
+	/* The same runsv supervises the new phone. */
+	err = runsv_down(errbuf, errsz);
 	if (!err)
 		err = phone_svc_start(errbuf, errsz);
 
