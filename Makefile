@@ -242,3 +242,34 @@ $(B)/baresip-mods/siptls.so: BMOD_LIBS += -lssl -lcrypto
 # phoneline: librem's headers (enum aufmt), libm for the tone table.
 $(B)/baresip-mods/phoneline.so: BMOD_CFLAGS += $(shell pkg-config --cflags librem 2>/dev/null)
 $(B)/baresip-mods/phoneline.so: BMOD_LIBS += -lm -lpthread
+
+# The setup menu (menus/): sipsh-menu, a front-end on the configuration
+# core (libsipsh.a) drawn with ncurses' form and menu libraries, and its
+# man page. It includes no header of the command engine.
+MENU_SRC  := $(wildcard menus/*.c)
+MENU_OBJ  := $(MENU_SRC:%.c=$(B)/obj/%.o)
+MENU_PKGS := formw menuw ncursesw
+MENU_CFLAGS := $(shell pkg-config --cflags $(MENU_PKGS) 2>/dev/null) -Imenus
+MENU_LIBS := $(or $(shell pkg-config --libs $(MENU_PKGS) 2>/dev/null),\
+	     -lformw -lmenuw -lncursesw -ltinfo)
+
+all: $(B)/sipsh-menu
+
+$(MENU_OBJ): $(B)/obj/%.o: %.c $(wildcard menus/*.h shell/conf/*.h \
+		shell/phone/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Ishell/engine -Imodules,$(CFLAGS)) $(MENU_CFLAGS) \
+		-c -o $@ $<
+
+$(B)/obj/menus/main.o: $(B)/build-vars
+
+$(B)/sipsh-menu: $(MENU_OBJ) $(B)/libsipsh.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(MENU_LIBS) $(LDLIBS)
+
+.PHONY: install-menu
+install: install-menu
+install-menu: $(B)/sipsh-menu
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(B)/sipsh-menu $(DESTDIR)$(PREFIX)/bin/sipsh-menu
+	install -m 0644 man/sipsh-menu.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/sipsh-menu.1

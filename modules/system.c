@@ -4,8 +4,12 @@
  * section; those words come from the schema's sections.
  */
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "re_base.h"
 #include "session.h"
 #include "modules.h"
@@ -118,6 +122,103 @@ static int h_show_history(struct session *s, const struct cmdctx *c)
 	return err ? EXIT_CMD : 0;
 }
 
+/*
+ * The setup menu's binary: beside this one (build/ or the installed
+ * bin/), else found on PATH.
+ */
+static void menu_binary(char *buf, size_t sz)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	re_snprintf(buf, sz, "sipsh-menu");
+	if (n <= 0)
+		return;
+
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return;
+
+	*slash = '\0';
+	re_snprintf(buf, sz, "%s/sipsh-menu", self);
+	if (access(buf, X_OK))
+		re_snprintf(buf, sz, "sipsh-menu");
+}
+
+/* 'setup': the menu on this session's file, with its environment. The
+ * shell waits, its own Ctrl-C ignored meanwhile, and reads the file
+ * again afterwards: the menu may have committed. */
+static int h_setup(struct session *s, const struct cmdctx *c)
+{
+	struct sigaction ign, oint, oquit;
+	char bin[PATH_MAX];
+	int status = 0;
+	pid_t pid;
+
+	(void)c;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		sess_error(s, NOCOL, "setup needs a terminal");
+		return EXIT_CMD;
+	}
+
+	if (s->cand) {
+		sess_error(s, NOCOL, "setup: leave configure mode first "
+			   "(commit or discard the staged changes)");
+		return EXIT_CMD;
+	}
+
+	menu_binary(bin, sizeof(bin));
+	fflush(NULL);
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
+
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = {"sipsh-menu", "-C", s->path, NULL};
+
+		sigaction(SIGINT, &oint, NULL);
+		sigaction(SIGQUIT, &oquit, NULL);
+		if (strchr(bin, '/'))
+			execv(bin, argv);
+		else
+			execvp(bin, argv);
+		fprintf(stderr, "%% setup: cannot run %s: %s\n", bin,
+			strerror(errno));
+		_exit(127);
+	}
+
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+
+	if (pid < 0) {
+		sess_error(s, NOCOL, "setup: %m", errno);
+		return EXIT_CMD;
+	}
+
+	sess_reload(s);
+
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 127)
+			sess_error(s, NOCOL, "setup: the menu ended with "
+				   "status %d", WIFEXITED(status) ?
+				   WEXITSTATUS(status) :
+				   128 + WTERMSIG(status));
+		return EXIT_CMD;
+	}
+
+	return 0;
+}
+
 static const char h_show[] = "Show running system information";
 static const char h_running[] = "The configuration in effect";
 static const char h_all[] = "Include settings left at their defaults";
@@ -145,6 +246,9 @@ static const struct cmd_def system_cmds[] = {
 	{MODE_BIT(MODE_EXEC), "show history",
 	 {h_show, "Commands of this session (secrets masked)"},
 	 h_show_history, NULL, CF_OUTPUT},
+	{MODE_BIT(MODE_EXEC), "setup",
+	 {"Open the setup menu (sipsh-menu) on this configuration"},
+	 h_setup, NULL, 0},
 	{MODE_BIT(MODE_EXEC), "show version",
 	 {h_show, "Versions of sipsh and its parts"}, h_show_version, NULL,
 	 CF_OUTPUT},

@@ -31,6 +31,10 @@ fi
 
 expect_out "the installed sipsh runs" "sipsh $("$TOP/build/sipsh" -V | cut -d' ' -f2)" \
 	"$BIN" -V
+expect_out "the installed sipsh-menu runs" \
+	"sipsh-menu $("$TOP/build/sipsh" -V | cut -d' ' -f2)" "$R/usr/bin/sipsh-menu" -V
+check "the installed sipsh-menu looks for /etc/sipsh/sipsh.conf" \
+	grep -q ' /etc/sipsh/sipsh\.conf' <("$R/usr/bin/sipsh-menu" -h)
 check "the installed sipsh looks for /etc/sipsh/sipsh.conf" \
 	grep -q ' /etc/sipsh/sipsh\.conf' <("$BIN" -h)
 check "sipsh.conf is installed with mode 0600" \
@@ -42,7 +46,7 @@ check "the installed sipsh.conf loads" \
 "$BIN" -C "$CONF" -c 'show running-config' >"$T/show.out" 2>&1
 same "and shows as it is written" "$CONF" "$T/show.out"
 
-for page in man1/sipsh.1 man5/sipsh.conf.5; do
+for page in man1/sipsh.1 man1/sipsh-menu.1 man5/sipsh.conf.5; do
 	f=$R/usr/share/man/$page
 	if [ -f "$f" ] && [ "$(stat -c %a "$f")" = 644 ] &&
 		mandoc -Tascii "$f" >"$T/page.txt" 2>"$T/page.err" &&

@@ -7,6 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 M1=$TOP/man/sipsh.1
+MM=$TOP/man/sipsh-menu.1
 M5=$TOP/build/man/sipsh.conf.5
 
 if [ ! -e "$M5" ]; then
@@ -20,7 +21,7 @@ render() {
 	mandoc -Tascii "$1" | sed 's/.\x08//g'
 }
 
-for page in "$M1" "$M5"; do
+for page in "$M1" "$M5" "$MM"; do
 	name=$(basename "$page")
 	if out=$(mandoc -Tlint -Wwarning "$page" 2>&1) && [ -z "$out" ]; then
 		pass "$name: mandoc -Tlint -Wwarning is clean"
@@ -128,6 +129,40 @@ if [ "$(wc -l <"$T/opts")" -ge 4 ] && [ -z "$missing" ]; then
 	pass "sipsh.1 describes each option of 'sipsh -h': $(echo $(cat "$T/opts"))"
 else
 	fail "sipsh.1 describes every option of 'sipsh -h'" "missing:$missing"
+fi
+
+# sipsh-menu(1): every exit status of menus/setup.h, every option of
+# 'sipsh-menu -h', and every page of the menu's page list.
+render "$MM" >"$T/menu1.txt"
+sed -n '/^EXIT STATUS/,/^[A-Z]/p' "$T/menu1.txt" >"$T/mexit.txt"
+missing=
+for c in $(sed -n 's/.*MENU_EXIT_[A-Z_]* *= *\([0-9][0-9]*\).*/\1/p' \
+	"$TOP/menus/setup.h"); do
+	grep -qE "^ +$c( |,|\$)" "$T/mexit.txt" || missing="$missing $c"
+done
+if [ -z "$missing" ]; then
+	pass "sipsh-menu.1 EXIT STATUS lists every status of menus/setup.h"
+else
+	fail "sipsh-menu.1 EXIT STATUS lists every status" "missing:$missing"
+fi
+"$TOP/build/sipsh-menu" -h | sed -n 's/^ *\(-[A-Za-z]\).*/\1/p' >"$T/mopts"
+missing=
+while read -r o; do
+	grep -qE "^ +$o( |,|\$)" "$T/menu1.txt" || missing="$missing $o"
+done <"$T/mopts"
+if [ "$(wc -l <"$T/mopts")" -ge 3 ] && [ -z "$missing" ]; then
+	pass "sipsh-menu.1 describes each option of 'sipsh-menu -h'"
+else
+	fail "sipsh-menu.1 describes every option of 'sipsh-menu -h'" "missing:$missing"
+fi
+missing=
+for pg in $(sed -n 's/^\t{"\([^"]*\)", page_.*/\1/p' "$TOP/menus/pages.c" | tr ' ' '_'); do
+	grep -q "^     ${pg//_/ }" "$T/menu1.txt" || missing="$missing [$pg]"
+done
+if [ -z "$missing" ]; then
+	pass "sipsh-menu.1 describes each page of the menu"
+else
+	fail "sipsh-menu.1 describes every page of the menu" "missing:$missing"
 fi
 
 # mkman refuses a template it cannot fill rather than drop the settings.

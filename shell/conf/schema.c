@@ -15,9 +15,27 @@ static const struct alias dtmf_aliases[] = {
 	{NULL, NULL, NULL}
 };
 
+static const char *const dtmf_help[] = {
+	"tones in the audio; RFC 2833 events still understood",
+	"RTP telephone-events (RFC 2833)",
+	"SIP INFO requests (application/dtmf-relay)",
+	"tones in the audio only",
+	NULL
+};
+
 static const char *const congestion_tones[] = {"congestion", "info", NULL};
+static const char *const congestion_help[] = {
+	"the congestion (fast busy) tone",
+	"the special information tone (three rising notes)",
+	NULL
+};
 
 static const char *const tls_versions[] = {"1.2", "1.3", NULL};
+static const char *const tls_help[] = {
+	"TLS 1.2 or newer",
+	"TLS 1.3 only",
+	NULL
+};
 static const struct alias tls_aliases[] = {
 	{"tlsv1.2", "1.2", NULL},
 	{"tlsv1.3", "1.3", NULL},
@@ -33,10 +51,24 @@ static const struct alias tls_aliases[] = {
 };
 
 static const char *const transports[] = {"udp", "tcp", "tls", NULL};
+static const char *const transport_help[] = {
+	"SIP over UDP",
+	"SIP over TCP",
+	"SIP over TLS, verified against the trusted CAs",
+	NULL
+};
 
 /* The national tone plans the phoneline module has tables for. */
 static const char *const tone_plans[] = {
 	"itu", "us", "gb", "de", "fr", NULL
+};
+static const char *const tone_plan_help[] = {
+	"ITU-T E.180 recommended tones",
+	"United States",
+	"United Kingdom",
+	"Germany",
+	"France",
+	NULL
 };
 
 static struct section sections[SECT_N] = {
@@ -325,7 +357,7 @@ const struct setting schema[] = {
 	 USES(SHELL("show lines"))},
 	{SECT_LINE, "account", "Account", &vt_int, NULL,
 	 "The account the line calls out on and rings for",
-	 INT(1, 8), SF_REQUIRED,
+	 INT(1, 8), SF_REQUIRED | SF_REF,
 	 "The number of the account the line uses.",
 	 USES(LINES("phoneline_line"))},
 	{SECT_LINE, "shutdown", "Shut down", &vt_bool, "no",
@@ -431,6 +463,31 @@ const struct setting *schema_find(enum sect_id sect, const char *key)
 size_t setting_index(const struct setting *s)
 {
 	return (size_t)(s - schema) - section_get(s->sect)->first;
+}
+
+/* Each enum table with the meanings of its values, for the menu's
+ * choice lists. */
+static const struct {
+	const char *const *enums;
+	const char *const *help;
+} enum_helps[] = {
+	{dtmf_modes, dtmf_help},
+	{congestion_tones, congestion_help},
+	{tls_versions, tls_help},
+	{transports, transport_help},
+	{tone_plans, tone_plan_help},
+};
+
+const char *const *setting_enum_help(const struct setting *s)
+{
+	size_t k;
+
+	for (k = 0; s && k < sizeof(enum_helps) / sizeof(enum_helps[0]); k++) {
+		if (enum_helps[k].enums == s->enums)
+			return enum_helps[k].help;
+	}
+
+	return NULL;
 }
 
 bool setting_islist(const struct setting *s)

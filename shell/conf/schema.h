@@ -48,6 +48,8 @@ enum setting_flags {
 	SF_NO_EFFECT = 1 << 2,  /* stored and shown, but nothing reads it yet:
 				 * such a row has no consumer, and the checks
 				 * warn when it is set */
+	SF_REF      = 1 << 3,   /* numbers an instance of the section its
+				 * key names (a line's "account") */
 };
 
 /*
@@ -133,5 +135,7 @@ bool setting_islist(const struct setting *s);
 unsigned setting_classes(const struct setting *s);
 /* "config", "module", "account" or "shell". */
 const char *consumer_kind_name(enum consumer_kind kind);
+/* vt_enum: each value's meaning, in the order of s->enums; or NULL. */
+const char *const *setting_enum_help(const struct setting *s);
 
 #endif

@@ -52,8 +52,29 @@ int test_schema_rows(void)
 				TEST_ERR("key '%s' twice", s->key);
 		}
 
-		if (s->type == &vt_enum)
+		if (s->type == &vt_enum) {
+			const char *const *h = setting_enum_help(s);
+			size_t k;
+
 			TEST_TRUE(s->enums && s->enums[0]);
+			/* The menu's choice list gives each value's meaning. */
+			if (!h)
+				TEST_ERR("%s: no meaning for its values",
+					 s->key);
+			for (k = 0; s->enums[k]; k++) {
+				if (!h[k] || !h[k][0])
+					TEST_ERR("%s: value '%s' has no "
+						 "meaning", s->key,
+						 s->enums[k]);
+			}
+			if (h[k])
+				TEST_ERR("%s: more meanings than values",
+					 s->key);
+		}
+		/* A reference names, by its key, the section it numbers. */
+		if (s->flags & SF_REF)
+			TEST_TRUE(section_find(s->key) &&
+				  section_find(s->key)->id != s->sect);
 		if (s->type == &vt_bool)
 			TEST_TRUE(s->def && (!strcmp(s->def, "yes") ||
 					     !strcmp(s->def, "no")));
