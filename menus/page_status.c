@@ -10,54 +10,10 @@
 #include <strings.h>
 #include "re_base.h"
 #include "phone.h"
+#include "ctrl_data.h"
 #include "setup.h"
 
 #define ERRSZ 256
-
-static const char *ostr(const struct odict *o, const char *key)
-{
-	const char *v = o ? odict_string(o, key) : NULL;
-
-	return v ? v : "";
-}
-
-static long onum(const struct odict *o, const char *key)
-{
-	const struct odict_entry *e = o ? odict_lookup(o, key) : NULL;
-
-	if (!e)
-		return 0;
-	if (e->type == ODICT_INT)
-		return (long)e->u.integer;
-	if (e->type == ODICT_DOUBLE)
-		return (long)e->u.dbl;
-
-	return 0;
-}
-
-/* "sip:100@host;transport=tcp" and "sip:100@host" are one account. */
-static bool aor_match(const char *x, const char *y)
-{
-	size_t lx = strcspn(x, ";>"), ly = strcspn(y, ";>");
-
-	return lx == ly && !strncasecmp(x, y, lx);
-}
-
-static const struct odict *find_aor(const struct odict *list,
-				    const char *aor)
-{
-	struct le *le;
-
-	for (le = list ? list->lst.head : NULL; le; le = le->next) {
-		const struct odict_entry *e = le->data;
-
-		if (e->type == ODICT_OBJECT &&
-		    aor_match(ostr(e->u.odict, "aor"), aor))
-			return e->u.odict;
-	}
-
-	return NULL;
-}
 
 static int row(int y, const char *fmt, ...)
 {
@@ -92,12 +48,12 @@ static int registrations(const struct cfg *c, const struct odict *regs,
 			continue;
 
 		phone_account_aor(&aor, c, id);
-		r = aor ? find_aor(regs, aor) : NULL;
+		r = aor ? ctrl_find_aor(regs, aor) : NULL;
 		y = row(y, "%-8d%-28s%-14s%-20s%ld", id, aor ? aor : "",
-			r ? ostr(r, "state") :
+			r ? ctrl_str(r, "state") :
 			cfg_bool(c, SECT_ACCOUNT, id, "shutdown") ?
 			"shutdown" : "absent",
-			ostr(r, "last"), onum(r, "expires"));
+			ctrl_str(r, "last"), ctrl_num(r, "expires"));
 		mem_deref(aor);
 	}
 
@@ -126,10 +82,10 @@ static int lines(const struct cfg *c, const struct odict *calls, int y)
 			state = "shutdown";
 		else if (acc[0] &&
 			 !phone_account_aor(&aor, c, atoi(acc)))
-			call = find_aor(calls, aor);
+			call = ctrl_find_aor(calls, aor);
 		if (call) {
-			state = ostr(call, "state");
-			peer = ostr(call, "peer");
+			state = ctrl_str(call, "state");
+			peer = ctrl_str(call, "peer");
 		}
 
 		y = row(y, "%-6d%-20s%-9s%-12s%s", l,
@@ -158,9 +114,9 @@ static int calls_list(const struct odict *calls, int y)
 		if (e->type != ODICT_OBJECT)
 			continue;
 		call = e->u.odict;
-		y = row(y, "%-30s%-5s%-13s%-7ld%s", ostr(call, "aor"),
-			ostr(call, "direction"), ostr(call, "state"),
-			onum(call, "duration"), ostr(call, "peer"));
+		y = row(y, "%-30s%-5s%-13s%-7ld%s", ctrl_str(call, "aor"),
+			ctrl_str(call, "direction"), ctrl_str(call, "state"),
+			ctrl_num(call, "duration"), ctrl_str(call, "peer"));
 		++n;
 	}
 	if (!n)

@@ -13,6 +13,7 @@
 #include "session.h"
 #include "modules.h"
 #include "phone.h"
+#include "ctrl_data.h"
 #include "ctrl_client.h"
 
 #define ERRSZ 256
@@ -21,45 +22,6 @@ static int fail(struct session *s, const char *what, const char *why)
 {
 	sess_error(s, NOCOL, "%s: %s", what, why);
 	return EXIT_CMD;
-}
-
-static const char *ostr(const struct odict *o, const char *key)
-{
-	const char *v = o ? odict_string(o, key) : NULL;
-
-	return v ? v : "";
-}
-
-static long onum(const struct odict *o, const char *key)
-{
-	const struct odict_entry *e = o ? odict_lookup(o, key) : NULL;
-
-	if (!e)
-		return 0;
-	if (e->type == ODICT_INT)
-		return (long)e->u.integer;
-	if (e->type == ODICT_DOUBLE)
-		return (long)e->u.dbl;
-
-	return 0;
-}
-
-static bool obool(const struct odict *o, const char *key)
-{
-	bool v = false;
-
-	if (o)
-		odict_get_boolean(o, &v, key);
-
-	return v;
-}
-
-/* "sip:100@host;transport=tcp" and "sip:100@host" are one account. */
-static bool aor_match(const char *a, const char *b)
-{
-	size_t la = strcspn(a, ";>"), lb = strcspn(b, ";>");
-
-	return la == lb && !strncasecmp(a, b, la);
 }
 
 /* The configured account a phone AOR belongs to, or -1. */
@@ -75,7 +37,7 @@ static int account_of(const struct cfg *c, const char *aor)
 		    phone_account_aor(&mine, c, id))
 			continue;
 
-		eq = aor_match(mine, aor);
+		eq = ctrl_aor_match(mine, aor);
 		mem_deref(mine);
 		if (eq)
 			return id;
@@ -132,7 +94,7 @@ static int h_show_phone(struct session *s, const struct cmdctx *c)
 	}
 	if (ver) {
 		sess_printf(s, "Versions:    baresip %s, libre %s\n",
-			    ostr(ver, "baresip"), ostr(ver, "libre"));
+			    ctrl_str(ver, "baresip"), ctrl_str(ver, "libre"));
 		sess_printf(s, "Modules:    ");
 		mods = odict_lookup(ver, "modules");
 		for (le = mods && mods->type == ODICT_ARRAY ?
@@ -223,7 +185,7 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 			const struct odict_entry *e = le->data;
 
 			if (e->type == ODICT_OBJECT &&
-			    aor_match(ostr(e->u.odict, "aor"), aor))
+			    ctrl_aor_match(ctrl_str(e->u.odict, "aor"), aor))
 				r = e->u.odict;
 		}
 
@@ -235,7 +197,7 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 			odict_entry_add(o, "account", ODICT_INT, (int64_t)id);
 			odict_entry_add(o, "aor", ODICT_STRING, aor);
 			odict_entry_add(o, "state", ODICT_STRING,
-					r ? ostr(r, "state") :
+					r ? ctrl_str(r, "state") :
 					cfg_bool(s->running, SECT_ACCOUNT, id,
 						 "shutdown") ? "shutdown" :
 					"absent");
@@ -243,11 +205,11 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 					cfg_str(s->running, SECT_ACCOUNT, id,
 						"registrar"));
 			odict_entry_add(o, "expires", ODICT_INT,
-					(int64_t)onum(r, "expires"));
+					(int64_t)ctrl_num(r, "expires"));
 			odict_entry_add(o, "last", ODICT_STRING,
-					ostr(r, "last"));
+					ctrl_str(r, "last"));
 			odict_entry_add(o, "attempts", ODICT_INT,
-					(int64_t)onum(r, "attempts"));
+					(int64_t)ctrl_num(r, "attempts"));
 			re_snprintf(key, sizeof(key), "%d", id);
 			odict_entry_add(out, key, ODICT_OBJECT, o);
 			mem_deref(o);
@@ -255,15 +217,15 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 		else {
 			sess_printf(s, "%-8d%-26s%-13s%-22s%-8ld%-20s%ld\n",
 				    id, aor,
-				    r ? ostr(r, "state") :
+				    r ? ctrl_str(r, "state") :
 				    cfg_bool(s->running, SECT_ACCOUNT, id,
 					     "shutdown") ? "shutdown" :
 				    "absent",
-				    r ? ostr(r, "registrar") :
+				    r ? ctrl_str(r, "registrar") :
 				    cfg_str(s->running, SECT_ACCOUNT, id,
 					    "registrar"),
-				    onum(r, "expires"), ostr(r, "last"),
-				    onum(r, "attempts"));
+				    ctrl_num(r, "expires"), ctrl_str(r, "last"),
+				    ctrl_num(r, "attempts"));
 		}
 		mem_deref(aor);
 	}
@@ -326,7 +288,7 @@ static int h_show_calls(struct session *s, const struct cmdctx *c)
 		if (e->type != ODICT_OBJECT)
 			continue;
 		call = e->u.odict;
-		acc = account_of(s->running, ostr(call, "aor"));
+		acc = account_of(s->running, ctrl_str(call, "aor"));
 		lines_of(s->running, acc, lines, sizeof(lines));
 
 		if (out) {
@@ -334,19 +296,19 @@ static int h_show_calls(struct session *s, const struct cmdctx *c)
 			char key[8];
 
 			odict_alloc(&o, 8);
-			odict_entry_add(o, "id", ODICT_STRING, ostr(call, "id"));
+			odict_entry_add(o, "id", ODICT_STRING, ctrl_str(call, "id"));
 			odict_entry_add(o, "account", ODICT_INT, (int64_t)acc);
 			odict_entry_add(o, "lines", ODICT_STRING, lines);
 			odict_entry_add(o, "direction", ODICT_STRING,
-					ostr(call, "direction"));
+					ctrl_str(call, "direction"));
 			odict_entry_add(o, "state", ODICT_STRING,
-					ostr(call, "state"));
+					ctrl_str(call, "state"));
 			odict_entry_add(o, "duration", ODICT_INT,
-					(int64_t)onum(call, "duration"));
+					(int64_t)ctrl_num(call, "duration"));
 			odict_entry_add(o, "held", ODICT_BOOL,
-					obool(call, "held"));
+					ctrl_bool(call, "held"));
 			odict_entry_add(o, "peer", ODICT_STRING,
-					ostr(call, "peer"));
+					ctrl_str(call, "peer"));
 			re_snprintf(key, sizeof(key), "%u", n);
 			odict_entry_add(out, key, ODICT_OBJECT, o);
 			mem_deref(o);
@@ -354,10 +316,10 @@ static int h_show_calls(struct session *s, const struct cmdctx *c)
 		else {
 			sess_printf(s, "%-7s%-8d%-5s%-13s%-9ld%-5s%s\n",
 				    lines[0] ? lines : "-", acc,
-				    ostr(call, "direction"),
-				    ostr(call, "state"), onum(call, "duration"),
-				    obool(call, "held") ? "yes" : "no",
-				    ostr(call, "peer"));
+				    ctrl_str(call, "direction"),
+				    ctrl_str(call, "state"), ctrl_num(call, "duration"),
+				    ctrl_bool(call, "held") ? "yes" : "no",
+				    ctrl_str(call, "peer"));
 		}
 		++n;
 	}
@@ -406,12 +368,12 @@ static int line_call(struct session *s, int line, const char *want_state,
 		const struct odict_entry *e = le->data;
 
 		if (e->type != ODICT_OBJECT ||
-		    !aor_match(ostr(e->u.odict, "aor"), aor))
+		    !ctrl_aor_match(ctrl_str(e->u.odict, "aor"), aor))
 			continue;
-		if (want_state && strcmp(ostr(e->u.odict, "state"), want_state))
+		if (want_state && strcmp(ctrl_str(e->u.odict, "state"), want_state))
 			continue;
 
-		str_ncpy(id, ostr(e->u.odict, "id"), idsz);
+		str_ncpy(id, ctrl_str(e->u.odict, "id"), idsz);
 		rc = 0;
 	}
 
@@ -463,9 +425,9 @@ static int h_show_lines(struct session *s, const struct cmdctx *c)
 				const struct odict_entry *e = le->data;
 
 				if (e->type == ODICT_OBJECT &&
-				    aor_match(ostr(e->u.odict, "aor"), aor)) {
-					state = ostr(e->u.odict, "state");
-					peer = ostr(e->u.odict, "peer");
+				    ctrl_aor_match(ctrl_str(e->u.odict, "aor"), aor)) {
+					state = ctrl_str(e->u.odict, "state");
+					peer = ctrl_str(e->u.odict, "peer");
 					break;
 				}
 			}
@@ -558,7 +520,7 @@ static int h_dial(struct session *s, const struct cmdctx *c)
 	if (rc)
 		rc = fail(s, "dial", err);
 	else
-		rc = result(s, line, "dial", ostr(r, "id"), uri);
+		rc = result(s, line, "dial", ctrl_str(r, "id"), uri);
 
 	mem_deref(r);
 	mem_deref(p);
@@ -603,12 +565,12 @@ static int h_call_cmd(struct session *s, const struct cmdctx *c)
 
 static int trace_print(struct session *s, const struct odict *ev)
 {
-	const char *dir = ostr(ev, "dir");
+	const char *dir = ctrl_str(ev, "dir");
 
 	return sess_printf(s, "\n%s %s %s %s\n%s",
 			   !strcmp(dir, "send") ? ">>>" : "<<<",
-			   ostr(ev, "src"), !strcmp(dir, "send") ? "->" :
-			   "<-", ostr(ev, "dst"), ostr(ev, "text"));
+			   ctrl_str(ev, "src"), !strcmp(dir, "send") ? "->" :
+			   "<-", ctrl_str(ev, "dst"), ctrl_str(ev, "text"));
 }
 
 /* Batch: follow the trace for a number of seconds. */
@@ -640,7 +602,7 @@ static int h_debug_sip_for(struct session *s, const struct cmdctx *c)
 			rc = 0;
 			break;
 		}
-		if (!rc && !strcmp(ostr(ev, "event"), "sip"))
+		if (!rc && !strcmp(ctrl_str(ev, "event"), "sip"))
 			trace_print(s, ev);
 		mem_deref(ev);
 	}
@@ -662,7 +624,7 @@ static void trace_drain(struct session *s)
 		struct odict *ev = NULL;
 
 		err = ctrl_read(&tty_trace, &ev, 0);
-		if (!err && !strcmp(ostr(ev, "event"), "sip"))
+		if (!err && !strcmp(ctrl_str(ev, "event"), "sip"))
 			trace_print(s, ev);
 		mem_deref(ev);
 	}

@@ -24,6 +24,7 @@
 #include "commit.h"
 #include "effect.h"
 #include "phone.h"
+#include "ctrl_data.h"
 
 #define ERRSZ 256
 
@@ -277,7 +278,7 @@ static bool call_ends(const struct plan *p, const struct cfg *old,
 		    phone_account_aor(&mine, old, id))
 			continue;
 
-		hit = aor && !strncasecmp(mine, aor, strlen(mine));
+		hit = ctrl_aor_match(mine, aor);
 		mem_deref(mine);
 		if (hit)
 			return true;
