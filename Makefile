@@ -135,7 +135,7 @@ unit: $(B)/unit-tests $(B)/unit-tests-asan
 	./$(B)/unit-tests-asan
 
 check: deps
-	@$(MAKE) -s --no-print-directory all $(B)/unit-tests-asan $(B)/sipsh-asan
+	@$(MAKE) -s --no-print-directory all $(B)/unit-tests-asan $(B)/sipsh-asan fuzzers
 	@./tests/run.sh
 
 # Speed and memory, measured side by side with plain baresip (bench/).
@@ -273,3 +273,40 @@ install-menu: $(B)/sipsh-menu
 	install -m 0755 $(B)/sipsh-menu $(DESTDIR)$(PREFIX)/bin/sipsh-menu
 	install -m 0644 man/sipsh-menu.1 \
 		$(DESTDIR)$(PREFIX)/share/man/man1/sipsh-menu.1
+
+# Fuzzing (tests/fuzz/): libFuzzer targets built with clang, ASan and
+# UBSan, over the configuration core alone (shell/conf: it stands without
+# the engine). 'make check' runs each a few seconds on its committed seed
+# corpus (tests/t-fuzz.sh); 'make fuzz FUZZ_SECONDS=N' runs each for N
+# seconds (default 60), adding what it finds to a corpus under build/.
+FUZZ_CC      := clang
+FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_NAMES   := $(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZERS      := $(FUZZ_NAMES:%=$(B)/fuzz/%)
+FUZZ_CORE    := $(wildcard shell/conf/*.c)
+FUZZ_OBJ     := $(FUZZ_CORE:%.c=$(B)/fuzz/obj/%.o)
+FUZZ_SECONDS ?= 60
+
+$(FUZZ_OBJ): $(B)/fuzz/obj/%.o: %.c $(wildcard shell/conf/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(filter-out -Ishell/engine -Imodules -Ishell/phone,$(CFLAGS)) \
+		-O1 $(FUZZ_SAN) -c -o $@ $<
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(filter-out -Ishell/engine -Imodules -Ishell/phone,$(CFLAGS)) \
+		-O1 $(subst fuzzer-no-link,fuzzer,$(FUZZ_SAN)) -o $@ $^ $(PKG_LIBS)
+
+fuzzers: $(FUZZERS)
+
+fuzz: deps
+	@$(MAKE) -s --no-print-directory fuzzers
+	@for f in $(FUZZ_NAMES); do \
+		c=tests/fuzz/corpus/$${f#fuzz_}; w=$(B)/fuzz/corpus/$${f#fuzz_}; \
+		mkdir -p $$w; echo "== $$f ($(FUZZ_SECONDS) s)"; \
+		$(B)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			$$w $$c || exit 1; \
+	done
+
+.PHONY: fuzz fuzzers
