@@ -159,13 +159,28 @@ def commit_account():
     return times
 
 
+def commit_regint():
+    """A sip-section setting only account lines read: re-registered live."""
+    times = []
+    for i in range(N):
+        pid = ctrl("version")["pid"]
+        t0 = now()
+        sipsh("sip", "register-interval %d" % (61 - i % 2))
+        wait_until(lambda: registered("1001"))
+        times.append((now() - t0) * 1000)
+        if ctrl("version")["pid"] != pid:
+            raise SystemExit("a register-interval change restarted the phone")
+    return times
+
+
 def commit_sip():
+    """A sip-section setting a module reads at start: baresip restarts."""
     times = []
     for i in range(N):
         pid = ctrl("version")["pid"]
         time.sleep(1.1)      # past runsv's crash-loop guard, as above
         t0 = now()
-        sipsh("sip", "register-interval %d" % (61 - i % 2))
+        sipsh("sip", "user-agent \"Bench %s\"" % ("A" if i % 2 else "B"))
         wait_until(lambda: registered("1001", newer_than_pid=pid))
         times.append((now() - t0) * 1000)
     return times
@@ -452,12 +467,15 @@ def main():
     ours_t, ours_rss = sipsh_phone()
     print("commits...", file=sys.stderr)
     acc_t = commit_account()
+    regint_t = commit_regint()
     sip_t = commit_sip()
     print()
     summary("plain baresip: start -> registered", plain_t)
     summary("sipsh: phone start -> registered", ours_t)
     summary("sipsh: commit (account) -> registered", acc_t)
-    summary("sipsh: commit (sip, restart) -> registered", sip_t)
+    summary("sipsh: commit (register-interval, re-register) -> registered",
+            regint_t)
+    summary("sipsh: commit (user-agent, restart) -> registered", sip_t)
     summary("plain baresip: RSS registered, idle", plain_rss, "MiB")
     summary("sipsh's baresip: RSS registered, idle", ours_rss, "MiB")
     sipsh("phone stop", check=False)
