@@ -95,6 +95,7 @@ BUILD_VARS = SIPSH_MODULES=$(BMOD_NAMES) SYSCONFDIR=$(SYSCONFDIR) \
 $(B)/obj/shell/main.o $(B)/asan/shell/main.o: $(B)/build-vars
 $(B)/obj/modules/system.o $(B)/asan/modules/system.o: $(B)/build-vars
 $(B)/obj/shell/phone/phone_paths.o $(B)/asan/shell/phone/phone_paths.o: $(B)/build-vars
+$(B)/obj/shell/phone/frontend.o $(B)/asan/shell/phone/frontend.o: $(B)/build-vars
 
 # The phone refuses to start without the baresip modules built here.
 $(B)/obj/shell/phone/phone_paths.o $(B)/asan/shell/phone/phone_paths.o: \

@@ -11,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "re_base.h"
-#include "confirm.h"
-#include "lock.h"
-#include "phone.h"
+#include "store.h"
+#include "frontend.h"
 #include "setup.h"
 
 static void usage(FILE *f)
@@ -27,18 +26,6 @@ static void usage(FILE *f)
 		SIPSH_SYSCONFDIR);
 }
 
-static const char *conf_path(const char *opt)
-{
-	const char *env = getenv("SIPSH_CONF");
-
-	if (opt)
-		return opt;
-	if (env && *env)
-		return env;
-
-	return SIPSH_SYSCONFDIR "/sipsh/sipsh.conf";
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -47,7 +34,7 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0}
 	};
 	const char *path = NULL;
-	char why[256];
+	char why[512], *real = NULL;
 	struct app a;
 	int c, err, sig;
 
@@ -81,31 +68,25 @@ int main(int argc, char **argv)
 		return MENU_EXIT_USAGE;
 	}
 
-	path = conf_path(path);
-	err = app_load(&a, path);
+	err = frontend_open(&real, path, why, sizeof(why));
 	if (err) {
-		if (err != EINVAL)
-			re_fprintf(stderr, "sipsh-menu: %s: %m\n", path, err);
+		fprintf(stderr, "sipsh-menu: %s\n", why);
 		return MENU_EXIT_FILE;
 	}
 
-	/* The commit path's observers, in the order the shell has them: who
-	 * may commit, the phone, a pending commit-confirmed rollback. */
-	err = lock_commit_register();
-	if (!err)
-		err = phone_commit_register();
-	if (!err)
-		err = confirm_commit_register();
+	err = app_load(&a, real);
 	if (err) {
-		re_fprintf(stderr, "sipsh-menu: cannot set up the commit "
-			   "path: %m\n", err);
-		app_free(&a);
+		if (err != EINVAL)
+			re_fprintf(stderr, "sipsh-menu: %s: %s\n", real,
+				   store_strerror(err));
+		mem_deref(real);
 		return MENU_EXIT_FILE;
 	}
 
 	if (term_open(why, sizeof(why))) {
 		fprintf(stderr, "sipsh-menu: %s\n", why);
 		app_free(&a);
+		mem_deref(real);
 		return MENU_EXIT_TERM;
 	}
 
@@ -117,6 +98,7 @@ int main(int argc, char **argv)
 			"be at least %dx%d\n", cols, lines, MENU_MIN_COLS,
 			MENU_MIN_LINES);
 		app_free(&a);
+		mem_deref(real);
 		return MENU_EXIT_TERM;
 	}
 
@@ -124,6 +106,7 @@ int main(int argc, char **argv)
 	sig = a.sig;
 	term_close();
 	app_free(&a);
+	mem_deref(real);
 
 	if (sig) {
 		/* Ended by a signal: die of it, the terminal restored. */

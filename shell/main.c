@@ -14,9 +14,7 @@
 #include "session.h"
 #include "input.h"
 #include "tty.h"
-#include "lock.h"
-#include "confirm.h"
-#include "phone.h"
+#include "frontend.h"
 #include "modules.h"
 
 static void usage(FILE *f)
@@ -41,18 +39,6 @@ static void usage(FILE *f)
 		"With neither -c nor -f, commands are read from standard input "
 		"when it is not a terminal, else interactively.\n",
 		SIPSH_SYSCONFDIR);
-}
-
-static const char *conf_path(const char *opt)
-{
-	const char *env = getenv("SIPSH_CONF");
-
-	if (opt)
-		return opt;
-	if (env && *env)
-		return env;
-
-	return SIPSH_SYSCONFDIR "/sipsh/sipsh.conf";
 }
 
 /* The -c arguments as one text, a line each. */
@@ -168,7 +154,7 @@ int main(int argc, char **argv)
 	};
 	struct batch_opts o = {false, false, false, false};
 	const char *path = NULL, *file = NULL;
-	char **cmds, *real = NULL;
+	char **cmds, *real = NULL, why[512];
 	int ncmds = 0, c, rc, err;
 
 	setlocale(LC_CTYPE, "");
@@ -236,35 +222,15 @@ int main(int argc, char **argv)
 
 	grammar_modules_set(sipsh_modules);
 
-	/* The file decides which phone this sipsh drives (phone_paths.c). */
-	if (phone_paths_conf(conf_path(path))) {
-		fprintf(stderr, "sipsh: %s: cannot make the path absolute\n",
-			conf_path(path));
-		free(cmds);
-		return EXIT_FILE;
-	}
-
-	/* The commit path's observers, in the order they act: who may
-	 * commit, the phone, the pending commit-confirmed rollback. */
-	if (lock_commit_register() || phone_commit_register() ||
-	    confirm_commit_register()) {
-		fprintf(stderr, "sipsh: cannot set up the commit path\n");
+	err = frontend_open(&real, path, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "sipsh: %s\n", why);
 		free(cmds);
 		return EXIT_FILE;
 	}
 
 	if (!ncmds && !file && !isatty(STDIN_FILENO))
 		file = "-";
-
-	/* A symlink is followed: the file it names is read and saved. */
-	err = store_path(&real, conf_path(path));
-	if (err) {
-		re_fprintf(stderr, "sipsh: %s: %s\n", conf_path(path),
-			   err == ENOLINK ? "a symlink to a file that does not "
-			   "exist" : store_strerror(err));
-		free(cmds);
-		return EXIT_FILE;
-	}
 
 	if (ncmds || file)
 		rc = batch(real, cmds, ncmds, file, &o);

@@ -609,3 +609,28 @@ else
 	fail "leaving the menu returns to the shell" "$(screen)"
 fi
 tm_reset
+
+# --- the menu finds the phone of its file, as the shell does -------------
+# No SIPSH_RUNDIR: the runtime directory is the one recorded beside the
+# file when its phone was started (phone_paths.c), never the built-in one.
+NP2=$((SP + 11))
+TM new-session -d -s m -x 80 -y 24 \
+	"env -u SIPSH_RUNDIR TERM=xterm '$MENU' -C '$C' 2>'$T/menu.err'"
+p=$(TM display-message -p -t m '#{pid}' 2>/dev/null)
+[ -n "$p" ] && TEST_PIDS+=("$p")
+wait_screen "sipsh setup: pages"
+open_page 0
+wait_screen "Advanced SIP (1/2)"
+keys Down Down Enter C-u
+typed "$NP2"
+keys Enter
+wait_screen "Bindport                       $NP2"
+keys F3
+wait_screen "Committed" 10
+if wait_for 10 grep -q "sip_listen.*:$NP2" "$SIPSH_RUNDIR/baresip/config"; then
+	pass "without SIPSH_RUNDIR the menu applies to the phone its file drives"
+else
+	fail "without SIPSH_RUNDIR the menu applies to the phone its file drives" \
+		"$(screen | grep -v '^ *$' | tail -5; grep sip_listen "$SIPSH_RUNDIR/baresip/config")"
+fi
+tm_reset
