@@ -22,8 +22,11 @@
 # clone is left.
 . "$(dirname "$0")/lib.sh"
 
-# A new user's environment: no SIPSH_* of the harness.
-unset SIPSH_CONF SIPSH_RUNDIR SIPSH_MODDIR SIPSH_SUPERVISOR TMUX
+# A new user's environment: no SIPSH_* of the harness, and not inside
+# a make (under 'make check' a make in the clone would say where it
+# enters and leaves, which a user's own 'make stop' does not).
+unset SIPSH_CONF SIPSH_RUNDIR SIPSH_MODDIR SIPSH_SUPERVISOR TMUX \
+	MAKELEVEL MAKEFLAGS MFLAGS MAKEOVERRIDES
 
 C=$T/clone
 SOCK=sipsh-readme-$$
