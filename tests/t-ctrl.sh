@@ -92,8 +92,8 @@ stop() {
 	wait "$1" 2>/dev/null
 }
 
-# wait_for FILE REGEX [SECS]: until FILE has a line matching REGEX.
-wait_for() {
+# wait_match FILE REGEX [SECS]: until FILE has a line matching REGEX.
+wait_match() {
 	local _
 	for _ in $(seq $((${3:-10} * 10))); do
 		grep -q -E -- "$2" "$1" 2>/dev/null && return 0
@@ -273,7 +273,7 @@ ctrlc -w 20 -u '"dir":"send".*"text":"INVITE sip:101@' "$SOCK" \
 	'{"id":1,"command":"trace","on":true}' >"$T/trace.out" 2>&1 &
 LT=$!
 for f in listen1 listen2 trace; do
-	wait_for "$T/$f.out" '^\{"id":1,"ok":true' ||
+	wait_match "$T/$f.out" '^\{"id":1,"ok":true' ||
 		fail "ctrl: client $f connects" "$(cat "$T/$f.out")"
 done
 
@@ -403,7 +403,7 @@ while True:
 EOF
 REGPID=$!
 TEST_PIDS+=("$REGPID")
-wait_for "$T/registrar.port" '^[0-9]+$' || fail "ctrl: test registrar" "$(cat "$T/registrar.err")"
+wait_match "$T/registrar.port" '^[0-9]+$' || fail "ctrl: test registrar" "$(cat "$T/registrar.err")"
 RPORT=$(head -1 "$T/registrar.port")
 A200="sip:200@127.0.0.1:$RPORT"
 A201="sip:201@127.0.0.1:$RPORT"
@@ -444,3 +444,37 @@ check "ctrl: the first server still answers" \
 stop "$BPID"
 check "ctrl: baresip stops on SIGTERM" eval "! running $BPID"
 check "ctrl: the socket is removed at unload" test ! -e "$SOCK"
+
+# --- The shell against a phone that hangs up on it ------------------------
+# A control socket that accepts and closes at once; the shell's request is
+# held back 300 ms (strace delays its send), so it is written to a closed
+# connection: an error to report, never a SIGPIPE (status 141, no word).
+mkdir -p "$T/hup"
+python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(8)
+end = time.monotonic() + 20
+s.settimeout(1)
+while time.monotonic() < end:
+    try:
+        c, _ = s.accept()
+    except socket.timeout:
+        continue
+    c.close()
+' "$T/hup/ctrl.sock" 2>"$T/hup.py.err" &
+HUP_PID=$!
+TEST_PIDS+=("$HUP_PID")
+wait_for 5 test -S "$T/hup/ctrl.sock"
+SIPSH_RUNDIR=$T/hup strace -o "$T/hup.trace" -e trace=connect,write,sendto \
+	-e inject=write,sendto:delay_enter=300000 "$TOP/build/sipsh" \
+	-C "$T/hup.conf" -c 'show registrations' >"$T/hup.out" 2>&1
+rc=$?
+if [ "$rc" = 1 ] && grep -q 'show registrations: .*Broken pipe' "$T/hup.out" &&
+	grep -q 'EPIPE' "$T/hup.trace"; then
+	pass "ctrl: a phone that closes the socket is reported, not a SIGPIPE ($(head -1 "$T/hup.out"))"
+else
+	fail "ctrl: a phone that closes the socket is reported, not a SIGPIPE" \
+		"status $rc: $(cat "$T/hup.out" "$T/hup.py.err"; grep -v 'write(2' "$T/hup.trace" | head -5)"
+fi
+kill "$HUP_PID" 2>/dev/null

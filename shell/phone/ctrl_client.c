@@ -92,7 +92,9 @@ int ctrl_send(int fd, const char *command, struct odict *params, int id)
 
 	len = line ? strlen(line) : 0;
 	while (!err && off < len) {
-		ssize_t n = write(fd, line + off, len - off);
+		/* A phone that closed the socket is an error to report,
+		 * not a SIGPIPE that ends the shell without a word. */
+		ssize_t n = send(fd, line + off, len - off, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
