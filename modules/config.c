@@ -53,6 +53,40 @@ static int h_reset(struct session *s, const struct cmdctx *c)
 	return report(s, inst_reset(cur_inst(s), st), st);
 }
 
+/*
+ * 'no KEY VALUE': resets the setting only when VALUE is what it holds,
+ * as IOS refuses 'no' of a value that is not configured; a secret is
+ * compared, never named.
+ */
+static int h_reset_value(struct session *s, const struct cmdctx *c)
+{
+	const struct setting *st = c->m->node->set;
+	const char *text = ctx_value(c, 0);
+	const struct val *v = inst_val(cur_inst(s), st);
+	const char *now = v->n ? v->v[0] : "";
+
+	if (st->type == &vt_secret && text_is_mask(text) && v->n)
+		text = now;
+
+	if (strcmp(now, text)) {
+		if (st->type == &vt_secret)
+			sess_error(s, NOCOL, "%s: that is not the password "
+				   "stored; not changed ('no %s' alone "
+				   "removes it)", st->key, st->key);
+		else if (v->n)
+			sess_error(s, NOCOL, "%s is %H, not %H; not changed "
+				   "('no %s' alone resets it)", st->key,
+				   word_print, now, word_print, text,
+				   st->key);
+		else
+			sess_error(s, NOCOL, "%s is not set; not changed",
+				   st->key);
+		return EXIT_CMD;
+	}
+
+	return report(s, inst_reset(cur_inst(s), st), st);
+}
+
 static int h_clear(struct session *s, const struct cmdctx *c)
 {
 	const struct setting *st = c->m->node->arg;
@@ -245,14 +279,15 @@ static int h_delete(struct session *s, const struct cmdctx *c)
 	return 0;
 }
 
-static int h_exit(struct session *s, const struct cmdctx *c)
+/*
+ * Leaving configure mode with staged changes asks first, whatever the way
+ * out ('exit', 'end', Ctrl-Z, Ctrl-D, 'do exit'). Returns 0 with *leftp
+ * set when configure mode was left; a refused commit or an answer that
+ * is neither yes nor no stays, with the changes.
+ */
+int config_leave(struct session *s, bool *leftp)
 {
-	(void)c;
-
-	if (s->mode >= MODE_SECT) {
-		s->mode = MODE_CONFIG;
-		return 0;
-	}
+	*leftp = false;
 
 	if (s->kind != SESS_TTY)
 		return 0;   /* batch and file stay in configure mode */
@@ -290,15 +325,45 @@ static int h_exit(struct session *s, const struct cmdctx *c)
 	}
 
 	sess_leave_config(s);
+	*leftp = true;
 	return 0;
 }
 
+static int h_exit(struct session *s, const struct cmdctx *c)
+{
+	bool left;
+
+	(void)c;
+
+	if (s->mode >= MODE_SECT) {
+		s->mode = MODE_CONFIG;
+		return 0;
+	}
+
+	return config_leave(s, &left);
+}
+
+/* 'end' from a section: if configure mode is not left after all, the
+ * session stays in the section it was in. */
 static int h_end(struct session *s, const struct cmdctx *c)
 {
-	if (s->mode >= MODE_SECT)
-		s->mode = MODE_CONFIG;
+	int mode = s->mode;
+	bool left;
+	int err;
 
-	return h_exit(s, c);
+	(void)c;
+
+	/* A batch or the file stays in configure mode, at its top. */
+	if (s->kind != SESS_TTY) {
+		s->mode = MODE_CONFIG;
+		return 0;
+	}
+
+	err = config_leave(s, &left);
+	if (!left && s->cand)
+		s->mode = mode;
+
+	return err;
 }
 
 /* Split "diffserv sip" into words; returns how many. */
@@ -386,7 +451,8 @@ static int register_setting(struct gnode *root, const struct setting *st)
 		err  = insert_setting(root, st, NULL, NULL, true, h_set);
 		err |= insert_setting(root, st, "no", help_no, false,
 				      h_reset);
-		err |= insert_setting(root, st, "no", help_no, true, h_reset);
+		err |= insert_setting(root, st, "no", help_no, true,
+				      h_reset_value);
 		if (st->type == &vt_secret)
 			err |= insert_setting(root, st, NULL, NULL, false,
 					      h_secret_prompt);

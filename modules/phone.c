@@ -355,6 +355,19 @@ static int line_call(struct session *s, int line, const char *want_state,
 		return EXIT_CMD;
 	}
 
+	/* The phone knows nothing of what is shut down: say it here. */
+	if (cfg_bool(s->running, SECT_LINE, line, "shutdown")) {
+		sess_error(s, NOCOL, "line %d is shut down ('no shutdown' in "
+			   "line %d puts it in service)", line, line);
+		return EXIT_CMD;
+	}
+	if (cfg_bool(s->running, SECT_ACCOUNT, acc, "shutdown")) {
+		sess_error(s, NOCOL, "line %d: its account %d is shut down "
+			   "('no shutdown' in account %d puts it in service)",
+			   line, acc, acc);
+		return EXIT_CMD;
+	}
+
 	if (!id)
 		return 0;
 
@@ -381,8 +394,11 @@ static int line_call(struct session *s, int line, const char *want_state,
 	mem_deref(calls);
 
 	if (rc) {
-		sess_error(s, NOCOL, "line %d has no %s call", line,
-			   want_state ? want_state : "");
+		if (want_state)
+			sess_error(s, NOCOL, "line %d has no %s call", line,
+				   want_state);
+		else
+			sess_error(s, NOCOL, "line %d has no call", line);
 		return EXIT_CMD;
 	}
 
@@ -592,6 +608,10 @@ static int h_debug_sip_for(struct session *s, const struct cmdctx *c)
 	rc = ctrl_send(fd, "trace", p, 1);
 	mem_deref(p);
 
+	if (!rc)
+		sess_printf(s, "%% SIP trace for %ld second%s\n", secs,
+			    secs == 1 ? "" : "s");
+
 	ctrl_reader_init(&r, fd);
 	for (i = 0; i < 1000000 && !rc && time(NULL) < end; i++) {
 		struct odict *ev = NULL;
@@ -610,7 +630,11 @@ static int h_debug_sip_for(struct session *s, const struct cmdctx *c)
 	ctrl_reader_reset(&r);
 	close(fd);
 
-	return rc ? fail(s, "debug sip", "the phone closed the trace") : 0;
+	if (rc)
+		return fail(s, "debug sip", "the phone closed the trace");
+
+	return sess_printf(s, "%% SIP trace ended after %ld second%s\n",
+			   secs, secs == 1 ? "" : "s") ? EXIT_CMD : 0;
 }
 
 /* Interactive: the trace follows the session until turned off. */
@@ -746,6 +770,12 @@ static const struct cmd_def phone_cmds[] = {
 	  "Stop the SIP trace"}, h_no_debug_sip, NULL, 0},
 	{MODE_BIT(MODE_EXEC), "undebug sip",
 	 {"Stop following what the phone does", "Stop the SIP trace"},
+	 h_no_debug_sip, NULL, 0},
+	{MODE_BIT(MODE_EXEC), "no debug all",
+	 {"Turn something off", "Stop following what the phone does",
+	  "Stop every trace"}, h_no_debug_sip, NULL, 0},
+	{MODE_BIT(MODE_EXEC), "undebug all",
+	 {"Stop following what the phone does", "Stop every trace"},
 	 h_no_debug_sip, NULL, 0},
 	{MODE_BIT(MODE_EXEC), "debug sip <1-3600>",
 	 {"Follow what the phone does", "Print every SIP message sent and "

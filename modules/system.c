@@ -56,12 +56,21 @@ static int h_commit(struct session *s, const struct cmdctx *c)
 	return sess_commit(s, 0);
 }
 
+/* 'exit' from exec, or 'do exit' from configure mode, which first asks
+ * about staged changes as leaving configure mode does. */
 static int h_quit(struct session *s, const struct cmdctx *c)
 {
+	bool left = true;
+	int err = 0;
+
 	(void)c;
 
-	s->stop = true;
-	return 0;
+	if (s->cand && s->kind == SESS_TTY)
+		err = config_leave(s, &left);
+
+	if (left)
+		s->stop = true;
+	return err;
 }
 
 static int show_conf(struct session *s, const struct cmdctx *c,

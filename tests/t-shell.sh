@@ -10,7 +10,7 @@ SOCK=sipsh-shell-$$
 export SIPSH
 
 tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+trap 'tm kill-server 2>/dev/null; phone_down; cleanup' EXIT
 
 fresh() {
 	rm -rf "$T/s" && mkdir -p "$T/s"
@@ -52,6 +52,18 @@ else
 fi
 check "the history file is private" \
 	test "$(stat -c %a "$T/s/.sipsh_history")" = 600
+
+# The slips: leaving configure mode always asks, 'no KEY VALUE' of a
+# value not held, and plain messages; it ends with 'do exit' answered
+# yes: committed, and the shell gone.
+fresh
+"$TOP/tests/tools/transcript.sh" "$SOCK" "$T/s/sipsh.conf" "$G/slips.in" \
+	>"$T/slips.out" 2>&1
+same "transcript slips" "$G/slips.ok" "$T/slips.out"
+check "'do exit' answered yes commits before leaving the shell" \
+	sh -c "grep -q '^ tls-version 1.3' '$T/s/sipsh.conf' &&
+	       ! grep -q 'tls-cipher' '$T/s/sipsh.conf' &&
+	       grep -q '^ name Changed' '$T/s/sipsh.conf'"
 
 # The same help through batch: a line ending in '?' asks for it.
 fresh
@@ -175,3 +187,28 @@ fp=$(openssl x509 -in "$T/ca.pem" -noout -fingerprint -sha256 | cut -d= -f2)
 if pane_wait "sha256: $fp"; then pass "a pasted CA is shown by subject and SHA-256"; else fail "a pasted CA is shown by subject and SHA-256" "$fp / $(tm capture-pane -p -t 0 | tail -12)"; fi
 check "the pasted CA is committed" grep -q 'BEGIN CERTIFICATE' "$T/s/sipsh.conf"
 tm kill-server 2>/dev/null
+
+# Call commands against the running phone: plain, complete messages, and
+# a timed trace that says when it starts and ends.
+fresh
+P=$((26000 + $$ % 1000 * 2))
+S() { "$SIPSH" -C "$T/s/sipsh.conf" "$@"; }
+S -q -c sip -c "bind-port $P" -c "rtp-port-range $((P + 2000))-$((P + 2019))" \
+	-c 'account 1' -c "registrar 127.0.0.1:$P" \
+	-c 'account 2' -c "registrar 127.0.0.1:$P" -c 'line 1' -c shutdown
+check "the phone starts for the call commands" S -c 'phone start'
+wait_for 10 S -c 'show calls'
+expect_out "hangup on a line without a call" \
+	"-c:1: % line 0 has no call" S -c 'hangup 0'
+expect_out "answer on a line without an incoming call" \
+	"-c:1: % line 0 has no incoming call" S -c 'answer 0'
+expect_out "dial on a line that is shut down" \
+	"-c:1: % line 1 is shut down ('no shutdown' in line 1 puts it in service)" \
+	S -c 'dial 1 100'
+S -c 'debug sip 1' >"$T/dbg.out" 2>&1
+check "debug sip N says when the trace starts and ends" \
+	sh -c "head -1 '$T/dbg.out' | grep -qx '% SIP trace for 1 second' &&
+	       tail -1 '$T/dbg.out' | grep -qx '% SIP trace ended after 1 second'"
+expect_out "undebug all and no debug all are taken" "" \
+	S -c 'undebug all' -c 'no debug all'
+phone_down

@@ -50,7 +50,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 		*)
 			chunk=${rest%%<*}
 			[ -z "$chunk" ] && { chunk=${rest:0:1}; }
-			tm send-keys -t 0 -l "$chunk"
+			tm send-keys -t 0 -l -- "$chunk"
 			rest=${rest#"$chunk"}
 			;;
 		esac
