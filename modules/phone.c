@@ -15,6 +15,7 @@
 #include "phone.h"
 #include "ctrl_data.h"
 #include "ctrl_client.h"
+#include <openssl/crypto.h>
 
 #define ERRSZ 256
 
@@ -115,6 +116,76 @@ static int h_show_phone(struct session *s, const struct cmdctx *c)
 	mem_deref(o);
 	mem_deref(ver);
 	return rc;
+}
+
+/* Our modules among the names of a 'version' reply's module list. */
+static void ours_print(struct session *s, const struct odict *ver)
+{
+	const struct odict_entry *mods = odict_lookup(ver, "modules");
+	struct le *le;
+	unsigned n = 0;
+
+	for (le = mods && mods->type == ODICT_ARRAY ?
+		     mods->u.odict->lst.head : NULL; le; le = le->next) {
+		const struct odict_entry *e = le->data;
+
+		if (e->type != ODICT_STRING || !phone_module_ours(e->u.str))
+			continue;
+		sess_printf(s, "%s%s", n++ ? " " : "", e->u.str);
+	}
+}
+
+/*
+ * The versions of sipsh and the parts it runs: the phone says its own
+ * (baresip, the libre it runs on, the modules it loaded) when it runs;
+ * otherwise what is installed is said, and that the phone is stopped.
+ */
+static int h_show_version(struct session *s, const struct cmdctx *c)
+{
+	struct phone_status st;
+	struct odict *ver = NULL;
+	char err[ERRSZ] = "", bv[32] = "", mods[256] = "";
+
+	(void)c;
+
+	sess_printf(s, "sipsh    %s\n", SIPSH_VERSION);
+
+	if (!phone_svc_status(&st) && st.running)
+		ctrl_request(&ver, "version", NULL, err, sizeof(err));
+
+	if (ver) {
+		sess_printf(s, "baresip  %s (running, pid %d)\n",
+			    ctrl_str(ver, "baresip"), (int)st.pid);
+		sess_printf(s, "libre    %s\n", ctrl_str(ver, "libre"));
+	}
+	else {
+		if (phone_baresip_installed(bv, sizeof(bv)))
+			sess_printf(s, "baresip  not found (%s)\n",
+				    phone_baresip_bin());
+		else
+			sess_printf(s, "baresip  %s (installed; the phone is "
+				    "not running)\n", bv);
+		sess_printf(s, "libre    %s\n", sys_libre_version_get());
+	}
+
+	sess_printf(s, "OpenSSL  %s\n", OpenSSL_version(OPENSSL_VERSION_STRING));
+
+	if (ver) {
+		sess_printf(s, "Modules  ");
+		ours_print(s, ver);
+		sess_printf(s, " (loaded)\n");
+	}
+	else if (!phone_modules_installed(mods, sizeof(mods)) && mods[0]) {
+		sess_printf(s, "Modules  %s (installed in %s)\n", mods,
+			    phone_moddir());
+	}
+	else {
+		sess_printf(s, "Modules  none installed in %s\n",
+			    phone_moddir());
+	}
+
+	mem_deref(ver);
+	return 0;
 }
 
 static int h_phone(struct session *s, const struct cmdctx *c)
@@ -726,6 +797,9 @@ static const struct cmd_def phone_cmds[] = {
 	{MODE_BIT(MODE_EXEC), "show phone",
 	 {h_show, "The phone: state, process, versions, modules"},
 	 h_show_phone, NULL, CF_OUTPUT | CF_JSON},
+	{MODE_BIT(MODE_EXEC), "show version",
+	 {h_show, "Versions of sipsh, baresip, libre, OpenSSL and our "
+	  "modules"}, h_show_version, NULL, CF_OUTPUT},
 	{MODE_BIT(MODE_EXEC), "phone start",
 	 {"Control the phone service", "Start it"}, h_phone, "start", 0},
 	{MODE_BIT(MODE_EXEC), "phone stop",

@@ -105,13 +105,6 @@ static int h_show_running(struct session *s, const struct cmdctx *c)
 	return show_conf(s, c, s->running);
 }
 
-static int h_show_version(struct session *s, const struct cmdctx *c)
-{
-	(void)c;
-
-	return sess_printf(s, "sipsh %s\n", SIPSH_VERSION) ? EXIT_CMD : 0;
-}
-
 static int h_terminal_length(struct session *s, const struct cmdctx *c)
 {
 	s->term_length = atoi(ctx_value(c, 0));
@@ -258,9 +251,6 @@ static const struct cmd_def system_cmds[] = {
 	{MODE_BIT(MODE_EXEC), "setup",
 	 {"Open the setup menu (sipsh-menu) on this configuration"},
 	 h_setup, NULL, 0},
-	{MODE_BIT(MODE_EXEC), "show version",
-	 {h_show, "Versions of sipsh and its parts"}, h_show_version, NULL,
-	 CF_OUTPUT},
 	{0, NULL, {NULL}, NULL, NULL, 0}
 };
 

@@ -65,6 +65,29 @@ check "'do exit' answered yes commits before leaving the shell" \
 	       ! grep -q 'tls-cipher' '$T/s/sipsh.conf' &&
 	       grep -q '^ name Changed' '$T/s/sipsh.conf'"
 
+# IOS habits: show without 'do' in configure modes, write memory and
+# copy answered, '| section', one-line forms, default of a section.
+fresh
+"$TOP/tests/tools/transcript.sh" "$SOCK" "$T/s/sipsh.conf" "$G/habits.in" \
+	>"$T/habits.out" 2>&1
+same "transcript habits" "$G/habits.ok" "$T/habits.out"
+check "one-line forms are saved in block form" \
+	sh -c "grep -q '^ bind-port 5080' '$T/s/sipsh.conf' &&
+	       grep -q '^account 3\$' '$T/s/sipsh.conf' &&
+	       ! grep -q '^account 1 ' '$T/s/sipsh.conf'"
+
+# show version with the phone stopped: what is installed.
+"$SIPSH" -C "$T/s/sipsh.conf" -c 'show version' >"$T/ver.out" 2>&1
+v=$("$SIPSH" -V | awk '{print $NF}')
+bv=$(grep -a -o 'baresip v[0-9.]* (' /usr/bin/baresip | head -1 | sed 's/baresip v//; s/ (//')
+ov=$(openssl version | awk '{print $2}')
+check "show version, phone stopped: sipsh, baresip installed, libre, OpenSSL, modules" \
+	sh -c "grep -qx 'sipsh    $v' '$T/ver.out' &&
+	       grep -qx 'baresip  $bv (installed; the phone is not running)' '$T/ver.out' &&
+	       grep -qx 'libre    1.1.0' '$T/ver.out' &&
+	       grep -qx 'OpenSSL  $ov' '$T/ver.out' &&
+	       grep -q '^Modules  ctrl phoneline regctl.* (installed in ' '$T/ver.out'"
+
 # The same help through batch: a line ending in '?' asks for it.
 fresh
 "$SIPSH" -C "$T/s/sipsh.conf" -f "$G/batch-help.in" >"$T/bh.out" 2>&1
@@ -77,7 +100,7 @@ tm send-keys -t 0 -l 'show running-config'
 tm send-keys -t 0 C-c
 tm send-keys -t 0 -l 'show version'
 tm send-keys -t 0 Enter
-if pane_wait 'sipsh 0.' && ! pane_dead; then
+if pane_wait 'sipsh    0.' && ! pane_dead; then
 	pass "Ctrl-C cancels the line, not the shell"
 else
 	fail "Ctrl-C cancels the line, not the shell" "$(tm capture-pane -p -t 0)"
@@ -211,4 +234,10 @@ check "debug sip N says when the trace starts and ends" \
 	       tail -1 '$T/dbg.out' | grep -qx '% SIP trace ended after 1 second'"
 expect_out "undebug all and no debug all are taken" "" \
 	S -c 'undebug all' -c 'no debug all'
+S -c 'show version' >"$T/ver.out" 2>&1
+check "show version, phone running: the phone's own versions and modules" \
+	sh -c "grep -qx 'baresip  $bv (running, pid [0-9]*)' '$T/ver.out' &&
+	       grep -qx 'libre    1.1.0' '$T/ver.out' &&
+	       grep -q '^Modules  .*ctrl.*regctl.* (loaded)' '$T/ver.out' &&
+	       ! grep -q 'g711' '$T/ver.out'"
 phone_down
