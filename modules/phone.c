@@ -239,7 +239,7 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 	if (s->json)
 		odict_alloc(&out, 8);
 	else
-		sess_printf(s, "%-8s%-26s%-13s%-22s%-8s%-20s%s\n",
+		sess_note(s, "%-8s%-26s%-13s%-22s%-8s%-20s%s\n",
 			    "Account", "Address", "State", "Registrar",
 			    "Expires", "Last response", "Attempts");
 
@@ -346,7 +346,7 @@ static int h_show_calls(struct session *s, const struct cmdctx *c)
 	if (s->json)
 		odict_alloc(&out, 8);
 	else
-		sess_printf(s, "%-7s%-8s%-5s%-13s%-9s%-5s%s\n", "Lines",
+		sess_note(s, "%-7s%-8s%-5s%-13s%-9s%-5s%s\n", "Lines",
 			    "Account", "Dir", "State", "Time", "Held",
 			    "Peer");
 
@@ -398,7 +398,7 @@ static int h_show_calls(struct session *s, const struct cmdctx *c)
 	if (out)
 		rc = json_out(s, out);
 	else if (!n)
-		sess_printf(s, "No calls\n");
+		sess_note(s, "No calls\n");
 
 	mem_deref(out);
 	mem_deref(calls);
@@ -489,7 +489,7 @@ static int h_show_lines(struct session *s, const struct cmdctx *c)
 	if (s->json)
 		odict_alloc(&out, 8);
 	else
-		sess_printf(s, "%-6s%-20s%-9s%-12s%s\n", "Line", "Name",
+		sess_note(s, "%-6s%-20s%-9s%-12s%s\n", "Line", "Name",
 			    "Account", "State", "Peer");
 
 	for (l = 0; l < INST_MAX; l++) {
@@ -548,7 +548,7 @@ static int h_show_lines(struct session *s, const struct cmdctx *c)
 	if (out)
 		rc = json_out(s, out);
 	else if (!calls && err[0])
-		sess_printf(s, "%% %s\n", err);
+		sess_note(s, "%% %s\n", err);
 
 	mem_deref(out);
 	mem_deref(calls);

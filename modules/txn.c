@@ -378,13 +378,13 @@ static int h_show_history(struct session *s, const struct cmdctx *c)
 		return EXIT_CMD;
 	}
 	if (!n) {
-		sess_printf(s, "%% %s has no saved versions yet\n", s->path);
+		sess_note(s, "%% %s has no saved versions yet\n", s->path);
 		goto out;
 	}
 	if (store_id_current(s->path, &cur))
 		memset(&cur, 0, sizeof(cur));
 
-	sess_printf(s, "Rollback  Saved                User          Bytes\n");
+	sess_note(s, "Rollback  Saved                User          Bytes\n");
 	/* A rollback saves an older text again: only the newest version
 	 * holding what the file holds is the current one. */
 	for (i = 0; i < n && !err; i++) {
@@ -523,7 +523,7 @@ static int h_show_diff(struct session *s, const struct cmdctx *c)
 	(void)c;
 
 	if (!sess_dirty(s)) {
-		sess_printf(s, "%% No staged changes\n");
+		sess_note(s, "%% No staged changes\n");
 		return 0;
 	}
 

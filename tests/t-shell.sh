@@ -65,6 +65,13 @@ check "'do exit' answered yes commits before leaving the shell" \
 	       ! grep -q 'tls-cipher' '$T/s/sipsh.conf' &&
 	       grep -q '^ name Changed' '$T/s/sipsh.conf'"
 
+# Long help pages at 80x24 like other output (q drops the rest), and
+# help lines wrap at words.
+fresh
+TCOLS=80 TROWS=24 "$TOP/tests/tools/transcript.sh" "$SOCK" "$T/s/sipsh.conf" \
+	"$G/help-page.in" >"$T/help-page.out" 2>&1
+same "transcript help-page" "$G/help-page.ok" "$T/help-page.out"
+
 # IOS habits: show without 'do' in configure modes, write memory and
 # copy answered, '| section', one-line forms, default of a section.
 fresh
@@ -234,6 +241,10 @@ check "debug sip N says when the trace starts and ends" \
 	       tail -1 '$T/dbg.out' | grep -qx '% SIP trace ended after 1 second'"
 expect_out "undebug all and no debug all are taken" "" \
 	S -c 'undebug all' -c 'no debug all'
+expect_out "show calls | count counts the calls shown, not the table's head" \
+	"0" S -c 'show calls | count'
+expect_out "show calls | include: the head and the note past the filter" \
+	"$(S -c 'show calls')" S -c 'show calls | include 100'
 S -c 'show version' >"$T/ver.out" 2>&1
 check "show version, phone running: the phone's own versions and modules" \
 	sh -c "grep -qx 'baresip  $bv (running, pid [0-9]*)' '$T/ver.out' &&
