@@ -15,6 +15,7 @@ int sip_register(struct grammar *g);
 int phone_register(struct grammar *g);
 int config_register(struct grammar *g);
 int txn_register(struct grammar *g);
+int help_register(struct grammar *g);
 
 struct session;
 int config_leave(struct session *s, bool *leftp);

@@ -172,6 +172,9 @@ fi
 "$TOP/build/mkman" --settings >"$T/settings"
 sed -n '/^COMMANDS/,/^[A-Z]/p' "$T/sipsh1.txt" |
 	awk '/^     [^ ]/ { print substr($0, 6) }' >"$T/cmdheads"
+sed -n '/^COMMANDS/,/^[A-Z]/p' "$T/sipsh1.txt" |
+	sed -n 's/^\(     [^ ].*[^ ]\)  *$/\1/p; s/^\(     [^ ][^ ]*\)  .*/\1/p; /^     [^ ].*[^ ]$/p' \
+	>"$T/cmdheads.full"
 sections=" $(awk '{ print $1 }' "$T/settings" | sort -u | tr '\n' ' ')"
 missing=
 ncmd=0
@@ -212,6 +215,33 @@ if [ -z "$missing" ]; then
 else
 	fail "sipsh.1 describes every filter" "missing:$missing"
 fi
+
+# 'help COMMAND' for every command of the grammar: the head of its item
+# holds the command's words, and the text is the page's own (blanks
+# aside), in one piece.
+tr -s ' \n' ' ' <"$T/sipsh1.txt" >"$T/sipsh1.flat"
+bad=
+n=0
+while read -r mode words; do
+	[ "$mode" = filter ] && continue
+	kw=$(for w in $words; do case $w in '<'*|WORD|LINE) ;; *) printf '%s ' "$w" ;; esac; done)
+	"$SIPSH" -C "$T/x.conf" -c "help $kw" >"$T/help.out" 2>&1 || {
+		bad="$bad [$kw: $(head -1 "$T/help.out")]"; continue; }
+	n=$((n + 1))
+	grep -qxF "     $(head -1 "$T/help.out")" "$T/cmdheads.full" ||
+		bad="$bad [$kw: head '$(head -1 "$T/help.out")']"
+	tr -s ' \n' ' ' <"$T/help.out" >"$T/help.flat"
+	grep -qF -- "$(cat "$T/help.flat")" "$T/sipsh1.flat" ||
+		bad="$bad [$kw: text not the page's]"
+done <"$T/commands"
+if [ "$n" -ge 50 ] && [ -z "$bad" ]; then
+	pass "help COMMAND shows sipsh(1)'s text for each of the $n commands"
+else
+	fail "help COMMAND shows sipsh(1)'s text for every command" "$n;$bad"
+fi
+"$SIPSH" -C "$T/x.conf" -c 'help sh run' >"$T/help.out" 2>&1
+check "help takes abbreviations: help sh run" \
+	grep -qx 'show running-config \[all\] \[section \[N\]\]' "$T/help.out"
 
 # Every setting of the schema has an item in sipsh.conf(5).
 missing=
