@@ -12,8 +12,15 @@ export SIPSH
 tm() { tmux -L "$SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; phone_down; cleanup' EXIT
 
+# A shell just killed with its tmux may still be writing its history
+# file: the removal is tried again (bounded).
 fresh() {
-	rm -rf "$T/s" && mkdir -p "$T/s"
+	local i
+	for i in 1 2 3 4 5; do
+		rm -rf "$T/s" 2>/dev/null && break
+		sleep 0.2
+	done
+	mkdir -p "$T/s"
 	cp "$TOP/etc/sipsh.conf" "$T/s/sipsh.conf"
 }
 
