@@ -145,6 +145,33 @@ static const struct setting *setting_named(const struct cmdctx *c,
 	return NULL;
 }
 
+/* Text as the page's bodies are: from column 8, wrapped before 73. */
+static int prose_print(struct session *s, const char *text)
+{
+	size_t col = 0;
+	int err = 0;
+
+	while (*text && !err) {
+		size_t n;
+
+		text += strspn(text, " ");
+		n = strcspn(text, " ");
+		if (!n)
+			break;
+		if (col && col + 1 + n > 65) {
+			err = sess_printf(s, "\n");
+			col = 0;
+		}
+		if (!err)
+			err = sess_printf(s, "%s%b", col ? " " : "        ",
+					  text, n);
+		col += n + (col ? 1 : 0);
+		text += n;
+	}
+
+	return err ? err : sess_printf(s, "\n");
+}
+
 static int h_help(struct session *s, const struct cmdctx *c)
 {
 	const struct man_item *it;
@@ -172,10 +199,10 @@ static int h_help(struct session *s, const struct cmdctx *c)
 	st = setting_named(c, from);
 
 	if (st && (!it || !head_starts(it->head, kw, n))) {
-		err = sess_printf(s, "%s (section %s)\n        %s.\n        "
-				  "%s\n", st->key,
-				  section_get(st->sect)->name, st->help,
-				  st->doc ? st->doc : "");
+		err = sess_printf(s, "%s (section %s)\n        %s.\n", st->key,
+				  section_get(st->sect)->name, st->help);
+		if (!err && st->doc)
+			err = prose_print(s, st->doc);
 	}
 	else if (it) {
 		err = sess_printf(s, "%s\n%s", it->head, it->body);

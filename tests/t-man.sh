@@ -243,6 +243,11 @@ fi
 check "help takes abbreviations: help sh run" \
 	grep -qx 'show running-config \[all\] \[section \[N\]\]' "$T/help.out"
 
+"$SIPSH" -C "$T/x.conf" -c 'help bind-port' >"$T/help.out" 2>&1
+check "help SETTING: the schema's description, as sipsh.conf(5) has it" \
+	sh -c "head -1 '$T/help.out' | grep -qx 'bind-port (section sip)' &&
+	       grep -q 'TLS uses the next port' '$T/help.out'"
+
 # Every setting of the schema has an item in sipsh.conf(5).
 missing=
 while read -r sect key; do
