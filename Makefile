@@ -36,6 +36,9 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/obj/%.o)
 ASAN_CORE_OBJ := $(CORE_SRC:%.c=$(B)/asan/%.o)
+# The text of sipsh(1)'s commands, built in for 'help COMMAND'.
+CORE_OBJ += $(B)/obj/gen/man_help.o
+ASAN_CORE_OBJ += $(B)/asan/gen/man_help.o
 ASAN_UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/asan/%.o)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -49,6 +52,23 @@ $(B)/obj/%.o: %.c $(wildcard shell/*/*.h modules/*.h tests/unit/*.h)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/asan/%.o: %.c $(wildcard shell/*/*.h modules/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+# sipsh(1) as mandoc renders it, its COMMANDS made a C table by
+# man/manhelp.awk; without mandoc the table is empty and 'help' says so.
+$(B)/gen/man_help.c: man/sipsh.1 man/manhelp.awk
+	@mkdir -p $(dir $@)
+	@if command -v mandoc >/dev/null 2>&1; then \
+		mandoc -Tascii man/sipsh.1 | sed 's/.\x08//g'; \
+	 fi | awk -f man/manhelp.awk >$@.tmp
+	@mv $@.tmp $@
+
+$(B)/obj/gen/man_help.o: $(B)/gen/man_help.c modules/man_help.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/asan/gen/man_help.o: $(B)/gen/man_help.c modules/man_help.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
 

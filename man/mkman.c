@@ -5,6 +5,10 @@
  * subsection per section of the file and one list item per setting, so a
  * setting added to shell/conf/schema.c is documented with no edit to the page.
  * Run at build time only; it never reads or writes a configuration.
+ *
+ * 'mkman --commands' lists the shell's commands instead, one a line, as
+ * the grammar holds them, and 'mkman --settings' every setting of the
+ * schema: tests/t-man.sh holds them against the pages.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +18,8 @@
 #include "schema.h"
 #include "conf_print.h"
 #include "effect.h"
+#include "grammar.h"
+#include "modules.h"
 
 static const char marker[] = ".\\\" @SETTINGS@";
 
@@ -589,7 +595,56 @@ static int reference_print(struct re_printf *pf)
 	return err;
 }
 
-int main(void)
+/* A command ends at n: its words from the mode's root, one line. */
+static int command_print(const struct gnode *n, const struct gnode **path,
+			 size_t depth, void *arg)
+{
+	const char *mode = arg;
+	size_t i;
+
+	if (!n->h)
+		return 0;
+
+	re_printf("%s", mode);
+	for (i = 0; i <= depth; i++)
+		re_printf(" %s", path[i]->word);
+	re_printf("\n");
+
+	return 0;
+}
+
+/* The exec and configure commands; a section's own are its settings,
+ * which sipsh.conf(5) documents. */
+static int commands_list(void)
+{
+	const struct grammar *g;
+	int err;
+
+	grammar_modules_set(sipsh_modules);
+	g = grammar_get();
+
+	err = gnode_walk(g->root[MODE_EXEC], command_print, "exec");
+	if (!err)
+		err = gnode_walk(g->root[MODE_CONFIG], command_print,
+				 "config");
+	if (!err)
+		err = gnode_walk(g->filters, command_print, "filter");
+
+	return err;
+}
+
+static int settings_list(void)
+{
+	size_t i;
+
+	for (i = 0; i < schema_n; i++)
+		re_printf("%s %s\n", section_get(schema[i].sect)->name,
+			  schema[i].key);
+
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct re_printf pf = {stdout_write, NULL};
 	char *line = NULL;
@@ -599,6 +654,11 @@ int main(void)
 	int err = 0;
 
 	pf.arg = stdout;
+
+	if (argc == 2 && !strcmp(argv[1], "--commands"))
+		return commands_list() ? 1 : 0;
+	if (argc == 2 && !strcmp(argv[1], "--settings"))
+		return settings_list() ? 1 : 0;
 
 	while (!err && (n = getline(&line, &cap, stdin)) >= 0) {
 		size_t len = (size_t)n;

@@ -12,5 +12,6 @@ const struct grammar_module sipsh_modules[] = {
 	{"phone", phone_register},
 	{"config", config_register},
 	{"txn", txn_register},
+	{"help", help_register},
 	{NULL, NULL}
 };

@@ -5,6 +5,7 @@
 #ifndef SIPSH_MODULES_H
 #define SIPSH_MODULES_H
 
+#include <stdbool.h>
 #include "grammar.h"
 
 extern const struct grammar_module sipsh_modules[];
@@ -14,5 +15,9 @@ int sip_register(struct grammar *g);
 int phone_register(struct grammar *g);
 int config_register(struct grammar *g);
 int txn_register(struct grammar *g);
+int help_register(struct grammar *g);
+
+struct session;
+int config_leave(struct session *s, bool *leftp);
 
 #endif

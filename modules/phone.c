@@ -15,6 +15,7 @@
 #include "phone.h"
 #include "ctrl_data.h"
 #include "ctrl_client.h"
+#include <openssl/crypto.h>
 
 #define ERRSZ 256
 
@@ -117,6 +118,76 @@ static int h_show_phone(struct session *s, const struct cmdctx *c)
 	return rc;
 }
 
+/* Our modules among the names of a 'version' reply's module list. */
+static void ours_print(struct session *s, const struct odict *ver)
+{
+	const struct odict_entry *mods = odict_lookup(ver, "modules");
+	struct le *le;
+	unsigned n = 0;
+
+	for (le = mods && mods->type == ODICT_ARRAY ?
+		     mods->u.odict->lst.head : NULL; le; le = le->next) {
+		const struct odict_entry *e = le->data;
+
+		if (e->type != ODICT_STRING || !phone_module_ours(e->u.str))
+			continue;
+		sess_printf(s, "%s%s", n++ ? " " : "", e->u.str);
+	}
+}
+
+/*
+ * The versions of sipsh and the parts it runs: the phone says its own
+ * (baresip, the libre it runs on, the modules it loaded) when it runs;
+ * otherwise what is installed is said, and that the phone is stopped.
+ */
+static int h_show_version(struct session *s, const struct cmdctx *c)
+{
+	struct phone_status st;
+	struct odict *ver = NULL;
+	char err[ERRSZ] = "", bv[32] = "", mods[256] = "";
+
+	(void)c;
+
+	sess_printf(s, "sipsh    %s\n", SIPSH_VERSION);
+
+	if (!phone_svc_status(&st) && st.running)
+		ctrl_request(&ver, "version", NULL, err, sizeof(err));
+
+	if (ver) {
+		sess_printf(s, "baresip  %s (running, pid %d)\n",
+			    ctrl_str(ver, "baresip"), (int)st.pid);
+		sess_printf(s, "libre    %s\n", ctrl_str(ver, "libre"));
+	}
+	else {
+		if (phone_baresip_installed(bv, sizeof(bv)))
+			sess_printf(s, "baresip  not found (%s)\n",
+				    phone_baresip_bin());
+		else
+			sess_printf(s, "baresip  %s (installed; the phone is "
+				    "not running)\n", bv);
+		sess_printf(s, "libre    %s\n", sys_libre_version_get());
+	}
+
+	sess_printf(s, "OpenSSL  %s\n", OpenSSL_version(OPENSSL_VERSION_STRING));
+
+	if (ver) {
+		sess_printf(s, "Modules  ");
+		ours_print(s, ver);
+		sess_printf(s, " (loaded)\n");
+	}
+	else if (!phone_modules_installed(mods, sizeof(mods)) && mods[0]) {
+		sess_printf(s, "Modules  %s (installed in %s)\n", mods,
+			    phone_moddir());
+	}
+	else {
+		sess_printf(s, "Modules  none installed in %s\n",
+			    phone_moddir());
+	}
+
+	mem_deref(ver);
+	return 0;
+}
+
 static int h_phone(struct session *s, const struct cmdctx *c)
 {
 	const char *verb = c->m->node->arg;
@@ -168,7 +239,7 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 	if (s->json)
 		odict_alloc(&out, 8);
 	else
-		sess_printf(s, "%-8s%-26s%-13s%-22s%-8s%-20s%s\n",
+		sess_note(s, "%-8s%-26s%-13s%-22s%-8s%-20s%s\n",
 			    "Account", "Address", "State", "Registrar",
 			    "Expires", "Last response", "Attempts");
 
@@ -275,7 +346,7 @@ static int h_show_calls(struct session *s, const struct cmdctx *c)
 	if (s->json)
 		odict_alloc(&out, 8);
 	else
-		sess_printf(s, "%-7s%-8s%-5s%-13s%-9s%-5s%s\n", "Lines",
+		sess_note(s, "%-7s%-8s%-5s%-13s%-9s%-5s%s\n", "Lines",
 			    "Account", "Dir", "State", "Time", "Held",
 			    "Peer");
 
@@ -327,7 +398,7 @@ static int h_show_calls(struct session *s, const struct cmdctx *c)
 	if (out)
 		rc = json_out(s, out);
 	else if (!n)
-		sess_printf(s, "No calls\n");
+		sess_note(s, "No calls\n");
 
 	mem_deref(out);
 	mem_deref(calls);
@@ -352,6 +423,19 @@ static int line_call(struct session *s, int line, const char *want_state,
 	*accp = acc;
 	if (!a[0] || !cfg_inst(s->running, SECT_ACCOUNT, acc)) {
 		sess_error(s, NOCOL, "line %d has no account", line);
+		return EXIT_CMD;
+	}
+
+	/* The phone knows nothing of what is shut down: say it here. */
+	if (cfg_bool(s->running, SECT_LINE, line, "shutdown")) {
+		sess_error(s, NOCOL, "line %d is shut down ('no shutdown' in "
+			   "line %d puts it in service)", line, line);
+		return EXIT_CMD;
+	}
+	if (cfg_bool(s->running, SECT_ACCOUNT, acc, "shutdown")) {
+		sess_error(s, NOCOL, "line %d: its account %d is shut down "
+			   "('no shutdown' in account %d puts it in service)",
+			   line, acc, acc);
 		return EXIT_CMD;
 	}
 
@@ -381,8 +465,11 @@ static int line_call(struct session *s, int line, const char *want_state,
 	mem_deref(calls);
 
 	if (rc) {
-		sess_error(s, NOCOL, "line %d has no %s call", line,
-			   want_state ? want_state : "");
+		if (want_state)
+			sess_error(s, NOCOL, "line %d has no %s call", line,
+				   want_state);
+		else
+			sess_error(s, NOCOL, "line %d has no call", line);
 		return EXIT_CMD;
 	}
 
@@ -402,7 +489,7 @@ static int h_show_lines(struct session *s, const struct cmdctx *c)
 	if (s->json)
 		odict_alloc(&out, 8);
 	else
-		sess_printf(s, "%-6s%-20s%-9s%-12s%s\n", "Line", "Name",
+		sess_note(s, "%-6s%-20s%-9s%-12s%s\n", "Line", "Name",
 			    "Account", "State", "Peer");
 
 	for (l = 0; l < INST_MAX; l++) {
@@ -461,7 +548,7 @@ static int h_show_lines(struct session *s, const struct cmdctx *c)
 	if (out)
 		rc = json_out(s, out);
 	else if (!calls && err[0])
-		sess_printf(s, "%% %s\n", err);
+		sess_note(s, "%% %s\n", err);
 
 	mem_deref(out);
 	mem_deref(calls);
@@ -592,6 +679,10 @@ static int h_debug_sip_for(struct session *s, const struct cmdctx *c)
 	rc = ctrl_send(fd, "trace", p, 1);
 	mem_deref(p);
 
+	if (!rc)
+		sess_printf(s, "%% SIP trace for %ld second%s\n", secs,
+			    secs == 1 ? "" : "s");
+
 	ctrl_reader_init(&r, fd);
 	for (i = 0; i < 1000000 && !rc && time(NULL) < end; i++) {
 		struct odict *ev = NULL;
@@ -610,7 +701,11 @@ static int h_debug_sip_for(struct session *s, const struct cmdctx *c)
 	ctrl_reader_reset(&r);
 	close(fd);
 
-	return rc ? fail(s, "debug sip", "the phone closed the trace") : 0;
+	if (rc)
+		return fail(s, "debug sip", "the phone closed the trace");
+
+	return sess_printf(s, "%% SIP trace ended after %ld second%s\n",
+			   secs, secs == 1 ? "" : "s") ? EXIT_CMD : 0;
 }
 
 /* Interactive: the trace follows the session until turned off. */
@@ -702,6 +797,9 @@ static const struct cmd_def phone_cmds[] = {
 	{MODE_BIT(MODE_EXEC), "show phone",
 	 {h_show, "The phone: state, process, versions, modules"},
 	 h_show_phone, NULL, CF_OUTPUT | CF_JSON},
+	{MODE_BIT(MODE_EXEC), "show version",
+	 {h_show, "Versions of sipsh, baresip, libre, OpenSSL and our "
+	  "modules"}, h_show_version, NULL, CF_OUTPUT},
 	{MODE_BIT(MODE_EXEC), "phone start",
 	 {"Control the phone service", "Start it"}, h_phone, "start", 0},
 	{MODE_BIT(MODE_EXEC), "phone stop",
@@ -746,6 +844,12 @@ static const struct cmd_def phone_cmds[] = {
 	  "Stop the SIP trace"}, h_no_debug_sip, NULL, 0},
 	{MODE_BIT(MODE_EXEC), "undebug sip",
 	 {"Stop following what the phone does", "Stop the SIP trace"},
+	 h_no_debug_sip, NULL, 0},
+	{MODE_BIT(MODE_EXEC), "no debug all",
+	 {"Turn something off", "Stop following what the phone does",
+	  "Stop every trace"}, h_no_debug_sip, NULL, 0},
+	{MODE_BIT(MODE_EXEC), "undebug all",
+	 {"Stop following what the phone does", "Stop every trace"},
 	 h_no_debug_sip, NULL, 0},
 	{MODE_BIT(MODE_EXEC), "debug sip <1-3600>",
 	 {"Follow what the phone does", "Print every SIP message sent and "

@@ -35,7 +35,7 @@ static int h_show_ca(struct session *s, const struct cmdctx *c)
 	(void)c;
 
 	if (!v->n)
-		return sess_printf(s, "No trusted CA configured: servers are "
+		return sess_note(s, "No trusted CA configured: servers are "
 				   "verified against the system's CA "
 				   "store\n") ? EXIT_CMD : 0;
 

@@ -56,12 +56,21 @@ static int h_commit(struct session *s, const struct cmdctx *c)
 	return sess_commit(s, 0);
 }
 
+/* 'exit' from exec, or 'do exit' from configure mode, which first asks
+ * about staged changes as leaving configure mode does. */
 static int h_quit(struct session *s, const struct cmdctx *c)
 {
+	bool left = true;
+	int err = 0;
+
 	(void)c;
 
-	s->stop = true;
-	return 0;
+	if (s->cand && s->kind == SESS_TTY)
+		err = config_leave(s, &left);
+
+	if (left)
+		s->stop = true;
+	return err;
 }
 
 static int show_conf(struct session *s, const struct cmdctx *c,
@@ -94,13 +103,6 @@ static int show_conf(struct session *s, const struct cmdctx *c,
 static int h_show_running(struct session *s, const struct cmdctx *c)
 {
 	return show_conf(s, c, s->running);
-}
-
-static int h_show_version(struct session *s, const struct cmdctx *c)
-{
-	(void)c;
-
-	return sess_printf(s, "sipsh %s\n", SIPSH_VERSION) ? EXIT_CMD : 0;
 }
 
 static int h_terminal_length(struct session *s, const struct cmdctx *c)
@@ -249,9 +251,6 @@ static const struct cmd_def system_cmds[] = {
 	{MODE_BIT(MODE_EXEC), "setup",
 	 {"Open the setup menu (sipsh-menu) on this configuration"},
 	 h_setup, NULL, 0},
-	{MODE_BIT(MODE_EXEC), "show version",
-	 {h_show, "Versions of sipsh and its parts"}, h_show_version, NULL,
-	 CF_OUTPUT},
 	{0, NULL, {NULL}, NULL, NULL, 0}
 };
 

@@ -378,13 +378,13 @@ static int h_show_history(struct session *s, const struct cmdctx *c)
 		return EXIT_CMD;
 	}
 	if (!n) {
-		sess_printf(s, "%% %s has no saved versions yet\n", s->path);
+		sess_note(s, "%% %s has no saved versions yet\n", s->path);
 		goto out;
 	}
 	if (store_id_current(s->path, &cur))
 		memset(&cur, 0, sizeof(cur));
 
-	sess_printf(s, "Rollback  Saved                User          Bytes\n");
+	sess_note(s, "Rollback  Saved                User          Bytes\n");
 	/* A rollback saves an older text again: only the newest version
 	 * holding what the file holds is the current one. */
 	for (i = 0; i < n && !err; i++) {
@@ -523,7 +523,7 @@ static int h_show_diff(struct session *s, const struct cmdctx *c)
 	(void)c;
 
 	if (!sess_dirty(s)) {
-		sess_printf(s, "%% No staged changes\n");
+		sess_note(s, "%% No staged changes\n");
 		return 0;
 	}
 
@@ -569,12 +569,34 @@ static int h_show_startup(struct session *s, const struct cmdctx *c)
 	return err ? EXIT_CMD : 0;
 }
 
+/*
+ * 'write memory', 'wr', 'copy running-config startup-config': here every
+ * commit is saved at once, so there is nothing left to write; the answer
+ * says so, and what to do with staged changes.
+ */
+static int h_write(struct session *s, const struct cmdctx *c)
+{
+	(void)c;
+
+	if (sess_dirty(s))
+		return sess_printf(s, "%% Not needed here: a commit saves. The "
+				   "staged changes are not saved yet: "
+				   "'commit' checks, saves and applies "
+				   "them\n") ? EXIT_CMD : 0;
+
+	return sess_printf(s, "%% Not needed here: every commit is saved at "
+			   "once, so the running configuration is the startup "
+			   "configuration\n") ? EXIT_CMD : 0;
+}
+
 static const char h_show[] = "Show running system information";
 static const char h_conf[] = "The configuration's transactions";
 static const char h_commit[] = "Check, save and apply the staged changes";
 static const char h_confd[] = "Roll back automatically unless confirmed";
 static const char h_time[] = "Time to confirm (minutes unless 'seconds')";
 static const char h_configure[] = "Enter configure mode";
+static const char h_write_help[] = "Save the configuration (a commit "
+	"already does)";
 static const char h_confirm_help[] = "Keep the last 'commit confirmed' and "
 	"cancel its rollback";
 
@@ -618,6 +640,14 @@ static const struct cmd_def txn_cmds[] = {
 	{MODE_BIT(MODE_EXEC), "show startup-config",
 	 {h_show, "The configuration file as saved now"},
 	 h_show_startup, NULL, CF_OUTPUT},
+	{MODE_BIT(MODE_EXEC) | MODES_CONFIG, "write",
+	 {h_write_help}, h_write, NULL, 0},
+	{MODE_BIT(MODE_EXEC) | MODES_CONFIG, "write memory",
+	 {h_write_help, "To the startup configuration"}, h_write, NULL, 0},
+	{MODE_BIT(MODE_EXEC) | MODES_CONFIG,
+	 "copy running-config startup-config",
+	 {h_write_help, "From the configuration in effect",
+	  "To the saved one"}, h_write, NULL, 0},
 	{0, NULL, {NULL}, NULL, NULL, 0}
 };
 

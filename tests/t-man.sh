@@ -165,6 +165,100 @@ else
 	fail "sipsh-menu.1 describes every page of the menu" "missing:$missing"
 fi
 
+# Every command of the grammar has an item in COMMANDS of sipsh(1) whose
+# head holds each of its keywords (a section's name may stand as the
+# word 'section'); every filter after '|' has an item of its own.
+"$TOP/build/mkman" --commands >"$T/commands"
+"$TOP/build/mkman" --settings >"$T/settings"
+sed -n '/^COMMANDS/,/^[A-Z]/p' "$T/sipsh1.txt" |
+	awk '/^     [^ ]/ { print substr($0, 6) }' >"$T/cmdheads"
+sed -n '/^COMMANDS/,/^[A-Z]/p' "$T/sipsh1.txt" |
+	sed -n 's/^\(     [^ ].*[^ ]\)  *$/\1/p; s/^\(     [^ ][^ ]*\)  .*/\1/p; /^     [^ ].*[^ ]$/p' \
+	>"$T/cmdheads.full"
+sections=" $(awk '{ print $1 }' "$T/settings" | sort -u | tr '\n' ' ')"
+missing=
+ncmd=0
+while read -r mode words; do
+	[ "$mode" = filter ] && continue
+	ncmd=$((ncmd + 1))
+	found=
+	while IFS= read -r head; do
+		toks=" $(printf '%s' "$head" | tr -s ' ,|[]' ' ') "
+		ok=1
+		for w in $words; do
+			case $w in '<'*|WORD|LINE) continue ;; esac
+			case "$toks" in *" $w "*) continue ;; esac
+			case "$sections" in *" $w "*)
+				case "$toks" in *" section "*) continue ;; esac ;;
+			esac
+			ok=
+			break
+		done
+		[ -n "$ok" ] && { found=1; break; }
+	done <"$T/cmdheads"
+	[ -n "$found" ] || missing="$missing [$mode: $words]"
+done <"$T/commands"
+if [ "$ncmd" -ge 50 ] && [ -z "$missing" ]; then
+	pass "sipsh.1 describes each of the $ncmd commands of the grammar"
+else
+	fail "sipsh.1 describes every command of the grammar" \
+		"$ncmd commands; missing:$missing"
+fi
+missing=
+while read -r mode w rest; do
+	[ "$mode" = filter ] || continue
+	grep -qE "^ {5,}([^ ].*, )?$w( |,|\$)" "$T/sipsh1.txt" ||
+		missing="$missing $w"
+done <"$T/commands"
+if [ -z "$missing" ]; then
+	pass "sipsh.1 describes each filter: $(awk '$1 == "filter" { printf "%s ", $2 }' "$T/commands")"
+else
+	fail "sipsh.1 describes every filter" "missing:$missing"
+fi
+
+# 'help COMMAND' for every command of the grammar: the head of its item
+# holds the command's words, and the text is the page's own (blanks
+# aside), in one piece.
+tr -s ' \n' ' ' <"$T/sipsh1.txt" >"$T/sipsh1.flat"
+bad=
+n=0
+while read -r mode words; do
+	[ "$mode" = filter ] && continue
+	kw=$(for w in $words; do case $w in '<'*|WORD|LINE) ;; *) printf '%s ' "$w" ;; esac; done)
+	"$SIPSH" -C "$T/x.conf" -c "help $kw" >"$T/help.out" 2>&1 || {
+		bad="$bad [$kw: $(head -1 "$T/help.out")]"; continue; }
+	n=$((n + 1))
+	grep -qxF "     $(head -1 "$T/help.out")" "$T/cmdheads.full" ||
+		bad="$bad [$kw: head '$(head -1 "$T/help.out")']"
+	tr -s ' \n' ' ' <"$T/help.out" >"$T/help.flat"
+	grep -qF -- "$(cat "$T/help.flat")" "$T/sipsh1.flat" ||
+		bad="$bad [$kw: text not the page's]"
+done <"$T/commands"
+if [ "$n" -ge 50 ] && [ -z "$bad" ]; then
+	pass "help COMMAND shows sipsh(1)'s text for each of the $n commands"
+else
+	fail "help COMMAND shows sipsh(1)'s text for every command" "$n;$bad"
+fi
+"$SIPSH" -C "$T/x.conf" -c 'help sh run' >"$T/help.out" 2>&1
+check "help takes abbreviations: help sh run" \
+	grep -qx 'show running-config \[all\] \[section \[N\]\]' "$T/help.out"
+
+"$SIPSH" -C "$T/x.conf" -c 'help bind-port' >"$T/help.out" 2>&1
+check "help SETTING: the schema's description, as sipsh.conf(5) has it" \
+	sh -c "head -1 '$T/help.out' | grep -qx 'bind-port (section sip)' &&
+	       grep -q 'TLS uses the next port' '$T/help.out'"
+
+# Every setting of the schema has an item in sipsh.conf(5).
+missing=
+while read -r sect key; do
+	grep -qE "^$key( |\$)" "$T/heads" || missing="$missing [$sect $key]"
+done <"$T/settings"
+if [ "$(wc -l <"$T/settings")" -ge 30 ] && [ -z "$missing" ]; then
+	pass "sipsh.conf.5 has an item for each of the $(wc -l <"$T/settings") settings of the schema"
+else
+	fail "sipsh.conf.5 has an item for every setting of the schema" "missing:$missing"
+fi
+
 # mkman refuses a template it cannot fill rather than drop the settings.
 if printf '.Dd x\n' | "$TOP/build/mkman" >/dev/null 2>&1; then
 	fail "mkman refuses a template without the settings marker" "exit 0"

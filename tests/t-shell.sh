@@ -10,10 +10,17 @@ SOCK=sipsh-shell-$$
 export SIPSH
 
 tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+trap 'tm kill-server 2>/dev/null; phone_down; cleanup' EXIT
 
+# A shell just killed with its tmux may still be writing its history
+# file: the removal is tried again (bounded).
 fresh() {
-	rm -rf "$T/s" && mkdir -p "$T/s"
+	local i
+	for i in 1 2 3 4 5; do
+		rm -rf "$T/s" 2>/dev/null && break
+		sleep 0.2
+	done
+	mkdir -p "$T/s"
 	cp "$TOP/etc/sipsh.conf" "$T/s/sipsh.conf"
 }
 
@@ -53,6 +60,48 @@ fi
 check "the history file is private" \
 	test "$(stat -c %a "$T/s/.sipsh_history")" = 600
 
+# The slips: leaving configure mode always asks, 'no KEY VALUE' of a
+# value not held, and plain messages; it ends with 'do exit' answered
+# yes: committed, and the shell gone.
+fresh
+"$TOP/tests/tools/transcript.sh" "$SOCK" "$T/s/sipsh.conf" "$G/slips.in" \
+	>"$T/slips.out" 2>&1
+same "transcript slips" "$G/slips.ok" "$T/slips.out"
+check "'do exit' answered yes commits before leaving the shell" \
+	sh -c "grep -q '^ tls-version 1.3' '$T/s/sipsh.conf' &&
+	       ! grep -q 'tls-cipher' '$T/s/sipsh.conf' &&
+	       grep -q '^ name Changed' '$T/s/sipsh.conf'"
+
+# Long help pages at 80x24 like other output (q drops the rest), and
+# help lines wrap at words.
+fresh
+TCOLS=80 TROWS=24 "$TOP/tests/tools/transcript.sh" "$SOCK" "$T/s/sipsh.conf" \
+	"$G/help-page.in" >"$T/help-page.out" 2>&1
+same "transcript help-page" "$G/help-page.ok" "$T/help-page.out"
+
+# IOS habits: show without 'do' in configure modes, write memory and
+# copy answered, '| section', one-line forms, default of a section.
+fresh
+"$TOP/tests/tools/transcript.sh" "$SOCK" "$T/s/sipsh.conf" "$G/habits.in" \
+	>"$T/habits.out" 2>&1
+same "transcript habits" "$G/habits.ok" "$T/habits.out"
+check "one-line forms are saved in block form" \
+	sh -c "grep -q '^ bind-port 5080' '$T/s/sipsh.conf' &&
+	       grep -q '^account 3\$' '$T/s/sipsh.conf' &&
+	       ! grep -q '^account 1 ' '$T/s/sipsh.conf'"
+
+# show version with the phone stopped: what is installed.
+"$SIPSH" -C "$T/s/sipsh.conf" -c 'show version' >"$T/ver.out" 2>&1
+v=$("$SIPSH" -V | awk '{print $NF}')
+bv=$(grep -a -o 'baresip v[0-9.]* (' /usr/bin/baresip | head -1 | sed 's/baresip v//; s/ (//')
+ov=$(openssl version | awk '{print $2}')
+check "show version, phone stopped: sipsh, baresip installed, libre, OpenSSL, modules" \
+	sh -c "grep -qx 'sipsh    $v' '$T/ver.out' &&
+	       grep -qx 'baresip  $bv (installed; the phone is not running)' '$T/ver.out' &&
+	       grep -qx 'libre    1.1.0' '$T/ver.out' &&
+	       grep -qx 'OpenSSL  $ov' '$T/ver.out' &&
+	       grep -q '^Modules  ctrl phoneline regctl.* (installed in ' '$T/ver.out'"
+
 # The same help through batch: a line ending in '?' asks for it.
 fresh
 "$SIPSH" -C "$T/s/sipsh.conf" -f "$G/batch-help.in" >"$T/bh.out" 2>&1
@@ -65,7 +114,7 @@ tm send-keys -t 0 -l 'show running-config'
 tm send-keys -t 0 C-c
 tm send-keys -t 0 -l 'show version'
 tm send-keys -t 0 Enter
-if pane_wait 'sipsh 0.' && ! pane_dead; then
+if pane_wait 'sipsh    0.' && ! pane_dead; then
 	pass "Ctrl-C cancels the line, not the shell"
 else
 	fail "Ctrl-C cancels the line, not the shell" "$(tm capture-pane -p -t 0)"
@@ -175,3 +224,38 @@ fp=$(openssl x509 -in "$T/ca.pem" -noout -fingerprint -sha256 | cut -d= -f2)
 if pane_wait "sha256: $fp"; then pass "a pasted CA is shown by subject and SHA-256"; else fail "a pasted CA is shown by subject and SHA-256" "$fp / $(tm capture-pane -p -t 0 | tail -12)"; fi
 check "the pasted CA is committed" grep -q 'BEGIN CERTIFICATE' "$T/s/sipsh.conf"
 tm kill-server 2>/dev/null
+
+# Call commands against the running phone: plain, complete messages, and
+# a timed trace that says when it starts and ends.
+fresh
+P=$((26000 + $$ % 1000 * 2))
+S() { "$SIPSH" -C "$T/s/sipsh.conf" "$@"; }
+S -q -c sip -c "bind-port $P" -c "rtp-port-range $((P + 2000))-$((P + 2019))" \
+	-c 'account 1' -c "registrar 127.0.0.1:$P" \
+	-c 'account 2' -c "registrar 127.0.0.1:$P" -c 'line 1' -c shutdown
+check "the phone starts for the call commands" S -c 'phone start'
+wait_for 10 S -c 'show calls'
+expect_out "hangup on a line without a call" \
+	"-c:1: % line 0 has no call" S -c 'hangup 0'
+expect_out "answer on a line without an incoming call" \
+	"-c:1: % line 0 has no incoming call" S -c 'answer 0'
+expect_out "dial on a line that is shut down" \
+	"-c:1: % line 1 is shut down ('no shutdown' in line 1 puts it in service)" \
+	S -c 'dial 1 100'
+S -c 'debug sip 1' >"$T/dbg.out" 2>&1
+check "debug sip N says when the trace starts and ends" \
+	sh -c "head -1 '$T/dbg.out' | grep -qx '% SIP trace for 1 second' &&
+	       tail -1 '$T/dbg.out' | grep -qx '% SIP trace ended after 1 second'"
+expect_out "undebug all and no debug all are taken" "" \
+	S -c 'undebug all' -c 'no debug all'
+expect_out "show calls | count counts the calls shown, not the table's head" \
+	"0" S -c 'show calls | count'
+expect_out "show calls | include: the head and the note past the filter" \
+	"$(S -c 'show calls')" S -c 'show calls | include 100'
+S -c 'show version' >"$T/ver.out" 2>&1
+check "show version, phone running: the phone's own versions and modules" \
+	sh -c "grep -qx 'baresip  $bv (running, pid [0-9]*)' '$T/ver.out' &&
+	       grep -qx 'libre    1.1.0' '$T/ver.out' &&
+	       grep -q '^Modules  .*ctrl.*regctl.* (loaded)' '$T/ver.out' &&
+	       ! grep -q 'g711' '$T/ver.out'"
+phone_down

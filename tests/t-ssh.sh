@@ -80,8 +80,8 @@ for i in $(seq 1 100); do
 	sleep 0.1
 done
 
-expect_out "ssh host 'show version' runs sipsh -c" "sipsh 0.1.0" \
-	"${SSH[@]}" 'show version'
+expect_out "ssh host 'show version' runs sipsh -c" "sipsh    0.1.0" \
+	"${SSH[@]}" 'show version | include ^sipsh'
 "${SSH[@]}" 'show running-config' >"$T/show.out" 2>&1
 same "ssh host 'show running-config' prints the configuration" \
 	"$H/sipsh.conf" "$T/show.out"

@@ -135,7 +135,7 @@ const struct setting schema[] = {
 	 USES(CONF("sip_listen"), CONF("net_interface"))},
 	/* 3 */
 	{SECT_SIP, "bind-port", "Bindport", &vt_port, "5060",
-	 "UDP port for SIP",
+	 "Port for SIP over UDP and TCP (TLS: the next port)",
 	 INT(1, 65534), 0,
 	 "The port SIP listens on, for UDP and TCP; TLS uses the next port.",
 	 USES(CONF("sip_listen"))},

@@ -303,6 +303,13 @@ static int host_parse(const struct setting *s, const char *in,
 		return EINVAL;
 	}
 
+	/* One colon is no IPv6 address: a HOST:PORT where no port goes. */
+	if (strchr(in, ':') && strchr(in, ':') == strrchr(in, ':')) {
+		diag_err(dg, "'%s': a port is not allowed here; give the host "
+			 "alone", quote_str(q, sizeof(q), in));
+		return EINVAL;
+	}
+
 	err = host_check(in, strlen(in), out, &af, dg);
 	if (err)
 		return err;

@@ -209,10 +209,13 @@ static int decode(X509 **xp, unsigned n, const unsigned char *der,
 	const unsigned char *p = der;
 	X509 *x;
 
+	/* OpenSSL's reason ("too long", "wrong tag") is about the ASN.1
+	 * inside, which means nothing for text that is no certificate. */
 	x = d2i_X509(NULL, &p, len);
 	if (!x) {
-		diag_err(dg, "certificate %u: not a valid X.509 certificate: "
-			 "%s", n, tls_err_reason());
+		ERR_clear_error();
+		diag_err(dg, "certificate %u: its %ld bytes are not a "
+			 "certificate (not X.509 data)", n, len);
 		return EINVAL;
 	}
 

@@ -142,7 +142,7 @@ static int print_help(struct session *s, const char *line)
 	if (!err) {
 		err = help_collect(h, s, text);
 		if (!err)
-			err = help_print(s->pf, h);
+			err = help_print(s->pf, h, 0);
 		mem_deref(text);
 	}
 

@@ -135,13 +135,23 @@ int exec_filtered(struct session *s, const char *line, const struct toks *t,
 		goto out;
 	}
 
+	/* Notes go past the filters, but count only what is shown. */
+	s->note_pf = out;
+	for (i = 0; i < n; i++) {
+		if (fs[i].kind == FILTER_COUNT)
+			s->note_pf = NULL;
+	}
+
 	pf.vph = pf_mbuf_vph;
 	pf.arg = a;
 	s->pf = &pf;
 	s->json = json;
+	s->filtering = true;
 	err = m->node->h(s, &ctx);
 	s->pf = out;
 	s->json = false;
+	s->filtering = false;
+	s->note_pf = NULL;
 	if (err)
 		goto out;
 

@@ -26,6 +26,9 @@ static const struct cmd_def filter_cmds[] = {
 	 h_filter, (void *)FILTER_EXCLUDE, 0},
 	{1, "begin LINE", {"From the first line that matches on", help_re},
 	 h_filter, (void *)FILTER_BEGIN, 0},
+	{1, "section LINE", {"Only the sections (a line and the lines "
+	 "indented under it) whose lines match", help_re},
+	 h_filter, (void *)FILTER_SECTION, 0},
 	{1, "count", {"The number of lines"},
 	 h_filter, (void *)FILTER_COUNT, 0},
 	{1, "json", {"Machine-readable output (JSON)"},
@@ -59,6 +62,60 @@ int filter_register(struct grammar *g)
 	return err;
 }
 
+static size_t indent_of(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && p[i] == ' ')
+		++i;
+
+	return i;
+}
+
+/*
+ * '| section RE', as IOS has it: a line that matches is printed with the
+ * lines indented deeper under it, so 'show running-config | section
+ * account' gives whole account blocks.
+ */
+static int section_apply(const struct mbuf *in, regex_t *rx,
+			 struct mbuf *out)
+{
+	const char *p = (const char *)in->buf, *end = p + in->end;
+	size_t under = 0;
+	bool in_sect = false;
+	int err = 0;
+
+	while (p < end && !err) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t ind = indent_of(p, n);
+		char *line;
+
+		if (in_sect && ind > under && ind < n) {
+			err = mbuf_printf(out, "%b\n", p, n);
+			p += n + (nl ? 1 : 0);
+			continue;
+		}
+		in_sect = false;
+
+		line = mem_alloc(n + 1, NULL);
+		if (!line)
+			return ENOMEM;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (regexec(rx, line, 0, NULL, 0) == 0) {
+			in_sect = true;
+			under = ind;
+			err = mbuf_printf(out, "%b\n", p, n);
+		}
+		mem_deref(line);
+
+		p += n + (nl ? 1 : 0);
+	}
+
+	return err;
+}
+
 int filter_apply(const struct mbuf *in, int kind, const char *re,
 		 struct mbuf *out, struct diag *dg)
 {
@@ -83,6 +140,12 @@ int filter_apply(const struct mbuf *in, int kind, const char *re,
 		regerror(rc, &rx, msg, sizeof(msg));
 		diag_err(dg, "bad regular expression '%s': %s", re, msg);
 		return EINVAL;
+	}
+
+	if (kind == FILTER_SECTION) {
+		err = section_apply(in, &rx, out);
+		regfree(&rx);
+		return err;
 	}
 
 	while (p < end && !err) {

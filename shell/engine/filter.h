@@ -1,6 +1,6 @@
 /*
  * Output filters: what may follow '|' after a command that prints
- * (include, exclude, begin, count, json), as grammar and as text
+ * (include, exclude, begin, section, count, json), as grammar and as text
  * processing of the captured output.
  */
 #ifndef SIPSH_FILTER_H

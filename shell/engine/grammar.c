@@ -211,6 +211,35 @@ int gnode_insert(struct gnode *root, const char *const *words,
 	return 0;
 }
 
+struct gnode *gnode_find(struct gnode *root, const char *const *words)
+{
+	struct gnode *cur = root;
+	size_t i, j;
+
+	for (i = 0; cur && words[i]; i++) {
+		long min = 0, max = 0;
+		enum gkind kind = word_kind(words[i], &min, &max);
+		struct gnode *k = NULL;
+
+		if (kind != G_INT) {
+			k = kid_find(cur, kind, words[i], NULL);
+		}
+		else {
+			for (j = 0; j < cur->nkids; j++) {
+				struct gnode *x = cur->kids[j];
+
+				if (x->kind == G_INT && x->min == min &&
+				    x->max == max)
+					k = x;
+			}
+		}
+
+		cur = k;
+	}
+
+	return cur;
+}
+
 /* A word after which matching goes on in another tree ('do'). */
 int gnode_add_jump(struct gnode *root, const char *word, const char *help,
 		   const struct gnode *target)
@@ -277,6 +306,8 @@ static void grammar_destructor(void *arg)
 
 	for (m = 0; m < MODE_N; m++)
 		mem_deref(g->root[m]);
+	for (m = 0; m < SECT_N; m++)
+		mem_deref(g->oneline[m]);
 
 	mem_deref(g->filters);
 }
@@ -300,6 +331,8 @@ int grammar_alloc(struct grammar **gp)
 
 	for (m = 0; m < MODE_N && !err; m++)
 		err = gnode_alloc(&g->root[m], G_WORD, "", NULL);
+	for (m = 0; m < SECT_N && !err; m++)
+		err = gnode_alloc(&g->oneline[m], G_WORD, "", NULL);
 	if (!err)
 		err = gnode_alloc(&g->filters, G_WORD, "|", NULL);
 

@@ -47,6 +47,7 @@ enum filter_kind {
 	FILTER_BEGIN,
 	FILTER_COUNT,
 	FILTER_JSON,
+	FILTER_SECTION,
 };
 
 struct gnode {
@@ -86,6 +87,9 @@ struct cmd_def {
 struct grammar {
 	struct gnode *root[MODE_N];
 	struct gnode *filters;  /* what may follow '|' */
+	/* A section's settings after its name in configure mode, for the
+	 * one-line forms ('sip bind-port 5080'). */
+	struct gnode *oneline[SECT_N];
 };
 
 int grammar_alloc(struct grammar **gp);
@@ -98,6 +102,10 @@ int gnode_add_jump(struct gnode *root, const char *word, const char *help,
 int gnode_insert(struct gnode *root, const char *const *words,
 		 const char *const *help, const struct setting *value,
 		 cmd_h *h, const void *arg, unsigned flags);
+
+/* The node the words lead to from root (as gnode_insert reads them), or
+ * NULL: for commands that hang on another's node ('do', one-line forms). */
+struct gnode *gnode_find(struct gnode *root, const char *const *words);
 
 /* Walk every node (for the help test and the man page). */
 typedef int (gnode_walk_h)(const struct gnode *n, const struct gnode **path,

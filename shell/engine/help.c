@@ -87,13 +87,55 @@ static int cmp_choice(const void *a, const void *b)
 	return strcmp(x->word, y->word);
 }
 
+/*
+ * The flags of the command before the first '|' (words [0, end)), so
+ * that after it only the filters that work for it are offered.
+ */
+static unsigned cmd_flags(struct match *m, const struct session *s,
+			  const struct toks *t, size_t end)
+{
+	const struct grammar *g = grammar_get();
+	int modes[3];
+	size_t i, nmodes = sess_mode_chain(s, modes);
+
+	for (i = 0; i < nmodes; i++) {
+		match_run(m, g->root[modes[i]], t, 0, end, false);
+		if (m->st == MS_OK)
+			return m->node->flags;
+	}
+
+	return 0;
+}
+
+/* Drops the choice the filter node of 'kind' would give. */
+static void drop_filter(struct help *h, int kind)
+{
+	const struct gnode *f = grammar_get()->filters;
+	size_t i, j;
+
+	for (i = 0; i < f->nkids; i++) {
+		if ((int)(uintptr_t)f->kids[i]->arg != kind)
+			continue;
+
+		for (j = 0; j < h->n; j++) {
+			if (strcmp(h->v[j].word, f->kids[i]->word))
+				continue;
+			memmove(&h->v[j], &h->v[j + 1],
+				(h->n - j - 1) * sizeof(h->v[0]));
+			--h->n;
+			break;
+		}
+	}
+}
+
 int help_collect(struct help *h, const struct session *s, const char *text)
 {
 	const struct grammar *g = grammar_get();
 	struct match *m;
 	struct toks t;
 	struct diag dg;
-	size_t nwords, from = 0, i, errcol = 0;
+	size_t nwords, from = 0, first_pipe = 0, i, errcol = 0;
+	unsigned flags = 0;
 	int modes[3];
 	size_t nmodes;
 	int err;
@@ -119,14 +161,29 @@ int help_collect(struct help *h, const struct session *s, const char *text)
 	}
 
 	for (i = 0; i < nwords; i++) {
-		if (t.v[i].pipe)
-			from = i + 1;
+		if (!t.v[i].pipe)
+			continue;
+		if (!from)
+			first_pipe = i;
+		from = i + 1;
 	}
 
 	m = mem_zalloc(sizeof(*m), NULL);
 	if (!m) {
 		toks_reset(&t);
 		return ENOMEM;
+	}
+
+	if (from) {
+		flags = cmd_flags(m, s, &t, first_pipe);
+		if (!(flags & CF_OUTPUT)) {
+			h->error = true;
+			h->errcol = t.v[first_pipe].col;
+			str_ncpy(h->errmsg, "Invalid input '|': this command "
+				 "prints nothing to filter",
+				 sizeof(h->errmsg));
+			goto out;
+		}
 	}
 
 	nmodes = sess_mode_chain(s, modes);
@@ -173,6 +230,12 @@ int help_collect(struct help *h, const struct session *s, const char *text)
 		}
 		if (!h->partial[0] && from && nwords > from && m->node->h)
 			add(h, "|", "Output modifiers", true);
+
+		/* JSON only where the command has a JSON form, and only as
+		 * its first filter. */
+		if (from && nwords == from &&
+		    (!(flags & CF_JSON) || from != first_pipe + 1))
+			drop_filter(h, FILTER_JSON);
 	}
 
 	qsort(h->v, h->n, sizeof(h->v[0]), cmp_choice);
@@ -184,7 +247,53 @@ int help_collect(struct help *h, const struct session *s, const char *text)
 	return 0;
 }
 
-int help_print(struct re_printf *pf, const struct help *h)
+static int pad(struct re_printf *pf, size_t n)
+{
+	int err = 0;
+
+	while (n-- && !err)
+		err = re_hprintf(pf, " ");
+
+	return err;
+}
+
+/*
+ * One help text from column 'at', wrapped at blanks so no line reaches
+ * column 'cols' (a word longer than the room is left whole); the lines
+ * after the first start at 'at' too.
+ */
+static int wrapped_print(struct re_printf *pf, const char *text, size_t at,
+			 size_t cols)
+{
+	size_t room = cols > at + 1 ? cols - at - 1 : 0;
+	int err = 0;
+
+	/* Too narrow to wrap in a useful way: the terminal wraps it. */
+	if (!cols || room < 20)
+		return re_hprintf(pf, "%s\n", text);
+
+	while (*text && !err) {
+		size_t n = strlen(text), cut = n;
+
+		if (n > room) {
+			for (cut = room; cut && text[cut] != ' '; cut--)
+				;
+			if (!cut)
+				cut = strcspn(text, " ");
+		}
+
+		err = re_hprintf(pf, "%b\n", text, cut);
+		text += cut;
+		while (*text == ' ')
+			++text;
+		if (*text && !err)
+			err = pad(pf, at);
+	}
+
+	return err;
+}
+
+int help_print(struct re_printf *pf, const struct help *h, unsigned cols)
 {
 	size_t i, width = 0;
 	int err = 0;
@@ -205,18 +314,16 @@ int help_print(struct re_printf *pf, const struct help *h)
 	for (i = 0; i < h->n && !err; i++) {
 		const char *help = h->v[i].help ? h->v[i].help : "";
 
-		size_t pad = width - strlen(h->v[i].word) + 2;
-
 		if (!help[0]) {
 			err = re_hprintf(pf, "  %s\n", h->v[i].word);
 			continue;
 		}
 
 		err = re_hprintf(pf, "  %s", h->v[i].word);
-		while (pad-- && !err)
-			err = re_hprintf(pf, " ");
 		if (!err)
-			err = re_hprintf(pf, "%s\n", help);
+			err = pad(pf, width - strlen(h->v[i].word) + 2);
+		if (!err)
+			err = wrapped_print(pf, help, width + 4, cols);
 	}
 
 	return err;

@@ -32,8 +32,9 @@ struct help {
 /* Collect the choices after 'text' (the line up to the cursor). */
 int help_collect(struct help *h, const struct session *s, const char *text);
 
-/* '?': the choices, one a line, with help; or the error. */
-int help_print(struct re_printf *pf, const struct help *h);
+/* '?': the choices, one a line, with help wrapped at blanks to fit
+ * 'cols' columns (0: not wrapped); or the error. */
+int help_print(struct re_printf *pf, const struct help *h, unsigned cols);
 
 /* TAB: what to insert after the cursor (mem string, maybe empty);
  * *listp is set when several candidates remain and none could be

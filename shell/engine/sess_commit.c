@@ -76,6 +76,33 @@ static int refused(struct session *s, const struct commit *cm, int err,
 	}
 }
 
+/*
+ * The check's warnings, one "% Warning: " line each: the check prints
+ * them as "  warning: TEXT" under a heading, which a session's own label
+ * replaces.
+ */
+static void warn_lines(struct session *s, const struct mbuf *mb)
+{
+	const char *p = (const char *)mb->buf, *end = p + mb->end;
+	static const char label[] = "warning: ";
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *t = p;
+
+		while (t < p + n && *t == ' ')
+			++t;
+		if ((size_t)(p + n - t) >= sizeof(label) - 1 &&
+		    !strncmp(t, label, sizeof(label) - 1))
+			t += sizeof(label) - 1;
+		if (t < p + n)
+			sess_warn(s, NOCOL, "%b", t, (size_t)(p + n - t));
+
+		p += n + (nl ? 1 : 0);
+	}
+}
+
 /* What a commit_run of the session prints: the check's lines apart. */
 struct sess_run {
 	struct commit cm;
@@ -147,9 +174,7 @@ int sess_commit_check(struct session *s, bool verbose)
 	}
 
 	if (!verbose) {
-		if (r->checks->end)
-			sess_warn(s, NOCOL, "%b", r->checks->buf,
-				  r->checks->end);
+		warn_lines(s, r->checks);
 	}
 	else if (r->cm.nwarn) {
 		sess_printf(s, "%% Configuration is valid, with %u warning%s:"
@@ -207,8 +232,7 @@ int sess_commit(struct session *s, unsigned flags)
 
 	/* Said before the report: the check's warnings, and what the
 	 * observers had to say (calls ended, files not written). */
-	if (r->checks->end)
-		sess_warn(s, NOCOL, "%b", r->checks->buf, r->checks->end);
+	warn_lines(s, r->checks);
 	if (r->msgs->end)
 		sess_warn(s, NOCOL, "%b", r->msgs->buf, r->msgs->end);
 

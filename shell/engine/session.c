@@ -164,6 +164,22 @@ int sess_printf(struct session *s, const char *fmt, ...)
 	return err;
 }
 
+int sess_note(struct session *s, const char *fmt, ...)
+{
+	struct re_printf *pf = s->filtering ? s->note_pf : s->pf;
+	va_list ap;
+	int err;
+
+	if (!pf)
+		return 0;
+
+	va_start(ap, fmt);
+	err = re_vhprintf(fmt, ap, pf->vph, pf->arg);
+	va_end(ap);
+
+	return err;
+}
+
 struct inst *sess_inst(const struct session *s)
 {
 	if (!s->cand || s->mode < MODE_SECT)

@@ -48,6 +48,8 @@ struct session {
 	struct re_printf *pf;   /* output of commands */
 	size_t prompt_len;      /* for the caret under a wrong word */
 	bool json;              /* '| json': print machine-readable */
+	bool filtering;         /* output goes through '|' filters */
+	struct re_printf *note_pf;  /* ... and sess_note() past them */
 	unsigned term_length;   /* pager lines (0: no pager) */
 	char **hist;            /* commands of this session, secrets masked */
 	size_t nhist;
@@ -105,6 +107,9 @@ int  sess_read_secret(struct session *s, const char *prompt, char **textp);
 void sess_error(struct session *s, size_t col, const char *fmt, ...);
 void sess_warn(struct session *s, size_t col, const char *fmt, ...);
 int  sess_printf(struct session *s, const char *fmt, ...);
+/* What is said about the output rather than being part of it (a table's
+ * head, "No calls"): past the filters, and not counted by '| count'. */
+int  sess_note(struct session *s, const char *fmt, ...);
 
 /* The instance of the current section mode, in the candidate. */
 struct inst *sess_inst(const struct session *s);

@@ -277,7 +277,13 @@ static unsigned char key_help(EditLine *el, int ch)
 				fputc(' ', stdout);
 			fputs("^\n", stdout);
 		}
-		re_fprintf(stdout, "%H", help_print, h);
+		/* Long help pages like other output; the line with the
+		 * '?' is on the screen already. */
+		t->lines = 1;
+		t->col = 0;
+		t->quiet = false;
+		help_print(&t->pager, h, t->cols);
+		t->quiet = false;
 		fflush(stdout);
 	}
 

@@ -79,6 +79,13 @@ int phone_svc_start(char *err, size_t errsz);
 int phone_svc_stop(char *err, size_t errsz);
 int phone_svc_restart(char *err, size_t errsz);
 
+/* What is installed (phone_version.c): the version of baresip's
+ * executable, whether NAME is one of our modules, and their names. */
+const char *phone_baresip_bin(void);
+int  phone_baresip_installed(char *ver, size_t sz);
+bool phone_module_ours(const char *name);
+int  phone_modules_installed(char *buf, size_t sz);
+
 /* One request to the control socket and its reply's data (or error). */
 int ctrl_request(struct odict **datap, const char *command,
 		 struct odict *params, char *err, size_t errsz);

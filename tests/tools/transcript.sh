@@ -9,7 +9,8 @@
 #   a line ending in '?' is typed and answered at once; the line is
 #   then cleared with Ctrl-U instead of pressing Enter
 #   a line ending in <noenter> is typed without Enter
-# After each line the screen must settle (bounded wait).
+# After each line the screen must settle (bounded wait). TCOLS and TROWS
+# set the size of the terminal (100x50).
 set -u
 sock=$1 conf=$2 in=$3
 tm() { tmux -L "$sock" "$@"; }
@@ -26,7 +27,7 @@ settle() {
 	return 0
 }
 
-tm -f /dev/null new-session -d -x 100 -y 50 \
+tm -f /dev/null new-session -d -x "${TCOLS:-100}" -y "${TROWS:-50}" \
 	"env TERM=xterm HOME=$(dirname "$conf") ${SIPSH_ENV:-} ${SIPSH:?} -C $conf"
 tm set-option -g history-limit 5000 >/dev/null
 tm set-option -g remain-on-exit on >/dev/null
@@ -50,7 +51,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 		*)
 			chunk=${rest%%<*}
 			[ -z "$chunk" ] && { chunk=${rest:0:1}; }
-			tm send-keys -t 0 -l "$chunk"
+			tm send-keys -t 0 -l -- "$chunk"
 			rest=${rest#"$chunk"}
 			;;
 		esac

@@ -389,7 +389,7 @@ static const struct trow rows[] = {
 	BAD(vt_host, SIP("proxy"), "fe80::1%eth0", EINVAL,
 	    "'fe80::1%eth0' is not a valid IPv6 address"),
 	BAD(vt_host, SIP("proxy"), "sip.example.com:5060", EINVAL,
-	    "'sip.example.com:5060' is not a valid IPv6 address"),
+	    "'sip.example.com:5060': a port is not allowed here; give the host alone"),
 	BAD(vt_host, SIP("proxy"), "[::1]", EINVAL,
 	    "'[::1]' is not a host: write an IPv6 address without brackets"),
 	BAD(vt_host, SIP("proxy"), "a_b.com", EINVAL,
