@@ -126,7 +126,7 @@ FORCE:
 
 # The Debian packages sipsh builds with and tests against. Installed only
 # when missing, with a single apt-get update; silent when all are there.
-DEB_BUILD := pkg-config gcc make libedit-dev libncurses-dev libre-dev \
+DEB_BUILD := pkg-config gcc make mandoc libedit-dev libncurses-dev libre-dev \
 	     librem-dev libssl-dev baresip-core
 DEB_TEST  := kamailio kamailio-tls-modules linphone-cli tshark tmux openssh-server dnsmasq \
 	     coturn runit clang mandoc valgrind procps iproute2 python3 strace

@@ -55,9 +55,17 @@ static void add_kids(struct help *h, const struct gnode *n)
 
 		case G_VALUE:
 			if (st->type == &vt_enum) {
+				const char *const *meaning =
+					setting_enum_help(st);
+
+				/* Each value with its own meaning. */
 				for (e = st->enums; *e; e++) {
+					const char *m = meaning ?
+						meaning[e - st->enums] : NULL;
+
 					if (prefixed(*e, p))
-						add(h, *e, st->help, true);
+						add(h, *e, m ? m : st->help,
+						    true);
 				}
 				break;
 			}
