@@ -326,6 +326,22 @@ heard() { local t; t=$(from_event "$1" 'state connected')
 	wav_cut "$T/$1.wav" "$T/$1-d.wav" "$t" "$(echo "$t + 12" | bc)"
 	"$TA" --dtmf "$T/$1-d.wav" 2>&1; }
 
+# at_end NAME D: the phone logged line 1's digit D as handed over at its
+# end packet, and not before that packet was captured (svlogd's time and
+# tshark's are the same clock, the machine's).
+at_end() {
+	local endt logt
+	endt=$(tsh "$1" -Y "udp.srcport >= $((RTP + 20)) && rtpevent.event_id == $2 && rtpevent.end_of_event == 1" -T fields -e frame.time_epoch | head -1)
+	logt=$(grep -a "line 1: received DTMF '$2' (telephone-event, its end packet)" \
+		"$SIPSH_RUNDIR/log/current" | tail -1 | cut -d' ' -f1)
+	python3 - "$endt" "$logt" <<'PY'
+import sys, datetime
+end, log = sys.argv[1], sys.argv[2]
+t = datetime.datetime.strptime(log, "%Y-%m-%d_%H:%M:%S.%f").replace(
+    tzinfo=datetime.timezone.utc).timestamp()
+sys.exit(0 if end and t >= float(end) else 1)
+PY
+}
 lp_case lrfc rfc2833 rfc2833
 r="line=$(line_digits lrfc) lp=$(lp_digits lrfc) te=$(lp_te lrfc)/$(lp_te_end lrfc) info=$(lp_info lrfc)"
 if [ "$(line_digits lrfc)" = 123 ] && [ "$(lp_digits lrfc)" = 47 ] &&
@@ -333,6 +349,12 @@ if [ "$(line_digits lrfc)" = 123 ] && [ "$(lp_digits lrfc)" = 47 ] &&
 	pass "rfc2833 with linphonec: its 3 telephone-events reach line 1 once each, each before the next is sent; it gets 4 7 ($r)"
 else
 	fail "rfc2833 with linphonec: each digit once, when it ends, both ways" "$r"
+fi
+if at_end lrfc 1 && at_end lrfc 2 && at_end lrfc 3; then
+	pass "rfc2833 with linphonec: each digit is handed to line 1 at its end packet, not before it was captured"
+else
+	fail "rfc2833 with linphonec: each digit at its end packet" \
+		"$(grep -a 'line 1: received DTMF' "$SIPSH_RUNDIR/log/current" | tail -3)"
 fi
 
 lp_case lboth rfc2833 both

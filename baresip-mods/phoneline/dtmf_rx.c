@@ -99,7 +99,7 @@ static bool take_from(struct line *ln, enum dtmf_src src)
 }
 
 /* The event being received is over: the line gets its digit. */
-static void telev_over(struct line *ln)
+static void telev_over(struct line *ln, const char *how)
 {
 	struct dtmf_rx *rx = &ln->rx;
 
@@ -111,12 +111,12 @@ static void telev_over(struct line *ln)
 	rx->done = true;
 	rx->done_ts = rx->ts;
 	if (take_from(ln, DSRC_TELEV))
-		pl_line_digit(ln, rx->key);
+		pl_line_digit(ln, rx->key, how);
 }
 
 static void end_lost(void *arg)
 {
-	telev_over(arg);
+	telev_over(arg, "telephone-event, its end packets lost");
 }
 
 /* RFC 4733 section 2.3: event, E|R|volume, duration. */
@@ -129,7 +129,7 @@ static void telev_packet(struct line *ln, uint32_t ts, uint8_t event,
 	if (rx->done && ts == rx->done_ts)
 		return;         /* a resent end packet */
 	if (rx->active && ts != rx->ts)
-		telev_over(ln); /* the last one's end packets were lost */
+		telev_over(ln, "telephone-event, ended by the next one");
 	if (key < 0)
 		return;         /* not a DTMF digit (flash, tones) */
 
@@ -140,7 +140,7 @@ static void telev_packet(struct line *ln, uint32_t ts, uint8_t event,
 	}
 
 	if (end)
-		telev_over(ln);
+		telev_over(ln, "telephone-event, its end packet");
 	else
 		tmr_start(&rx->tmr_end, END_LOST_MS, end_lost, ln);
 }
@@ -240,10 +240,17 @@ void dtmf_rx_baresip(struct line *ln, bool end, const char *prm)
 {
 	struct dtmf_rx *rx = &ln->rx;
 
+	/* With the helper on the socket, only INFO brings these events. */
+	static const char *const how[2][2] = {
+		{"baresip's DTMF event, ended by the next",
+		 "baresip's DTMF event, its end"},
+		{"SIP INFO, ended by the next", "SIP INFO, its Duration over"},
+	};
+
 	/* A digit still pending when the next one starts (baresip keeps
 	 * one end timer per call) is over now. */
 	if (rx->info_key && take_from(ln, DSRC_INFO))
-		pl_line_digit(ln, rx->info_key);
+		pl_line_digit(ln, rx->info_key, how[rx->uh != NULL][end]);
 	rx->info_key = end || !prm ? '\0' : prm[0];
 }
 

@@ -664,7 +664,7 @@ static void answered_elsewhere(const struct call *call)
 	}
 }
 
-void pl_line_digit(struct line *ln, char key)
+void pl_line_digit(struct line *ln, char key, const char *how)
 {
 	struct tone_def def;
 	char d[2] = {key, '\0'};
@@ -672,7 +672,8 @@ void pl_line_digit(struct line *ln, char key)
 	if (ln->state == LS_RINGING || tone_dtmf(&def, key, 100, 0))
 		return;
 
-	info("phoneline: line %u: received DTMF '%c'\n", ln->num, key);
+	info("phoneline: line %u: received DTMF '%c' (%s)\n", ln->num, key,
+	     how);
 	pl_lock();
 	tone_start(&ln->ear_dtmf, &def);
 	pl_unlock();

@@ -93,8 +93,9 @@ struct line *pl_line_of_audio(const struct audio *a);
 struct line *pl_line_near_audio(const void *p);
 uint32_t pl_lines_of_ua(const struct ua *ua);     /* bit N: line N */
 enum dtmf_mode pl_dtmf_mode(void);
-/* A digit from the far end, once, when it has ended. */
-void pl_line_digit(struct line *ln, char key);
+/* A digit from the far end, once, when it has ended; 'how' says how it
+ * came and ended, for the log. */
+void pl_line_digit(struct line *ln, char key, const char *how);
 /* Adds line num on the account with that AOR, or moves it there (its
  * call ends); *changedp false: it was there already. */
 int  pl_line_set(unsigned num, const char *aor, bool *changedp,
