@@ -4,8 +4,11 @@
 # Kamailio and linphonec as real peers: dial tone, calls between lines
 # with caller ID and audio both ways, busy, congestion and information
 # tones by frequency and cadence, hold signalled or local (from a tshark
-# capture), each DTMF mode on the wire and at the far end, and the Contact
-# line suffix, also for lines removed and added on the running phone.
+# capture), each DTMF mode on the wire and at the far end, both ways with
+# linphonec (each digit once, in order, none late; INFO and
+# telephone-events both sent; inband's SDP without telephone-event), and
+# the Contact line suffix, also for lines removed and added on the running
+# phone.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/kamailio.sh"
 . "$TOP/tests/tools/linphone.sh"
@@ -235,12 +238,16 @@ for mode in inband compatibility; do
 	t=$(from_event "$b" 'state connected')
 	wav_cut "$T/$b.wav" "$T/$b-d.wav" "$t" "$(echo "$t + 3" | bc)"
 	d=$("$TA" --dtmf "$T/$b-d.wav" 2>&1)
+	# Every SDP here is the phone's own (both lines); inband offers and
+	# answers no telephone-event, compatibility still does.
+	sdp=$(tsh "$mode" -Y sdp -T fields -e sdp.media_attr | grep -c telephone-event)
+	sdp_ok() { if [ "$mode" = inband ]; then [ "$sdp" = 0 ]; else [ "$sdp" -ge 2 ]; fi; }
 	if [ "$(n_te "$mode")" = 0 ] && [ "$(n_info "$mode")" = 0 ] &&
-		[ "$d" = 709 ] && ! ev "$b" 'dtmf '; then
-		pass "dtmf-mode $mode: no telephone-events, no INFO; 709 heard in line 1's audio"
+		[ "$d" = 709 ] && ! ev "$b" 'dtmf ' && sdp_ok; then
+		pass "dtmf-mode $mode: no telephone-events, no INFO; 709 heard in line 1's audio; $sdp SDP with telephone-event"
 	else
 		fail "dtmf-mode $mode: tones only" \
-			"te=$(n_te "$mode") info=$(n_info "$mode") heard='$d'"
+			"te=$(n_te "$mode") info=$(n_info "$mode") heard='$d' sdp-te=$sdp"
 	fi
 done
 
@@ -262,6 +269,130 @@ else
 		"$(cat "$T/lp.ev"; "$TA" --freq 0 1 "$T/lp-mid.wav")"
 fi
 lp_stop lp
+
+# Digits both ways between line 1 and linphonec (1004), in each mode.
+# linphonec plays nothing but silence (or nothing at all), so no audio
+# packet pushes a telephone-event through baresip's jitter buffer: the
+# line must have each digit once, when it ends, before the next is sent.
+"$TOP/build/mkwav" "$T/sil.wav" silence 12 >/dev/null
+# lp_case NAME MODE LPDTMF [PLAY]: dtmf-mode MODE; linphonec (LP_DTMF=
+# LPDTMF, playing silence with PLAY) calls 1002 and sends 1 2 3, each
+# once line 1 has had the one before; line 1 then dials 4 7. Captured.
+lp_case() {
+	local name=$1 mode=$2 d w='wait "dtmf 3" 12'
+	# inband digits are tones in the audio: no event to wait for.
+	[ "$mode" = inband ] && w='sleep 4'
+	S -c sip -c "dtmf-mode $mode" >/dev/null 2>&1
+	wait_for 10 sh -c "grep -q 'phoneline_dtmf_mode.$mode' '$SIPSH_RUNDIR/baresip/config'"
+	kam_wait_registered "$KP" 1002 10
+	LP_DTMF=$3 lp_start lp "$LP" "127.0.0.1:$KP" 1004 secret4 >/dev/null 2>&1
+	kam_wait_registered "$KP" 1004 10
+	[ -n "${4:-}" ] && lp_cmd lp "play $T/sil.wav"
+	lp_cmd lp "record $T/lp-$name.wav"
+	cap_start "$name" "udp port $SP or udp port $LP or udp portrange $RTP-$((RTP + 39))"
+	tel "$name" 1 'wait "ring on 1004" 10' 'hook off' \
+		'wait "state connected" 3' "$w" 'sleep 0.5' \
+		'dial 47' 'sleep 1.5' 'hook on'
+	local tp=$TEL_PID
+	lp_cmd lp "call sip:1002@127.0.0.1:$KP"
+	wait_for 8 ev "$name" 'state connected'
+	lp_wait lp 'Media streams established' 5
+	sleep 0.5
+	for d in 1 2 3; do
+		lp_cmd lp "$d"
+		if [ "$mode" = inband ]; then sleep 0.6
+		else wait_for 3 ev "$name" "dtmf $d"; fi
+	done
+	endtel "$tp"
+	lp_stop lp
+	cp "$(lp_log lp)" "$T/lp-$name.log"
+	cap_stop
+}
+# The digits the line had, in order, as events: "123" once each.
+line_digits() { sed -n 's/^T+[0-9.]* dtmf \(.\)$/\1/p' "$T/$1.ev" | tr -d '\n'; }
+# The digits linphonec was told of ("Receiving tone D", after its prompt).
+lp_digits() { sed -n 's/.*Receiving tone \(.\) from.*/\1/p' "$T/lp-$1.log" | tr -d '\n'; }
+# The digits in linphonec's recording but its own 1 2 3, which it plays
+# locally as it sends them.
+lp_heard() { "$TA" --dtmf "$T/lp-$1.wav" 2>&1 | tr -d 123; }
+# Distinct telephone-events (RTP timestamps) linphonec sent us, and how
+# many of those had an end packet (the E bit).
+lp_te() { tsh "$1" -Y "udp.srcport >= $((RTP + 20)) && rtpevent" -T fields -e rtp.timestamp | sort -u | wc -l; }
+lp_te_end() { tsh "$1" -Y "udp.srcport >= $((RTP + 20)) && rtpevent.end_of_event == 1" -T fields -e rtp.timestamp | sort -u | wc -l; }
+lp_info() { tsh "$1" -Y "udp.srcport == $LP && sip.Method == \"INFO\"" | wc -l; }
+our_sdp_te() { tsh "$1" -Y "udp.srcport == $SP && sdp" -T fields -e sdp.media_attr | grep -c telephone-event; }
+# The line's audio after it answered, and linphonec's recording: DTMF.
+heard() { local t; t=$(from_event "$1" 'state connected')
+	wav_cut "$T/$1.wav" "$T/$1-d.wav" "$t" "$(echo "$t + 12" | bc)"
+	"$TA" --dtmf "$T/$1-d.wav" 2>&1; }
+
+# at_end NAME D: the phone logged line 1's digit D as handed over at its
+# end packet, and not before that packet was captured (svlogd's time and
+# tshark's are the same clock, the machine's).
+at_end() {
+	local endt logt
+	endt=$(tsh "$1" -Y "udp.srcport >= $((RTP + 20)) && rtpevent.event_id == $2 && rtpevent.end_of_event == 1" -T fields -e frame.time_epoch | head -1)
+	logt=$(grep -a "line 1: received DTMF '$2' (telephone-event, its end packet)" \
+		"$SIPSH_RUNDIR/log/current" | tail -1 | cut -d' ' -f1)
+	python3 - "$endt" "$logt" <<'PY'
+import sys, datetime
+end, log = sys.argv[1], sys.argv[2]
+t = datetime.datetime.strptime(log, "%Y-%m-%d_%H:%M:%S.%f").replace(
+    tzinfo=datetime.timezone.utc).timestamp()
+sys.exit(0 if end and t >= float(end) else 1)
+PY
+}
+lp_case lrfc rfc2833 rfc2833
+r="line=$(line_digits lrfc) lp=$(lp_digits lrfc) te=$(lp_te lrfc)/$(lp_te_end lrfc) info=$(lp_info lrfc)"
+if [ "$(line_digits lrfc)" = 123 ] && [ "$(lp_digits lrfc)" = 47 ] &&
+	[ "$(lp_te lrfc)" = 3 ] && [ "$(lp_te_end lrfc)" = 3 ]; then
+	pass "rfc2833 with linphonec: its 3 telephone-events reach line 1 once each, each before the next is sent; it gets 4 7 ($r)"
+else
+	fail "rfc2833 with linphonec: each digit once, when it ends, both ways" "$r"
+fi
+if at_end lrfc 1 && at_end lrfc 2 && at_end lrfc 3; then
+	pass "rfc2833 with linphonec: each digit is handed to line 1 at its end packet, not before it was captured"
+else
+	fail "rfc2833 with linphonec: each digit at its end packet" \
+		"$(grep -a 'line 1: received DTMF' "$SIPSH_RUNDIR/log/current" | tail -3)"
+fi
+
+lp_case lboth rfc2833 both
+r="line=$(line_digits lboth) te=$(lp_te lboth) info=$(lp_info lboth)"
+if [ "$(line_digits lboth)" = 123 ] && [ "$(lp_te lboth)" = 3 ] &&
+	[ "$(lp_info lboth)" = 3 ]; then
+	pass "linphonec sends each digit as INFO and telephone-event: line 1 has each once ($r)"
+else
+	fail "linphonec sends each digit as INFO and telephone-event: line 1 has each once" "$r"
+fi
+
+lp_case linfo sip-info info
+r="line=$(line_digits linfo) lp=$(lp_digits linfo) te=$(lp_te linfo) info=$(lp_info linfo) ours=$(n_info linfo)"
+if [ "$(line_digits linfo)" = 123 ] && [ "$(lp_digits linfo)" = 47 ] &&
+	[ "$(lp_info linfo)" = 3 ] && [ "$(lp_te linfo)" = 0 ]; then
+	pass "sip-info with linphonec: its 3 INFOs reach line 1 once each; our INFOs give it 4 7 ($r)"
+else
+	fail "sip-info with linphonec: each digit once, both ways" "$r"
+fi
+
+lp_case linb inband rfc2833 play
+h=$(heard linb)
+r="sdp-te=$(our_sdp_te linb) te=$(lp_te linb) events=$(line_digits linb) heard=$h lp=$(lp_heard linb)"
+if [ "$(our_sdp_te linb)" = 0 ] && [ "$(lp_te linb)" = 0 ] && [ "$h" = 123 ] &&
+	[ -z "$(line_digits linb)" ] && [ "$(lp_heard linb)" = 47 ]; then
+	pass "inband with linphonec: our SDP has no telephone-event, so it sends 1 2 3 as tones, heard once on line 1; it hears 4 7 ($r)"
+else
+	fail "inband with linphonec: no telephone-event offered, tones both ways" "$r"
+fi
+
+lp_case lcomp compatibility rfc2833 play
+r="sdp-te=$(our_sdp_te lcomp) line=$(line_digits lcomp) te=$(lp_te lcomp) lp=$(lp_heard lcomp)"
+if [ "$(our_sdp_te lcomp)" -ge 1 ] && [ "$(line_digits lcomp)" = 123 ] &&
+	[ "$(lp_te lcomp)" = 3 ] && [ "$(lp_heard lcomp)" = 47 ]; then
+	pass "compatibility with linphonec: its telephone-events reach line 1 once each; it hears 4 7 as tones ($r)"
+else
+	fail "compatibility with linphonec: events in, tones out" "$r"
+fi
 
 # A Request-URI with a line suffix rings exactly those lines (a bare
 # INVITE straight to the phone; linphonec without a registrar offers IPv6).

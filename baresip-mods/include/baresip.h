@@ -151,10 +151,16 @@ bool            call_is_onhold(const struct call *call);
 bool            call_is_outgoing(const struct call *call);
 const char     *call_peername(const struct call *call);
 struct audio   *call_audio(const struct call *call);
+struct call    *call_find_id(const struct list *calls, const char *id);
 /* An RFC 4733 telephone-event; KEYCODE_REL ends the one being sent. */
 int             call_send_digit(struct call *call, char key);
 
 #define KEYCODE_REL (0x04)
+
+/* A call's audio stream and its SDP media line (the stream's own). */
+struct stream;
+struct stream    *audio_strm(const struct audio *au);
+struct sdp_media *stream_sdpmedia(const struct stream *s);
 
 
 /*

@@ -5,8 +5,9 @@
  *   sip-info       SIP INFO, application/dtmf-relay "Signal=5\r\n
  *                  Duration=160\r\n", on the call's own session
  *   inband         the digit's two frequencies in the audio, nothing else
- *   compatibility  like inband; digits the far end sends as telephone-
- *                  events or INFO are still played (see phoneline.c)
+ *   compatibility  like inband, but telephone-event is still offered:
+ *                  digits the far end sends as telephone-events or INFO
+ *                  are played (dtmf_rx.c)
  *
  * baresip 1.0.0 offers no way to send INFO on a call: it keeps the
  * call's struct sipsess private. It is found here in the 1.0.0 struct
@@ -21,8 +22,9 @@
  *
  * inband: baresip sends telephone-events only when call_send_digit is
  * called (audio.c telev_send), never on its own, so not calling it is
- * enough; its SDP still offers telephone-event, which only invites the far
- * end to send them to us.
+ * enough; dtmf_rx.c takes telephone-event out of the call's SDP, so the
+ * far end sends its digits inband (or as INFO) too. Receiving, in every
+ * mode, is dtmf_rx.c's.
  */
 #include <string.h>
 #include "phoneline.h"

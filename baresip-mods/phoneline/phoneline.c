@@ -10,7 +10,9 @@
  *                      then sip:DIGITS@<the account's domain> is called
  *   180 / 183          ringback tone / the far end's early media
  *   answered           connected; digits go out as phoneline_dtmf_mode
- *                      says (dtmf.c); digits received are played
+ *                      says (dtmf.c); each digit received (telephone-
+ *                      event or SIP INFO) is played once, when it ends
+ *                      (dtmf_rx.c)
  *   far end hangs up   busy tone (also for 486 / 600 busy answers)
  *   call fails         phoneline_congestion_tone: the congestion tone, or
  *                      the special information tone ('info')
@@ -294,6 +296,7 @@ static void line_reset(struct line *ln)
 {
 	tmr_cancel(&ln->tmr_digit);
 	tmr_cancel(&ln->tmr_rel);
+	dtmf_rx_detach(ln);
 	ln->call = NULL;
 	ln->digitc = 0;
 	ln->digits[0] = '\0';
@@ -310,6 +313,7 @@ static void line_reset(struct line *ln)
 static void call_failed(struct line *ln, const char *why)
 {
 	info("phoneline: line %u: call failed: %s\n", ln->num, why);
+	dtmf_rx_detach(ln);
 	ln->call = NULL;
 	set_state(ln, LS_FAILED);
 	set_tone(ln, pl.fail_tone);
@@ -633,6 +637,7 @@ static void closed(struct call *call, const char *reason)
 		if (busy) {
 			info("phoneline: line %u: call ended (%s)\n", ln->num,
 			     reason);
+			dtmf_rx_detach(ln);
 			ln->call = NULL;
 			pl_lock();
 			ln->local_hold = false;
@@ -659,22 +664,16 @@ static void answered_elsewhere(const struct call *call)
 	}
 }
 
-static void dtmf_received(struct call *call, const char *prm)
+void pl_line_digit(struct line *ln, char key, const char *how)
 {
-	struct line *ln = pl_line_of_call(call);
 	struct tone_def def;
-	char d[2] = {prm[0], '\0'};
+	char d[2] = {key, '\0'};
 
-	if (!ln || ln->state == LS_RINGING || !prm[0])
-		return;
-	if (pl.dtmf == DTMF_INBAND) {
-		debug("phoneline: line %u: telephone-event/INFO digit '%c' "
-		      "ignored (inband)\n", ln->num, prm[0]);
-		return;
-	}
-	if (tone_dtmf(&def, prm[0], 100, 0))
+	if (ln->state == LS_RINGING || tone_dtmf(&def, key, 100, 0))
 		return;
 
+	info("phoneline: line %u: received DTMF '%c' (%s)\n", ln->num, key,
+	     how);
 	pl_lock();
 	tone_start(&ln->ear_dtmf, &def);
 	pl_unlock();
@@ -723,6 +722,8 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 			set_state(ln, LS_CONNECTED);
 			set_tone(ln, TONE_NONE);
 		}
+		if (ln && ln->state != LS_RINGING)
+			dtmf_rx_attach(ln);
 		break;
 
 	case UA_EVENT_CALL_CLOSED:
@@ -730,7 +731,14 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		break;
 
 	case UA_EVENT_CALL_DTMF_START:
-		dtmf_received(call, prm);
+	case UA_EVENT_CALL_DTMF_END:
+		ln = pl_line_of_call(call);
+		if (ln && ln->state != LS_RINGING)
+			dtmf_rx_baresip(ln, ev == UA_EVENT_CALL_DTMF_END, prm);
+		break;
+
+	case UA_EVENT_CALL_LOCAL_SDP:
+		dtmf_rx_local_sdp(call);
 		break;
 
 	default:
@@ -810,6 +818,7 @@ static void line_free(struct line *ln)
 
 	tmr_cancel(&ln->tmr_digit);
 	tmr_cancel(&ln->tmr_rel);
+	dtmf_rx_detach(ln);
 	pl_lock();
 	audev_forget_line(ln);
 	ln->used = false;

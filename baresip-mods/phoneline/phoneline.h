@@ -1,7 +1,8 @@
 /*
  * What the files of the phoneline module share: the line object and the
  * calls between the line logic (phoneline.c), the audio devices
- * (audev.c), DTMF sending (dtmf.c), the Contact line suffix (suffix.c)
+ * (audev.c), DTMF sending (dtmf.c) and receiving (dtmf_rx.c), the
+ * Contact line suffix (suffix.c)
  * and the line commands of the ctrl socket (linecmd.c).
  */
 #ifndef PHONELINE_H
@@ -33,6 +34,28 @@ enum dtmf_mode {
 
 enum { DIGITS_MAX = 32, DTMFQ_MAX = 32 };
 
+/* The kind of digit a call brings first (dtmf_rx.c). */
+enum dtmf_src {
+	DSRC_NONE,
+	DSRC_TELEV,      /* RFC 4733 telephone-events */
+	DSRC_INFO,       /* SIP INFO, through baresip's DTMF events */
+};
+
+/* Digits being received on a line's call; main thread only. */
+struct dtmf_rx {
+	struct udp_helper *uh;      /* on the call's RTP socket, or NULL */
+	char *callid;               /* of the call it was attached to */
+	int pt;                     /* our telephone-event payload type */
+	struct tmr tmr_end;         /* an event whose end packets are lost */
+	bool active;                /* an event is being received */
+	uint32_t ts;                /* its RTP timestamp */
+	char key;
+	bool done;                  /* done_ts: the last one handed over */
+	uint32_t done_ts;
+	char info_key;              /* baresip's DTMF_START, until its END */
+	enum dtmf_src src;
+};
+
 struct ausrc_st;
 struct auplay_st;
 
@@ -58,6 +81,7 @@ struct line {
 	size_t dtmfqc;
 	struct ausrc_st *src;       /* (lock) the call's audio, bound */
 	struct auplay_st *play;     /* (lock) */
+	struct dtmf_rx rx;
 };
 
 /* phoneline.c */
@@ -69,6 +93,9 @@ struct line *pl_line_of_audio(const struct audio *a);
 struct line *pl_line_near_audio(const void *p);
 uint32_t pl_lines_of_ua(const struct ua *ua);     /* bit N: line N */
 enum dtmf_mode pl_dtmf_mode(void);
+/* A digit from the far end, once, when it has ended; 'how' says how it
+ * came and ended, for the log. */
+void pl_line_digit(struct line *ln, char key, const char *how);
 /* Adds line num on the account with that AOR, or moves it there (its
  * call ends); *changedp false: it was there already. */
 int  pl_line_set(unsigned num, const char *aor, bool *changedp,
@@ -89,6 +116,12 @@ int  dtmf_mode_parse(const char *s, enum dtmf_mode *mp);
 const char *dtmf_mode_name(enum dtmf_mode m);
 void dtmf_send(struct line *ln, char key);
 void dtmf_mix_inband(struct line *ln, int16_t *mic);
+
+/* dtmf_rx.c */
+void dtmf_rx_attach(struct line *ln);       /* its call is established */
+void dtmf_rx_detach(struct line *ln);       /* before ln->call changes */
+void dtmf_rx_baresip(struct line *ln, bool end, const char *prm);
+void dtmf_rx_local_sdp(struct call *call);  /* UA_EVENT_CALL_LOCAL_SDP */
 
 /* suffix.c */
 int  suffix_init(bool enable);

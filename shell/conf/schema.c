@@ -158,10 +158,18 @@ const struct setting schema[] = {
 	{SECT_SIP, "dtmf-mode", "DTMF Mode", &vt_enum, "rfc2833",
 	 "How digits dialled during a call are sent",
 	 0, 0, dtmf_modes, dtmf_aliases, 0,
-	 "rfc2833: RTP telephone-events. sip-info: SIP INFO requests with an "
-	 "application/dtmf-relay body. inband: tones in the audio only. "
-	 "compatibility: tones in the audio, while RFC 2833 events from the "
-	 "far end are still understood.",
+	 "rfc2833: RTP telephone-events (RFC 4733), 100 ms each. sip-info: "
+	 "SIP INFO requests with an application/dtmf-relay body. inband: "
+	 "tones in the audio only, and the SDP offers and answers no "
+	 "telephone-event, so the far end sends its digits as tones (or as "
+	 "SIP INFO). compatibility: tones in the audio, while telephone-event "
+	 "is still offered and the far end's telephone-events are understood. "
+	 "In every mode each digit received as a telephone-event or a SIP "
+	 "INFO reaches the line once, when it ends (its end packet, or the "
+	 "INFO's Duration), even from a far end that sends no audio around "
+	 "it; a far end that sends each digit both ways has it taken from "
+	 "the first kind that arrives in the call. Digits received as tones "
+	 "are heard in the line's audio.",
 	 USES(MOD_V("phoneline_dtmf_mode"))},
 	/* 7 */
 	{SECT_SIP, "register-interval", "Register Interval", &vt_int, "300",

@@ -33,6 +33,10 @@
 #              though disabled, gets SIPPORT+30-SIPPORT+39 unless
 #              LP_VIDEO_PORTS says otherwise
 #   LP_DEBUG   linphonec's debug level for lp_debug_log, 0-6 [6]
+#   LP_DTMF    how it sends digits (a call's single-character commands
+#              0-9 * #): rfc2833 (telephone-events), info (SIP INFO) or
+#              both [rfc2833]. It prints "Receiving tone D from URI" for
+#              each digit it receives as a telephone-event or INFO.
 #   LP_NET_MON [sip] auto_net_state_mon [1]. With 0, linphonec 5.1 opens its
 #              SIP port but considers the network unreachable: it never
 #              registers. 1 works on loopback, also in a network namespace
@@ -127,6 +131,11 @@ in_call_timeout=0
 delayed_timeout=4
 guess_hostname=1
 EOF
+		case ${LP_DTMF:-rfc2833} in
+		info) printf 'use_info=1\nuse_rfc2833=0\n' ;;
+		both) printf 'use_info=1\nuse_rfc2833=1\n' ;;
+		*) printf 'use_info=0\nuse_rfc2833=1\n' ;;
+		esac
 		[ -n "$reg" ] && echo "default_proxy=0"
 		cat <<EOF
 [rtp]
