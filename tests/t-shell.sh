@@ -259,3 +259,23 @@ check "show version, phone running: the phone's own versions and modules" \
 	       grep -q '^Modules  .*ctrl.*regctl.* (loaded)' '$T/ver.out' &&
 	       ! grep -q 'g711' '$T/ver.out'"
 phone_down
+
+# The login banner: before the first prompt of an interactive session,
+# never in a batch.
+fresh
+"$SIPSH" -C "$T/s/sipsh.conf" -q -c system \
+	-c 'banner "Authorised use only; call 555-0100"' >/dev/null 2>&1
+start
+if tm capture-pane -p -t 0 | head -2 | grep -qx 'Authorised use only; call 555-0100' &&
+	[ "$(tm capture-pane -p -t 0 | grep -c 'Authorised use')" = 1 ]; then
+	pass "the banner is shown once, before the first prompt"
+else
+	fail "the banner is shown once, before the first prompt" "$(tm capture-pane -p -t 0 | head -4)"
+fi
+tm kill-server 2>/dev/null
+out=$("$SIPSH" -C "$T/s/sipsh.conf" -c 'show running-config system' 2>&1)
+if ! echo "$out" | grep -q '^Authorised' && echo "$out" | grep -q '^ banner "Authorised use only; call 555-0100"'; then
+	pass "a batch shows no banner"
+else
+	fail "a batch shows no banner" "$out"
+fi

@@ -400,6 +400,14 @@ const struct setting schema[] = {
 	 "uncommitted changes are discarded and any exclusive lock is "
 	 "released. 0 never closes.",
 	 USES(SHELL("idle timer"))},
+	{SECT_SYSTEM, "banner", "Login banner", &vt_string, NULL,
+	 "Text shown before the first prompt of an interactive session",
+	 INT(1, 512), 0,
+	 "A notice shown when an interactive session starts, before its "
+	 "first prompt (on an SSH login too), as IOS's banner: who may use "
+	 "the device, whom to call. Never shown in batches (-c, -f, stdin). "
+	 "Unset: none.",
+	 USES(SHELL("banner"))},
 };
 
 const size_t schema_n = sizeof(schema) / sizeof(schema[0]);

@@ -703,6 +703,11 @@ int tty_run(const char *path)
 		goto out;
 	}
 
+	/* The login banner, once, before the first prompt. */
+	if (cfg_str(t.s->running, SECT_SYSTEM, 0, "banner")[0])
+		re_printf("%s\n", cfg_str(t.s->running, SECT_SYSTEM, 0,
+					  "banner"));
+
 	for (n = 0; !t.hup && !t.idle; n++) {
 		char *line = NULL;
 
