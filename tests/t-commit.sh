@@ -9,6 +9,7 @@
 # the phone still follows the file; 'phone start' records what it runs.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/telephone.sh"
+. "$TOP/tests/tools/capture.sh"
 
 C=$SIPSH_CONF
 R=$SIPSH_RUNDIR
@@ -106,11 +107,23 @@ $TM send-keys Enter
 
 # 2. Lines come and go on the running phone, while a call between line 0
 # and line 1 goes on.
+cap_start call "udp port $SP"
 tel callee 1 'wait "ring on" 5' 'hook off' 'wait "state connected" 5' 'sleep 6' 'hook on'
 callee=$TEL_PID
 tel caller 0 'hook off' 'wait "tone dial" 3' 'dial 101#' 'wait "state connected" 5' 'sleep 6' 'hook on'
 caller=$TEL_PID
 wait_for 8 ev caller 'state connected'
+cap_stop call
+# The accounts do not register, yet their Contact carries the line suffix
+# (contact-line-suffix is on by default): 100_0 in line 0's INVITE, 101_1
+# in line 1's answer.
+inv=$(cap_read call 'sip.Method == "INVITE"' sip.Contact | head -1)
+ok=$(cap_read call 'sip.Status-Code == 200 && sip.CSeq.method == "INVITE"' sip.Contact | head -1)
+if [[ $inv == *"sip:100_0@"* ]] && [[ $ok == *"sip:101_1@"* ]]; then
+	pass "no register: the INVITE and its 200 carry the line suffix ($inv / $ok)"
+else
+	fail "no register: the INVITE and its 200 carry the line suffix" "INVITE '$inv', 200 '$ok'"
+fi
 pid3=$(phone_pid)
 S -c 'account 3' -c 'user 102' -c "registrar 127.0.0.1:$SP" -c 'no register' \
 	-c 'line 2' -c 'account 3' >"$T/line2.out" 2>&1

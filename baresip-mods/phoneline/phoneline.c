@@ -370,6 +370,9 @@ static void dial(struct line *ln)
 	set_tone(ln, TONE_NONE);
 	set_state(ln, LS_CALLING);
 
+	/* The line suffix, for an account that never registers. */
+	suffix_apply(ua);
+
 	err = ua_connect(ua, &call, NULL, uri, VIDMODE_OFF);
 	if (err)
 		goto out;
@@ -690,7 +693,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 	switch (ev) {
 
 	case UA_EVENT_REGISTERING:
-		suffix_registering(ua);
+		suffix_apply(ua);
 		break;
 
 	case UA_EVENT_CALL_INCOMING:

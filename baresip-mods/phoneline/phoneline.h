@@ -126,7 +126,7 @@ void dtmf_rx_local_sdp(struct call *call);  /* UA_EVENT_CALL_LOCAL_SDP */
 /* suffix.c */
 int  suffix_init(bool enable);
 void suffix_close(void);
-void suffix_registering(struct ua *ua);
+void suffix_apply(struct ua *ua);
 uint32_t suffix_ring_mask(const struct call *call);
 void suffix_lines_changed(struct ua *ua);
 

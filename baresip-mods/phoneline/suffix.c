@@ -7,8 +7,9 @@
  *
  * baresip 1.0.0 builds the Contact user once ("<user>-%p", ua.c
  * ua_alloc) and has no setter. On UA_EVENT_REGISTERING, which 1.0.0
- * raises just before it sends the REGISTER with ua->cuser, the string is
- * replaced in the 1.0.0 struct ua:
+ * raises just before it sends the REGISTER with ua->cuser (and, for an
+ * account that does not register, before its line dials and when an
+ * INVITE for it arrives), the string is replaced in the 1.0.0 struct ua:
  *     [uint32 magic], struct le, struct account *, struct list regl,
  *     struct list calls, struct pl extensionv[8], size_t extensionc,
  *     char *cuser, ...
@@ -81,7 +82,7 @@ static int suffix_print(char *buf, size_t sz, uint32_t mask)
 	return o ? 0 : ENOENT;
 }
 
-void suffix_registering(struct ua *ua)
+void suffix_apply(struct ua *ua)
 {
 	char **slotv = (char **)(void *)ua;
 	const char *cur = ua_cuser(ua);
@@ -125,11 +126,18 @@ void suffix_lines_changed(struct ua *ua)
 {
 	int err;
 
-	if (!sx.enabled || !ua || !account_regint(ua_account(ua)))
+	if (!sx.enabled || !ua)
 		return;
 
+	/* An account that does not register has no REGISTERING event:
+	 * its Contact user is set now, for the calls to come. */
+	if (!account_regint(ua_account(ua))) {
+		suffix_apply(ua);
+		return;
+	}
+
 	/* The REGISTERING event of ua_register() sets the Contact user
-	 * (suffix_registering); the old registration is taken back. */
+	 * (suffix_apply); the old registration is taken back. */
 	err = ua_register(ua);
 	if (err)
 		warning("phoneline: %s: register again: %m\n", ua_aor(ua),
@@ -164,6 +172,18 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 
 	if (pl_strcmp(&msg->met, "INVITE") || pl_isset(&msg->to.tag))
 		return false;
+
+	/* An account that does not register gets its Contact user here,
+	 * before baresip answers with it. */
+	for (le = list_head(uag_list()); le; le = le->next) {
+		struct ua *ua = le->data;
+		struct pl auser;
+
+		if (pl_lines_of_ua(ua) && !account_regint(ua_account(ua)) &&
+		    !user_of(ua, &auser) && user.l >= auser.l &&
+		    !memcmp(user.p, auser.p, auser.l))
+			suffix_apply(ua);
+	}
 
 	us = pl_isset(&user) ? memchr(user.p, '_', user.l) : NULL;
 	if (!us)
