@@ -600,10 +600,15 @@ static int h_dial(struct session *s, const struct cmdctx *c)
 		re_sdprintf(&uri, "%s:%s@%s", strncmp(aor, "sips:", 5) ?
 			    "sip" : "sips", number, strchr(aor, '@') + 1);
 
+	/* The line places the call, so its telephone follows it; a phone
+	 * without that command places it on the account alone. */
 	odict_alloc(&p, 4);
+	odict_entry_add(p, "line", ODICT_INT, (int64_t)line);
 	odict_entry_add(p, "aor", ODICT_STRING, aor);
 	odict_entry_add(p, "uri", ODICT_STRING, uri);
-	rc = ctrl_request(&r, "dial", p, err, sizeof(err));
+	rc = ctrl_request(&r, "line_dial", p, err, sizeof(err));
+	if (rc == EPROTO && strstr(err, "unknown command"))
+		rc = ctrl_request(&r, "dial", p, err, sizeof(err));
 	if (rc)
 		rc = fail(s, "dial", err);
 	else
@@ -636,7 +641,16 @@ static int h_call_cmd(struct session *s, const struct cmdctx *c)
 	odict_alloc(&p, 4);
 	odict_entry_add(p, "call", ODICT_STRING, id);
 	odict_entry_add(p, "aor", ODICT_STRING, aor);
+	odict_entry_add(p, "line", ODICT_INT, (int64_t)line);
+
+	/* Answered, the call is the line's, as if its handset were lifted. */
+	if (!strcmp(cmd, "answer")) {
+		rc = ctrl_request(&r, "line_answer", p, err, sizeof(err));
+		if (rc != EPROTO || !strstr(err, "unknown command"))
+			goto done;
+	}
 	rc = ctrl_request(&r, cmd, p, err, sizeof(err));
+ done:
 	if (rc)
 		rc = fail(s, cmd, err);
 	else

@@ -168,6 +168,27 @@ pid4=$(phone_pid)
 check "lines were added and removed without restarting baresip (pid $pid3 -> $pid4)" \
 	test -n "$pid3" -a "$pid3" = "$pid4"
 
+# Calls driven from the shell belong to their lines: 'dial 0 101' and
+# 'answer 1' with both handsets on hook, and each telephone follows.
+tel w1 1 'wait "state connected" 10'
+w1=$TEL_PID
+tel w0 0 'wait "state connected" 10'
+w0=$TEL_PID
+S -c 'dial 0 101' >"$T/dial.out" 2>&1
+wait_for 5 ev w1 'ring on'
+S -c 'answer 1' >"$T/answer.out" 2>&1
+if wait_for 5 ev w0 'state connected' && wait_for 5 ev w1 'state connected' &&
+	ev w0 'state calling'; then
+	pass "dial 0 and answer 1 from the shell: both telephones follow the call"
+else
+	fail "dial 0 and answer 1 from the shell: both telephones follow the call" \
+		"$(cat "$T/dial.out" "$T/answer.out"; tail -3 "$T/w0.ev"; tail -3 "$T/w1.ev")"
+fi
+S -c 'hangup 0' >/dev/null 2>&1
+endtel "$w0"
+endtel "$w1"
+wait_for 5 sh -c "'$SIPSH' -C '$C' -c 'show calls' 2>&1 | grep -q 'No calls'"
+
 # 3. A configuration the phone cannot run is refused before it is saved.
 cp "$C" "$T/before.conf"
 for how in "commit check" "-n" "commit"; do

@@ -17,6 +17,12 @@
  * accounts concerned register again with the Contact user naming their
  * lines now.
  *
+ *   line_dial {"line":N, "uri":"sip:..."} -> {"line":N,"id":CALLID}
+ *       Calls uri on line N's account, the line holding the call as if
+ *       its handset had dialled: its telephone follows the call.
+ *   line_answer {"line":N} -> {"line":N}
+ *       Answers the call ringing line N, as if its handset were lifted.
+ *
  *   call_info {"call":CALLID, "aor":AOR} -> {"line":N} or {}
  *       The line that holds the call of that account (the lowest, for a
  *       call ringing several). ctrl's "calls" asks it for each call, so its entries
@@ -140,6 +146,52 @@ static int cmd_line_del(struct re_printf *pf, void *arg)
 	return err;
 }
 
+static int cmd_line_dial(struct re_printf *pf, void *arg)
+{
+	struct ctrl_ext *x = ctrl_ext_of(arg);
+	const char *uri, *id = NULL;
+	unsigned num = 0;
+	int err;
+
+	if (!x)
+		return console(pf);
+
+	uri = odict_string(x->params, "uri");
+	err = param_line(x, &num);
+	if (!err && (!uri || (strncasecmp(uri, "sip:", 4) &&
+			      strncasecmp(uri, "sips:", 5)))) {
+		re_snprintf(x->err, sizeof(x->err), "'uri' must be a sip: or "
+			    "sips: URI");
+		err = EINVAL;
+	}
+	if (!err)
+		err = pl_line_dial(num, uri, &id, x->err, sizeof(x->err));
+	if (!err)
+		err = reply_line(x, num);
+	if (!err && id)
+		err = odict_entry_add(x->data, "id", ODICT_STRING, id);
+
+	return err;
+}
+
+static int cmd_line_answer(struct re_printf *pf, void *arg)
+{
+	struct ctrl_ext *x = ctrl_ext_of(arg);
+	unsigned num = 0;
+	int err;
+
+	if (!x)
+		return console(pf);
+
+	err = param_line(x, &num);
+	if (!err)
+		err = pl_line_answer(num, x->err, sizeof(x->err));
+	if (!err)
+		err = reply_line(x, num);
+
+	return err;
+}
+
 static int cmd_call_info(struct re_printf *pf, void *arg)
 {
 	struct ctrl_ext *x = ctrl_ext_of(arg);
@@ -169,6 +221,10 @@ static const struct cmd cmdv[] = {
 	 cmd_line_set},
 	{"line_del", 0, CTRL_EXT_CMD, "Remove a phone line (ctrl)",
 	 cmd_line_del},
+	{"line_dial", 0, CTRL_EXT_CMD, "Call from a phone line (ctrl)",
+	 cmd_line_dial},
+	{"line_answer", 0, CTRL_EXT_CMD, "Answer on a phone line (ctrl)",
+	 cmd_line_answer},
 	{CTRL_EXT_CALL_INFO, 0, CTRL_EXT_CMD, "The line of a call (ctrl)",
 	 cmd_call_info},
 };
@@ -180,8 +236,8 @@ int linecmd_init(void)
 	int err = cmd_register(baresip_commands(), cmdv, ARRAY_SIZE(cmdv));
 
 	if (err)
-		warning("phoneline: cannot register line_set, line_del, "
-			"call_info: %m\n", err);
+		warning("phoneline: cannot register its ctrl commands: "
+			"%m\n", err);
 	registered = !err;
 
 	return err;

@@ -904,6 +904,73 @@ int pl_line_set(unsigned num, const char *aor, bool *changedp,
 	return 0;
 }
 
+/*
+ * A call placed from the shell (ctrl's line_dial): the line owns it as if
+ * its handset had dialled, so its telephone follows the call (calling,
+ * ringback, connected) and carries its audio.
+ */
+int pl_line_dial(unsigned num, const char *uri, const char **idp, char *why,
+		 size_t whysz)
+{
+	struct line *ln = line_by_num(num);
+	struct call *call = NULL;
+	struct ua *ua;
+	int err;
+
+	if (!ln) {
+		re_snprintf(why, whysz, "no line %u", num);
+		return ENOENT;
+	}
+	if (ln->state != LS_IDLE) {
+		re_snprintf(why, whysz, "line %u is %s", num,
+			    state_namev[ln->state]);
+		return EBUSY;
+	}
+	ua = line_ua(ln);
+	if (!ua) {
+		re_snprintf(why, whysz, "line %u's account does not exist",
+			    num);
+		return ENOENT;
+	}
+
+	info("phoneline: line %u: calling %s on %s (from the shell)\n",
+	     ln->num, uri, ua_aor(ua));
+	set_tone(ln, TONE_NONE);
+	set_state(ln, LS_CALLING);
+	suffix_apply(ua);
+
+	err = ua_connect(ua, &call, NULL, uri, VIDMODE_OFF);
+	if (err) {
+		re_snprintf(why, whysz, "cannot call %s: %m", uri, err);
+		line_reset(ln);
+		return err;
+	}
+	ln->call = call;
+	*idp = call_id(call);
+
+	return 0;
+}
+
+/* A ringing line answered from the shell (ctrl's line_answer): as if its
+ * handset were lifted, the line takes the call. */
+int pl_line_answer(unsigned num, char *why, size_t whysz)
+{
+	struct line *ln = line_by_num(num);
+
+	if (!ln) {
+		re_snprintf(why, whysz, "no line %u", num);
+		return ENOENT;
+	}
+	if (ln->state != LS_RINGING || !ln->call) {
+		re_snprintf(why, whysz, "line %u is not ringing", num);
+		return ENOENT;
+	}
+
+	answer(ln);
+
+	return 0;
+}
+
 int pl_line_del(unsigned num, char *why, size_t whysz)
 {
 	struct line *ln = line_by_num(num);

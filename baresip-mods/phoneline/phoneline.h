@@ -102,6 +102,9 @@ int  pl_line_set(unsigned num, const char *aor, bool *changedp,
 		 char *why, size_t whysz);
 /* Removes line num; its call ends. */
 int  pl_line_del(unsigned num, char *why, size_t whysz);
+int  pl_line_dial(unsigned num, const char *uri, const char **idp,
+		  char *why, size_t whysz);
+int  pl_line_answer(unsigned num, char *why, size_t whysz);
 
 /* audev.c: everything under pl_lock() but init/close. */
 int  audev_init(void);
