@@ -21,6 +21,7 @@
 #include "conf_print.h"
 #include "afile.h"
 #include "phone.h"
+#include "phone_env.h"
 
 #define SYS_MODDIR "/usr/lib/baresip/modules"
 #define BARESIP_BIN "/usr/bin/baresip"
@@ -534,6 +535,11 @@ int phone_build(struct phone_gen **gp, const struct cfg *c, char *errbuf,
 
 	if (!gp || !c)
 		return EINVAL;
+
+	/* Before any value of the environment is written anywhere. */
+	err = phone_env_check(errbuf, errsz);
+	if (err)
+		return err;
 
 	err = phone_bind_addr(c, addr, sizeof(addr));
 	if (err) {
