@@ -111,6 +111,61 @@ static bool have_phoneline(void)
 	return have_module("phoneline.so");
 }
 
+/* Bytes a SIP URI's user part may hold as they are (RFC 3261 unreserved
+ * and user-unreserved, but not ';', which libre would read as the start
+ * of a URI parameter). */
+static bool user_char(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		(ch >= '0' && ch <= '9') || (ch && strchr("-_.!~*'()&=+$,?/",
+							   ch));
+}
+
+/* The user part of a SIP URI, escaped as RFC 3261 allows (%HH), so that
+ * no byte of the user ends the URI or adds a parameter to it. */
+static int user_print(struct re_printf *pf, void *arg)
+{
+	const unsigned char *p = arg;
+	int err = 0;
+
+	for (; *p && !err; p++)
+		err = user_char(*p) ? re_hprintf(pf, "%c", *p) :
+			re_hprintf(pf, "%%%02X", *p);
+
+	return err;
+}
+
+static bool user_escaped(const char *user)
+{
+	for (; *user; user++) {
+		if (!user_char((unsigned char)*user))
+			return true;
+	}
+
+	return false;
+}
+
+/* A credential as a parameter value of the account line: baresip takes
+ * such a value as it is up to the first blank or ';', so every byte but
+ * a few that mean nothing to any reader on the way is %HH-encoded, and
+ * our acctauth module decodes it on the account. */
+static int cred_print(struct re_printf *pf, void *arg)
+{
+	const unsigned char *p = arg;
+	int err = 0;
+
+	for (; *p && !err; p++) {
+		bool plain = (*p >= 'a' && *p <= 'z') ||
+			(*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			strchr("-_.~!$&'()*+,/:=?@", *p);
+
+		err = plain ? re_hprintf(pf, "%c", *p) :
+			re_hprintf(pf, "%%%02X", *p);
+	}
+
+	return err;
+}
+
 int phone_account_aor(char **aorp, const struct cfg *c, int id)
 {
 	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
@@ -120,13 +175,14 @@ int phone_account_aor(char **aorp, const struct cfg *c, int id)
 	 * (ENOSYS); TLS is chosen by the ;transport=tls the account line
 	 * adds. */
 	(void)tp;
-	return re_sdprintf(aorp, "sip:%s@%H",
-			   cfg_str(c, SECT_ACCOUNT, id, "user"),
+	return re_sdprintf(aorp, "sip:%H@%H", user_print,
+			   (void *)cfg_str(c, SECT_ACCOUNT, id, "user"),
 			   host_print, &ar);
 }
 
 int phone_account_line(char **linep, const struct cfg *c, int id)
 {
+	const char *user = cfg_str(c, SECT_ACCOUNT, id, "user");
 	const char *auth = cfg_str(c, SECT_ACCOUNT, id, "auth-user");
 	const char *pass = cfg_str(c, SECT_ACCOUNT, id, "password");
 	const char *ob = cfg_str(c, SECT_ACCOUNT, id, "outbound-proxy");
@@ -139,6 +195,11 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 	if (err)
 		return err;
 
+	/* baresip answers a challenge with the user part as it stands in
+	 * the URI: an escaped user is given unescaped as the auth user. */
+	if (!auth[0] && pass[0] && user_escaped(user))
+		auth = user;
+
 	/* Media NAT: STUN, when a server is set. */
 	if (cfg_str(c, SECT_SIP, 0, "stun-server")[0])
 		re_snprintf(stun, sizeof(stun), ";medianat=stun;stunserver="
@@ -149,12 +210,12 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 		re_snprintf(audio, sizeof(audio), ";audio_source=phoneline,%d"
 			    ";audio_player=phoneline,%d", id, id);
 
-	err = re_sdprintf(linep, "<%s%s%s>%s%s%s%s%s%s%s;regint=%ld"
+	err = re_sdprintf(linep, "<%s%s%s>%s%H%s%H%s%s%s;regint=%ld"
 			  ";answermode=manual%s%s",
 			  aor, strcmp(tp, "udp") ? ";transport=" : "",
 			  strcmp(tp, "udp") ? tp : "",
-			  auth[0] ? ";auth_user=" : "", auth,
-			  pass[0] ? ";auth_pass=" : "", pass,
+			  auth[0] ? ";auth_user=" : "", cred_print, (void *)auth,
+			  pass[0] ? ";auth_pass=" : "", cred_print, (void *)pass,
 			  ob[0] ? ";outbound=" : "",
 			  ob[0] ? (!strcmp(tp, "tls") ? "sips:" : "sip:") : "",
 			  ob,
@@ -202,6 +263,10 @@ static size_t modules_used(const struct cfg *c, struct mod_use *v,
 		v[n++] = (struct mod_use){"phoneline.so", true};
 	if (n < max && have_module("sipwire.so"))
 		v[n++] = (struct mod_use){"sipwire.so", true};
+
+	/* The accounts' credentials, decoded before they are used. */
+	if (n < max && have_module("acctauth.so"))
+		v[n++] = (struct mod_use){"acctauth.so", true};
 
 	/* Last: it reads the accounts file and creates the user agents,
 	 * whose first events our modules above must already see. */
@@ -407,7 +472,7 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 {
 	const char *run = phone_rundir();
 	bool v6 = strchr(addr, ':') != NULL;
-	struct mod_use mods[8];
+	struct mod_use mods[12];
 	size_t i, n;
 	int tos = dscp_value(cfg_str(c, SECT_SIP, 0, "diffserv audio"));
 	int err;
@@ -433,7 +498,7 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 	if (!err)
 		err = keys_print(pf, c, "rtp_");
 
-	n = modules_used(c, mods, 8);
+	n = modules_used(c, mods, 12);
 	for (i = 0; i < n && !err; i++)
 		err = re_hprintf(pf, "module\t\t\t%s\n", mods[i].name);
 
@@ -606,7 +671,7 @@ int phone_gen_write(const struct phone_gen *g, char *errbuf, size_t errsz)
 {
 	const char *run = phone_rundir();
 	char dir[PATH_MAX], path[PATH_MAX];
-	struct mod_use mods[8];
+	struct mod_use mods[12];
 	size_t i, n;
 	int err = 0;
 
@@ -634,7 +699,7 @@ int phone_gen_write(const struct phone_gen *g, char *errbuf, size_t errsz)
 		err = afile_write(path, 0600, (char *)g->accounts->buf,
 				       g->accounts->end);
 
-	n = modules_used(g->cfg, mods, 8);
+	n = modules_used(g->cfg, mods, 12);
 	for (i = 0; i < n && !err; i++)
 		err = link_module(dir, mods[i].name, mods[i].ours ?
 				  phone_moddir() : SYS_MODDIR);
