@@ -130,7 +130,7 @@ check "the generator writes the siptls keys and the CA file" \
 	sh -c "grep -q '^module.*siptls.so' '$B/config' &&
 	       grep -q '^siptls_min_version.*1.2' '$B/config' &&
 	       grep -q '^siptls_cafile.*trusted-ca.pem' '$B/config' &&
-	       grep -q '^siptls_verify_host.*127.0.0.1' '$B/config' &&
+	       grep -q "^siptls_host[[:space:]]*127.0.0.1:$TP$" '$B/config' &&
 	       test \"\$(stat -c %a '$B/trusted-ca.pem')\" = 644 &&
 	       cmp -s '$B/trusted-ca.pem' '$T/ca.pem'"
 

@@ -111,9 +111,9 @@ static struct section sections[SECT_N] = {
 #define ACC_IF(k, w)  {CK_ACCOUNT, k, AC_ACCOUNT, w, false}
 #define LINES(k)      {CK_MODULE, k, AC_LINE, NULL, false}
 #define SHELL(k)      {CK_SHELL, k, AC_SHELL, NULL, false}
-/* siptls checks the server certificate against the one host all TLS
- * accounts use: only TLS accounts count. */
-#define TLS_HOST      MOD_IF("siptls_verify_host", "transport tls")
+/* siptls checks each TLS server's certificate against the host (and
+ * port) its account connects to: only TLS accounts count. */
+#define TLS_HOST      MOD_IF("siptls_host", "transport tls")
 /* Stored, shown and documented, but read by nothing in this version. */
 #define NO_EFFECT_YET NULL
 
@@ -236,7 +236,8 @@ const struct setting schema[] = {
 	 NONE, 0,
 	 "On: host names without a port are resolved by NAPTR/SRV as RFC "
 	 "3263 says. Off: only A/AAAA records are used.",
-	 USES(ACC("aor"), LINES("phoneline_line"))},
+	 /* A TLS host without a port gets 5061 when it is off. */
+	 USES(ACC("aor"), LINES("phoneline_line"), MOD("siptls_host"))},
 	/* 16 */
 	{SECT_SIP, "dns-manager", "DNS Manager", &vt_bool, "no",
 	 "Re-resolve proxy host names periodically",

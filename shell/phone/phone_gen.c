@@ -422,17 +422,20 @@ static int pem_append(const char *pem, size_t len, void *arg)
 
 /* The siptls module's keys: the lowest TLS version, the TLS 1.2 cipher
  * list, the trusted CAs (written to trusted-ca.pem; none: the system's
- * store) and, when every TLS account goes to one host, that host, which
- * the server certificate must match. */
+ * store) and every host a TLS account connects to (its outbound proxy,
+ * else its registrar), as "siptls_host NAME[:PORT]" (an IPv6 address in
+ * brackets; no port: SRV lookup picks it), once each. The module checks
+ * every TLS connection's certificate against the hosts whose addresses
+ * it goes to and sends the name as SNI. */
 static int siptls_print(struct re_printf *pf, const struct cfg *c,
 			const char *run, struct mbuf *ca)
 {
 	const struct setting *st = schema_find(SECT_SIP, "trusted-ca");
 	const struct val *v = inst_val(cfg_inst(c, SECT_SIP, 0), st);
 	const char *ciphers = cfg_str(c, SECT_SIP, 0, "tls-cipher");
-	char host[256] = "", h[256];
-	bool one_host = true;
-	size_t i;
+	bool srv = cfg_bool(c, SECT_SIP, 0, "srv-lookup");
+	char seen[INST_MAX][300];
+	size_t i, nseen = 0;
 	int id, err;
 
 	err = keys_print(pf, c, "siptls_");
@@ -445,8 +448,10 @@ static int siptls_print(struct re_printf *pf, const struct cfg *c,
 		err = re_hprintf(pf, "siptls_cafile\t\t%s/baresip/"
 				 "trusted-ca.pem\n", run);
 
-	for (id = 0; id < INST_MAX && !err && one_host; id++) {
-		const char *ob, *reg;
+	for (id = 0; id < INST_MAX && !err; id++) {
+		const char *ob, *hp, *port;
+		char h[256], hostport[300];
+		bool dup = false;
 
 		if (!cfg_inst(c, SECT_ACCOUNT, id) ||
 		    cfg_bool(c, SECT_ACCOUNT, id, "shutdown") ||
@@ -454,15 +459,33 @@ static int siptls_print(struct re_printf *pf, const struct cfg *c,
 			continue;
 
 		ob = cfg_str(c, SECT_ACCOUNT, id, "outbound-proxy");
-		reg = cfg_str(c, SECT_ACCOUNT, id, "registrar");
-		tls_host(h, sizeof(h), ob[0] ? ob : reg);
-		if (!host[0])
-			str_ncpy(host, h, sizeof(host));
-		else if (str_casecmp(host, h))
-			one_host = false;
+		hp = ob[0] ? ob : cfg_str(c, SECT_ACCOUNT, id, "registrar");
+		tls_host(h, sizeof(h), hp);
+
+		/* The port libre connects to: the one given, else 5061
+		 * unless SRV lookup chooses it. */
+		port = hp[0] == '[' ? strstr(hp, "]:") : NULL;
+		if (port)
+			port += 2;
+		else if (hp[0] != '[' && strchr(hp, ':') &&
+			 strchr(hp, ':') == strrchr(hp, ':'))
+			port = strchr(hp, ':') + 1;
+		if (!port && !srv)
+			port = "5061";
+
+		re_snprintf(hostport, sizeof(hostport), "%s%s%s%s%s",
+			    strchr(h, ':') ? "[" : "", h,
+			    strchr(h, ':') ? "]" : "", port ? ":" : "",
+			    port ? port : "");
+
+		for (i = 0; i < nseen && !dup; i++)
+			dup = !str_casecmp(seen[i], hostport);
+		if (dup || nseen >= INST_MAX)
+			continue;
+
+		str_ncpy(seen[nseen++], hostport, sizeof(seen[0]));
+		err = re_hprintf(pf, "siptls_host\t\t%s\n", hostport);
 	}
-	if (!err && one_host && host[0])
-		err = re_hprintf(pf, "siptls_verify_host\t%s\n", host);
 
 	return err;
 }

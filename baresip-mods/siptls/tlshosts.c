@@ -1,0 +1,318 @@
+/*
+ * The TLS hosts of the configuration and their addresses. libre 1.1.0
+ * resolves a request's host itself and opens the TLS connection knowing
+ * only the address, so this keeps, per configured host, every address
+ * its name was seen to resolve to, with the same DNS client the SIP stack
+ * uses: A and AAAA of the name, and for a host without a port (SRV
+ * lookup) also the targets of _sips._tcp.NAME. Addresses are only added,
+ * never dropped: an address stays tied to the name it was seen for, so a
+ * connection there must still show that name's certificate, and one that
+ * now belongs to two names must show both.
+ */
+#include <string.h>
+#include "baresip.h"
+#include "tlshosts.h"
+
+enum {
+	ADDR_MAX = 32,
+	REFRESH_MIN = 5000,    /* ms between two DNS rounds at most */
+};
+
+struct tls_host {
+	struct le le;
+	char name[256];
+	uint16_t port;          /* 0: any (SRV chooses) */
+	bool is_ip;
+	struct sa addrv[ADDR_MAX];
+	unsigned addrc;
+	struct list queries;    /* struct hquery, this round's */
+};
+
+struct hquery {
+	struct le le;
+	struct tls_host *h;
+	struct dns_query *q;
+	uint16_t type;
+	bool srv_target;
+};
+
+static struct {
+	struct list hosts;
+	uint64_t last_round;
+	bool rounds;
+} th;
+
+static void hquery_destructor(void *arg)
+{
+	struct hquery *hq = arg;
+
+	list_unlink(&hq->le);
+	mem_deref(hq->q);
+}
+
+static void host_destructor(void *arg)
+{
+	struct tls_host *h = arg;
+
+	list_unlink(&h->le);
+	list_flush(&h->queries);
+}
+
+static void addr_add(struct tls_host *h, const struct sa *a)
+{
+	unsigned i;
+
+	for (i = 0; i < h->addrc; i++) {
+		if (sa_cmp(&h->addrv[i], a, SA_ADDR))
+			return;
+	}
+
+	/* Full: start again from this round's answers. */
+	if (h->addrc == ADDR_MAX)
+		h->addrc = 0;
+
+	h->addrv[h->addrc++] = *a;
+	info("siptls: TLS host %s has address %j\n", h->name, a);
+}
+
+static int query(struct tls_host *h, const char *name, uint16_t type,
+		 bool srv_target);
+
+static void dns_handler(int err, const struct dnshdr *hdr, struct list *ansl,
+			struct list *authl, struct list *addl, void *arg)
+{
+	struct hquery *hq = arg;
+	struct tls_host *h = hq->h;
+	struct le *le;
+
+	(void)hdr;
+	(void)authl;
+	(void)addl;
+
+	if (err)
+		return;
+
+	for (le = list_head(ansl); le; le = le->next) {
+		const struct dnsrr *rr = le->data;
+		struct sa a;
+
+		if (rr->dnsclass != DNS_CLASS_IN)
+			continue;
+
+		switch (rr->type) {
+
+		case DNS_TYPE_A:
+			if (hq->type != DNS_TYPE_A)
+				break;
+			sa_set_in(&a, rr->rdata.a.addr, 0);
+			addr_add(h, &a);
+			break;
+
+		case DNS_TYPE_AAAA:
+			if (hq->type != DNS_TYPE_AAAA)
+				break;
+			sa_set_in6(&a, rr->rdata.aaaa.addr, 0);
+			addr_add(h, &a);
+			break;
+
+		case DNS_TYPE_SRV:
+			if (hq->type != DNS_TYPE_SRV || !rr->rdata.srv.target)
+				break;
+			(void)query(h, rr->rdata.srv.target, DNS_TYPE_A, true);
+			(void)query(h, rr->rdata.srv.target, DNS_TYPE_AAAA,
+				    true);
+			break;
+
+		default:
+			break;
+		}
+	}
+}
+
+static int query(struct tls_host *h, const char *name, uint16_t type,
+		 bool srv_target)
+{
+	struct dnsc *dnsc = net_dnsc(baresip_network());
+	struct hquery *hq;
+	int err;
+
+	if (!dnsc)
+		return ENODEV;
+
+	hq = mem_zalloc(sizeof(*hq), hquery_destructor);
+	if (!hq)
+		return ENOMEM;
+
+	hq->h = h;
+	hq->type = type;
+	hq->srv_target = srv_target;
+	list_append(&h->queries, &hq->le, hq);
+
+	err = dnsc_query(&hq->q, dnsc, name, type, DNS_CLASS_IN, true,
+			 dns_handler, hq);
+	if (err) {
+		warning("siptls: TLS host %s: DNS query for %s: %m\n",
+			h->name, name, err);
+		mem_deref(hq);
+	}
+
+	return err;
+}
+
+static void host_resolve(struct tls_host *h)
+{
+	char srv[300];
+
+	if (h->is_ip)
+		return;
+
+	/* The last round's queries (and SRV targets) make way. */
+	list_flush(&h->queries);
+
+	(void)query(h, h->name, DNS_TYPE_A, false);
+	(void)query(h, h->name, DNS_TYPE_AAAA, false);
+
+	if (!h->port) {
+		re_snprintf(srv, sizeof(srv), "_sips._tcp.%s", h->name);
+		(void)query(h, srv, DNS_TYPE_SRV, false);
+	}
+}
+
+/* "NAME", "NAME:PORT", "[V6]", "[V6]:PORT", "V6" */
+static int host_parse(struct tls_host *h, const struct pl *val)
+{
+	struct pl name = *val, port = PL_INIT;
+	const char *c;
+
+	if (val->l && val->p[0] == '[') {
+		c = pl_strchr(val, ']');
+		if (!c)
+			return EINVAL;
+		name.p = val->p + 1;
+		name.l = (size_t)(c - name.p);
+		if (c + 1 < val->p + val->l) {
+			if (c[1] != ':')
+				return EINVAL;
+			port.p = c + 2;
+			port.l = (size_t)(val->p + val->l - port.p);
+		}
+	}
+	else if ((c = pl_strchr(val, ':')) != NULL &&
+		 !memchr(c + 1, ':', (size_t)(val->p + val->l - c - 1))) {
+		name.l = (size_t)(c - val->p);
+		port.p = c + 1;
+		port.l = (size_t)(val->p + val->l - port.p);
+	}
+
+	if (!name.l || name.l >= sizeof(h->name))
+		return EINVAL;
+	if (pl_isset(&port) && (pl_u32(&port) == 0 || pl_u32(&port) > 65535))
+		return EINVAL;
+
+	(void)pl_strcpy(&name, h->name, sizeof(h->name));
+	h->port = pl_isset(&port) ? (uint16_t)pl_u32(&port) : 0;
+
+	if (0 == sa_set_str(&h->addrv[0], h->name, 0)) {
+		h->is_ip = true;
+		h->addrc = 1;
+	}
+
+	return 0;
+}
+
+static int host_handler(const struct pl *val, void *arg)
+{
+	struct tls_host *h;
+	int err;
+
+	(void)arg;
+
+	h = mem_zalloc(sizeof(*h), host_destructor);
+	if (!h)
+		return ENOMEM;
+
+	list_init(&h->queries);
+	err = host_parse(h, val);
+	if (err) {
+		warning("siptls: siptls_host '%r': not NAME[:PORT]\n", val);
+		mem_deref(h);
+		return err;
+	}
+
+	list_append(&th.hosts, &h->le, h);
+	if (h->port)
+		info("siptls: TLS host %s port %u\n", h->name, h->port);
+	else
+		info("siptls: TLS host %s (any port)\n", h->name);
+	return 0;
+}
+
+int tlshosts_init(const struct conf *conf)
+{
+	int err;
+
+	list_init(&th.hosts);
+
+	err = conf_apply(conf, "siptls_host", host_handler, NULL);
+	if (err) {
+		list_flush(&th.hosts);
+		return err;
+	}
+
+	th.rounds = false;
+	tlshosts_refresh();
+	return 0;
+}
+
+void tlshosts_close(void)
+{
+	list_flush(&th.hosts);
+}
+
+void tlshosts_refresh(void)
+{
+	uint64_t now = tmr_jiffies();
+	struct le *le;
+
+	if (th.rounds && now - th.last_round < REFRESH_MIN)
+		return;
+
+	th.rounds = true;
+	th.last_round = now;
+
+	for (le = list_head(&th.hosts); le; le = le->next)
+		host_resolve(le->data);
+}
+
+size_t tlshosts_count(void)
+{
+	return list_count(&th.hosts);
+}
+
+size_t tlshosts_match(const struct sa *peer, const char **namev,
+		      bool *is_ipv, size_t max)
+{
+	struct le *le;
+	size_t n = 0;
+
+	for (le = list_head(&th.hosts); le && n < max; le = le->next) {
+		const struct tls_host *h = le->data;
+		unsigned i;
+
+		if (h->port && h->port != sa_port(peer))
+			continue;
+
+		for (i = 0; i < h->addrc; i++) {
+			if (sa_cmp(&h->addrv[i], peer, SA_ADDR))
+				break;
+		}
+		if (i == h->addrc)
+			continue;
+
+		namev[n] = h->name;
+		is_ipv[n] = h->is_ip;
+		n++;
+	}
+
+	return n;
+}
