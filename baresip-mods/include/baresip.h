@@ -208,6 +208,8 @@ const struct cmd *cmd_find_long(const struct commands *commands,
  * conf_get_str() and friends.
  */
 struct conf *conf_cur(void);
+/* The configuration directory (-f DIR), where 'config' is. */
+int conf_path_get(char *path, size_t sz);
 
 
 /*

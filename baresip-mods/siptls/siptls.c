@@ -26,7 +26,9 @@
  *     connection to an address that belongs to no configured host fails.
  *     The connection's address is read from libre's TLS connection
  *     (libre_peek.c), the hosts' addresses are resolved with the SIP
- *     stack's own DNS client (tlshosts.c),
+ *     stack's own DNS client (tlshosts.c); the hosts are read again from
+ *     the configuration file when it changed, since sipsh adds accounts
+ *     to the running phone after rewriting it,
  *   - SNI: the host's name, when it is a name (RFC 6066), set at the
  *     start of each handshake.
  *
@@ -535,6 +537,7 @@ static void tmr_handler(void *arg)
 
 	tmr_start(&st.tmr, CHECK_INTERVAL, tmr_handler, NULL);
 	transp_check();
+	(void)tlshosts_reload();
 }
 
 
@@ -553,6 +556,8 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 
 	case UA_EVENT_REGISTERING:
 		transp_check();
+		/* A TLS account added live may go to a new host. */
+		(void)tlshosts_reload();
 		tlshosts_refresh();
 		break;
 
@@ -578,6 +583,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 static int settings_read(void)
 {
 	struct conf *conf = conf_cur();
+	char path[512];
 	char v[8];
 	int err;
 
@@ -606,9 +612,14 @@ static int settings_read(void)
 	(void)conf_get_str(conf, "siptls_cafile", st.cafile,
 			   sizeof(st.cafile));
 
-	err = tlshosts_init(conf);
+	err = conf_path_get(path, sizeof(path));
+	if (!err) {
+		str_ncpy(path + strlen(path), "/config",
+			 sizeof(path) - strlen(path));
+		err = tlshosts_init(path);
+	}
 	if (err)
-		fail_closed("a siptls_host line cannot be read");
+		fail_closed("the siptls_host lines cannot be read (%m)", err);
 
 	return err;
 }

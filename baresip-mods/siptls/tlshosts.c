@@ -10,6 +10,7 @@
  * now belongs to two names must show both.
  */
 #include <string.h>
+#include <sys/stat.h>
 #include "baresip.h"
 #include "tlshosts.h"
 
@@ -40,6 +41,8 @@ static struct {
 	struct list hosts;
 	uint64_t last_round;
 	bool rounds;
+	char file[512];
+	struct stat sb;           /* the file as last read */
 } th;
 
 static void hquery_destructor(void *arg)
@@ -222,10 +225,9 @@ static int host_parse(struct tls_host *h, const struct pl *val)
 
 static int host_handler(const struct pl *val, void *arg)
 {
+	struct list *hosts = arg;
 	struct tls_host *h;
 	int err;
-
-	(void)arg;
 
 	h = mem_zalloc(sizeof(*h), host_destructor);
 	if (!h)
@@ -239,29 +241,96 @@ static int host_handler(const struct pl *val, void *arg)
 		return err;
 	}
 
-	list_append(&th.hosts, &h->le, h);
-	if (h->port)
-		info("siptls: TLS host %s port %u\n", h->name, h->port);
-	else
-		info("siptls: TLS host %s (any port)\n", h->name);
+	list_append(hosts, &h->le, h);
 	return 0;
 }
 
-int tlshosts_init(const struct conf *conf)
+/* The same host in the old list: its addresses carry over. */
+static void addrs_keep(struct tls_host *h)
 {
+	struct le *le;
+
+	for (le = list_head(&th.hosts); le; le = le->next) {
+		const struct tls_host *o = le->data;
+
+		if (o->port == h->port && !str_casecmp(o->name, h->name)) {
+			memcpy(h->addrv, o->addrv, sizeof(h->addrv));
+			h->addrc = o->addrc;
+			return;
+		}
+	}
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
+		a->st_size == b->st_size &&
+		a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+		a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Read the file's hosts into a new list; on success it replaces ours. */
+static int hosts_read(void)
+{
+	struct list hosts = LIST_INIT;
+	struct conf *conf = NULL;
+	struct stat sb;
+	struct le *le;
 	int err;
 
-	list_init(&th.hosts);
+	if (stat(th.file, &sb))
+		return errno;
 
-	err = conf_apply(conf, "siptls_host", host_handler, NULL);
+	err = conf_alloc(&conf, th.file);
+	if (!err)
+		err = conf_apply(conf, "siptls_host", host_handler, &hosts);
+	mem_deref(conf);
 	if (err) {
-		list_flush(&th.hosts);
+		list_flush(&hosts);
 		return err;
 	}
 
+	for (le = list_head(&hosts); le; le = le->next) {
+		struct tls_host *h = le->data;
+
+		if (!h->is_ip)
+			addrs_keep(h);
+		if (h->port)
+			info("siptls: TLS host %s port %u\n", h->name,
+			     h->port);
+		else
+			info("siptls: TLS host %s (any port)\n", h->name);
+	}
+
+	list_flush(&th.hosts);
+	th.hosts = hosts;
+	for (le = list_head(&th.hosts); le; le = le->next)
+		((struct tls_host *)le->data)->le.list = &th.hosts;
+
+	th.sb = sb;
 	th.rounds = false;
 	tlshosts_refresh();
 	return 0;
+}
+
+int tlshosts_init(const char *file)
+{
+	list_init(&th.hosts);
+	memset(&th.sb, 0, sizeof(th.sb));
+	str_ncpy(th.file, file, sizeof(th.file));
+
+	return hosts_read();
+}
+
+int tlshosts_reload(void)
+{
+	struct stat sb;
+
+	if (!th.file[0] || stat(th.file, &sb) || same_file(&sb, &th.sb))
+		return 0;
+
+	info("siptls: %s changed: reading the TLS hosts again\n", th.file);
+	return hosts_read();
 }
 
 void tlshosts_close(void)

@@ -10,14 +10,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct conf;
 struct sa;
 
 enum { TLSHOSTS_MATCH_MAX = 8 };
 
-/* Reads every 'siptls_host NAME[:PORT]' of conf and starts resolving
- * the names (A, AAAA, and SRV _sips._tcp when no port is given). */
-int  tlshosts_init(const struct conf *conf);
+/* Reads every 'siptls_host NAME[:PORT]' of the configuration file and
+ * starts resolving the names (A, AAAA, and SRV _sips._tcp when no port
+ * is given). */
+int  tlshosts_init(const char *file);
+/* Reads the file again if it changed since: sipsh adds accounts live,
+ * after rewriting it. Addresses known for a host are kept. */
+int  tlshosts_reload(void);
 void tlshosts_close(void);
 /* Ask the DNS again (at most every few seconds). */
 void tlshosts_refresh(void);
