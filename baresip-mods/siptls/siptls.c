@@ -32,6 +32,13 @@
  *   - SNI: the host's name, when it is a name (RFC 6066), set at the
  *     start of each handshake.
  *
+ * A host given by name is known by its addresses only once its DNS
+ * answers are in (asked at start, when the file changes, at REGISTERING
+ * and at most every 5 s): a handshake that starts before fails, closed,
+ * and the next attempt succeeds. With no TLS host at all, every TLS
+ * connection the phone opens fails; connections it accepts are not
+ * checked against any name.
+ *
  * When the settings cannot be applied (a missing CA file, a cipher list
  * OpenSSL refuses) the module fails closed: the context is left with no
  * TLS version it may use and a verify callback that refuses, so no TLS
