@@ -203,6 +203,17 @@ if grep -q "has a blank at position 12" <<<"$out" && ! grep -q 'tls-cipher' "$C"
 else
 	fail "(6) a cipher list with a blank is refused at commit" "$out"
 fi
+# baresip 1.0.0 reads 511 bytes of an account line: longer is refused.
+cp "$B/accounts" "$T/accounts.before"
+printf 'account 4\n user %s\n password %s\n registrar 127.0.0.1:%s\n!\n' \
+	"$(printf ';%.0s' $(seq 64))" "$(printf ';%.0s' $(seq 128))" "$KP" >"$T/long.in"
+out=$(S -f "$T/long.in" 2>&1)
+if grep -q "Commit refused" <<<"$out" && ! grep -q '^account 4' "$C" &&
+	cmp -s "$T/accounts.before" "$B/accounts"; then
+	pass "(6) an account line too long for baresip's reader is refused, not cut"
+else
+	fail "(6) an account line too long for baresip's reader is refused, not cut" "$out"
+fi
 cp "$B/config" "$T/config.before"
 out=$(SIPSH_RUNDIR=$'/tmp/x\nmodule evil.so' "$SIPSH" -C "$C" -c sip -c 'register-interval 61' 2>&1)
 if grep -q 'SIPSH_RUNDIR holds control character \\x0a at position 7' <<<"$out" &&

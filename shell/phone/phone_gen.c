@@ -180,6 +180,10 @@ int phone_account_aor(char **aorp, const struct cfg *c, int id)
 			   host_print, &ar);
 }
 
+/* The longest account line baresip 1.0.0 reads whole (B modules/account
+ * account.c: a 512-byte buffer). */
+#define ACCOUNT_LINE_MAX 511
+
 int phone_account_line(char **linep, const struct cfg *c, int id)
 {
 	const char *user = cfg_str(c, SECT_ACCOUNT, id, "user");
@@ -188,7 +192,7 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 	const char *ob = cfg_str(c, SECT_ACCOUNT, id, "outbound-proxy");
 	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
 	bool reg = cfg_bool(c, SECT_ACCOUNT, id, "register");
-	char *aor = NULL, audio[96] = "", stun[300] = "";
+	char *aor = NULL, *line = NULL, audio[96] = "", stun[300] = "";
 	int err;
 
 	err = phone_account_aor(&aor, c, id);
@@ -210,7 +214,7 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 		re_snprintf(audio, sizeof(audio), ";audio_source=phoneline,%d"
 			    ";audio_player=phoneline,%d", id, id);
 
-	err = re_sdprintf(linep, "<%s%s%s>%s%H%s%H%s%s%s;regint=%ld"
+	err = re_sdprintf(&line, "<%s%s%s>%s%H%s%H%s%s%s;regint=%ld"
 			  ";answermode=manual%s%s",
 			  aor, strcmp(tp, "udp") ? ";transport=" : "",
 			  strcmp(tp, "udp") ? tp : "",
@@ -221,6 +225,16 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 			  ob,
 			  reg ? cfg_int(c, SECT_SIP, 0, "register-interval") : 0L,
 			  stun, audio);
+
+	/* baresip 1.0.0's account module reads a line of the accounts file
+	 * into 512 bytes and cuts what is longer: refuse, never cut. */
+	if (!err && strlen(line) > ACCOUNT_LINE_MAX)
+		err = E2BIG;
+
+	if (err)
+		mem_deref(line);
+	else
+		*linep = line;
 
 	mem_deref(aor);
 	return err;
