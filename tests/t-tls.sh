@@ -101,6 +101,7 @@ set_ca() {
 dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
 	--port="$DNSP" --listen-address=127.0.0.1 --bind-interfaces \
 	--local=/test/ --address=/other.sipsh.test/127.0.0.1 \
+	--srv-host="_sips._tcp.other.sipsh.test,other.sipsh.test,$TP2" \
 	--pid-file="$T/dnsmasq.pid" </dev/null >"$T/dnsmasq.out" 2>&1 &
 TEST_PIDS+=("$!")
 export SIPSH_DNS_SERVER=127.0.0.1:$DNSP
@@ -302,6 +303,20 @@ if wait_for 15 reg_is 2 registered && kam_wait_registered "$KP2" 1002 3; then
 	pass "(5) a certificate for other.sipsh.test registers account 2"
 else
 	fail "(5) a certificate for other.sipsh.test registers account 2" "$(regs)"
+fi
+
+# (5) The same registrar found by SRV (no port given): the host is the
+# domain, its addresses those of the SRV targets.
+printf 'account 2\n registrar other.sipsh.test\n!\n' >"$T/acc2srv.in"
+S -f "$T/acc2srv.in" >"$T/acc2srv.out" 2>&1
+n2=$(kam_ok_count "$KP2" 1002)
+if grep -q "^siptls_host[[:space:]]*other.sipsh.test\$" "$B/config" &&
+	wait_for 15 sh -c "[ \$(grep -c 'kam: REGISTER 1002 ok' '$(kam_dir "$KP2")/kamailio.log') -gt $n2 ]" &&
+	wait_for 5 reg_is 2 registered; then
+	pass "(5) a TLS registrar found by SRV is checked against its domain and registers"
+else
+	fail "(5) a TLS registrar found by SRV is checked against its domain and registers" \
+		"$(cat "$T/acc2srv.out"); $(grep -A3 "^account 2" "$C"); $(grep siptls_host "$B/config" | tr "\n" " "); $(regs)"
 fi
 
 # (6) A transport rebuild inside the running baresip, as a network change

@@ -3,8 +3,9 @@
  * resolves a request's host itself and opens the TLS connection knowing
  * only the address, so this keeps, per configured host, every address
  * its name was seen to resolve to, with the same DNS client the SIP stack
- * uses: A and AAAA of the name, and for a host without a port (SRV
- * lookup) also the targets of _sips._tcp.NAME. Addresses are only added,
+ * uses: A and AAAA of the name (on its port, or 5061), and for a host
+ * without a port (SRV lookup) also the targets of _sips._tcp.NAME on the
+ * ports the SRV records give, as libre connects. Addresses are only added,
  * never dropped: an address stays tied to the name it was seen for, so a
  * connection there must still show that name's certificate, and one that
  * now belongs to two names must show both.
@@ -22,9 +23,9 @@ enum {
 struct tls_host {
 	struct le le;
 	char name[256];
-	uint16_t port;          /* 0: any (SRV chooses) */
+	uint16_t port;          /* 0: none given (SRV chooses) */
 	bool is_ip;
-	struct sa addrv[ADDR_MAX];
+	struct sa addrv[ADDR_MAX];  /* address and port */
 	unsigned addrc;
 	struct list queries;    /* struct hquery, this round's */
 };
@@ -34,7 +35,7 @@ struct hquery {
 	struct tls_host *h;
 	struct dns_query *q;
 	uint16_t type;
-	bool srv_target;
+	uint16_t port;          /* of the addresses it gives */
 };
 
 static struct {
@@ -66,7 +67,7 @@ static void addr_add(struct tls_host *h, const struct sa *a)
 	unsigned i;
 
 	for (i = 0; i < h->addrc; i++) {
-		if (sa_cmp(&h->addrv[i], a, SA_ADDR))
+		if (sa_cmp(&h->addrv[i], a, SA_ALL))
 			return;
 	}
 
@@ -75,11 +76,11 @@ static void addr_add(struct tls_host *h, const struct sa *a)
 		h->addrc = 0;
 
 	h->addrv[h->addrc++] = *a;
-	info("siptls: TLS host %s has address %j\n", h->name, a);
+	info("siptls: TLS host %s is at %J\n", h->name, a);
 }
 
 static int query(struct tls_host *h, const char *name, uint16_t type,
-		 bool srv_target);
+		 uint16_t port);
 
 static void dns_handler(int err, const struct dnshdr *hdr, struct list *ansl,
 			struct list *authl, struct list *addl, void *arg)
@@ -107,23 +108,24 @@ static void dns_handler(int err, const struct dnshdr *hdr, struct list *ansl,
 		case DNS_TYPE_A:
 			if (hq->type != DNS_TYPE_A)
 				break;
-			sa_set_in(&a, rr->rdata.a.addr, 0);
+			sa_set_in(&a, rr->rdata.a.addr, hq->port);
 			addr_add(h, &a);
 			break;
 
 		case DNS_TYPE_AAAA:
 			if (hq->type != DNS_TYPE_AAAA)
 				break;
-			sa_set_in6(&a, rr->rdata.aaaa.addr, 0);
+			sa_set_in6(&a, rr->rdata.aaaa.addr, hq->port);
 			addr_add(h, &a);
 			break;
 
 		case DNS_TYPE_SRV:
 			if (hq->type != DNS_TYPE_SRV || !rr->rdata.srv.target)
 				break;
-			(void)query(h, rr->rdata.srv.target, DNS_TYPE_A, true);
+			(void)query(h, rr->rdata.srv.target, DNS_TYPE_A,
+				    rr->rdata.srv.port);
 			(void)query(h, rr->rdata.srv.target, DNS_TYPE_AAAA,
-				    true);
+				    rr->rdata.srv.port);
 			break;
 
 		default:
@@ -133,7 +135,7 @@ static void dns_handler(int err, const struct dnshdr *hdr, struct list *ansl,
 }
 
 static int query(struct tls_host *h, const char *name, uint16_t type,
-		 bool srv_target)
+		 uint16_t port)
 {
 	struct dnsc *dnsc = net_dnsc(baresip_network());
 	struct hquery *hq;
@@ -148,7 +150,7 @@ static int query(struct tls_host *h, const char *name, uint16_t type,
 
 	hq->h = h;
 	hq->type = type;
-	hq->srv_target = srv_target;
+	hq->port = port;
 	list_append(&h->queries, &hq->le, hq);
 
 	err = dnsc_query(&hq->q, dnsc, name, type, DNS_CLASS_IN, true,
@@ -172,12 +174,15 @@ static void host_resolve(struct tls_host *h)
 	/* The last round's queries (and SRV targets) make way. */
 	list_flush(&h->queries);
 
-	(void)query(h, h->name, DNS_TYPE_A, false);
-	(void)query(h, h->name, DNS_TYPE_AAAA, false);
+	/* Without SRV records libre uses the name's own addresses on
+	 * 5061. */
+	(void)query(h, h->name, DNS_TYPE_A, h->port ? h->port : SIP_PORT_TLS);
+	(void)query(h, h->name, DNS_TYPE_AAAA,
+		    h->port ? h->port : SIP_PORT_TLS);
 
 	if (!h->port) {
 		re_snprintf(srv, sizeof(srv), "_sips._tcp.%s", h->name);
-		(void)query(h, srv, DNS_TYPE_SRV, false);
+		(void)query(h, srv, DNS_TYPE_SRV, 0);
 	}
 }
 
@@ -215,7 +220,8 @@ static int host_parse(struct tls_host *h, const struct pl *val)
 	(void)pl_strcpy(&name, h->name, sizeof(h->name));
 	h->port = pl_isset(&port) ? (uint16_t)pl_u32(&port) : 0;
 
-	if (0 == sa_set_str(&h->addrv[0], h->name, 0)) {
+	if (0 == sa_set_str(&h->addrv[0], h->name,
+			    h->port ? h->port : SIP_PORT_TLS)) {
 		h->is_ip = true;
 		h->addrc = 1;
 	}
@@ -299,7 +305,8 @@ static int hosts_read(void)
 			info("siptls: TLS host %s port %u\n", h->name,
 			     h->port);
 		else
-			info("siptls: TLS host %s (any port)\n", h->name);
+			info("siptls: TLS host %s (port by SRV, else "
+			     "5061)\n", h->name);
 	}
 
 	list_flush(&th.hosts);
@@ -368,11 +375,8 @@ size_t tlshosts_match(const struct sa *peer, const char **namev,
 		const struct tls_host *h = le->data;
 		unsigned i;
 
-		if (h->port && h->port != sa_port(peer))
-			continue;
-
 		for (i = 0; i < h->addrc; i++) {
-			if (sa_cmp(&h->addrv[i], peer, SA_ADDR))
+			if (sa_cmp(&h->addrv[i], peer, SA_ALL))
 				break;
 		}
 		if (i == h->addrc)

@@ -29,7 +29,8 @@ size_t tlshosts_count(void);
 
 /*
  * The names of the configured hosts that peer (address and port) belongs
- * to, up to max, into namev; their count. An IP address host's name is
+ * to, up to max, into namev; their count. A host without a port is at
+ * its SRV targets' ports, or 5061. An IP address host's name is
  * its address text; *is_ipv tells which are.
  */
 size_t tlshosts_match(const struct sa *peer, const char **namev,
