@@ -308,8 +308,8 @@ fi
 # (5) The same registrar found by SRV (no port given): the host is the
 # domain, its addresses those of the SRV targets.
 printf 'account 2\n registrar other.sipsh.test\n!\n' >"$T/acc2srv.in"
-S -f "$T/acc2srv.in" >"$T/acc2srv.out" 2>&1
 n2=$(kam_ok_count "$KP2" 1002)
+S -f "$T/acc2srv.in" >"$T/acc2srv.out" 2>&1
 if grep -q "^siptls_host[[:space:]]*other.sipsh.test\$" "$B/config" &&
 	wait_for 15 sh -c "[ \$(grep -c 'kam: REGISTER 1002 ok' '$(kam_dir "$KP2")/kamailio.log') -gt $n2 ]" &&
 	wait_for 5 reg_is 2 registered; then
