@@ -100,7 +100,7 @@ check "show version, phone stopped: sipsh, baresip installed, libre, OpenSSL, mo
 	       grep -qx 'baresip  $bv (installed; the phone is not running)' '$T/ver.out' &&
 	       grep -qx 'libre    1.1.0' '$T/ver.out' &&
 	       grep -qx 'OpenSSL  $ov' '$T/ver.out' &&
-	       grep -q '^Modules  ctrl phoneline regctl.* (installed in ' '$T/ver.out'"
+	       grep -q '^Modules  acctauth ctrl phoneline regctl.* (installed in ' '$T/ver.out'"
 
 # The same help through batch: a line ending in '?' asks for it.
 fresh

@@ -6,13 +6,23 @@
 # registrar's location table: the right CA registers, another CA does not
 # (and show registrations says it is the certificate), a lowest version of
 # 1.3 against a 1.2-only server fails while 1.2 works, and a cipher the
-# server does not offer fails while one it offers works.
+# server does not offer fails while one it offers works. With a second
+# TLS registrar under a DNS name (dnsmasq), each account's connection is
+# checked against its own host: a certificate of the right CA but for
+# another name is refused, the name goes out as SNI, and a certificate
+# for the name registers. A transport rebuild forced inside the running
+# baresip (uag_reset_transp, called with gdb, as a network change does)
+# leaves no request a way out over an unverified connection. Cipher
+# lists allowing anonymous or NULL suites are refused at commit.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/kamailio.sh"
 
 KP=$((26000 + $$ % 1000 * 4))   # Kamailio UDP/TCP; its TLS on KP+1
 TP=$((KP + 1))
 SP=$((KP + 2))                  # our phone (its TLS listener on SP+1)
+KP2=$((33000 + $$ % 1000 * 4))  # a second Kamailio; its TLS on KP2+1
+TP2=$((KP2 + 1))
+DNSP=$((KP2 + 2))               # dnsmasq
 RTP=$((40000 + $$ % 1000 * 20))
 C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
@@ -30,18 +40,28 @@ trap 'cap_stop; phone_down; [ -n "${TLS_KEEP:-}" ] && cp -r "$SIPSH_RUNDIR" "$TL
 reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
 reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
 regs() { S -c 'show registrations' 2>&1; }
-kam_ok_count() { grep -c 'kam: REGISTER 1001 ok' "$(kam_dir "$KP")/kamailio.log"; }
+kam_ok_count() { grep -c "kam: REGISTER ${2:-1001} ok" "$(kam_dir "${1:-$KP}")/kamailio.log"; }
+baresip_pid() { cat "$SIPSH_RUNDIR/sv/baresip/supervise/pid" 2>/dev/null; }
+# in_phone GDB-COMMAND...: each command called inside the running baresip.
+in_phone() {
+	local a=() c
+	for c in "$@"; do a+=(-ex "$c"); done
+	timeout 30 gdb -q -p "$(baresip_pid)" -batch "${a[@]}" >"$T/gdb.out" 2>&1
+}
+# tls_app_data FILE PORT: TLS application data records the phone sent.
+tls_app_data() { tshark -r "$1" -d "tcp.port==$2,tls" -Y "tls.record.content_type == 23 && tcp.dstport == $2" 2>/dev/null | wc -l; }
 
-# cap_start FILE: capture the TLS port on loopback until cap_stop.
+# cap_start FILE [FILTER]: capture the TLS port (or FILTER) on loopback
+# until cap_stop.
 cap_start() {
-	dumpcap -q -i lo -f "tcp port $TP" -w "$1" >/dev/null 2>&1 &
+	dumpcap -q -i lo -f "${2:-tcp port $TP}" -w "$1" >/dev/null 2>&1 &
 	CAP_PID=$!
 	TEST_PIDS+=("$CAP_PID")
 	wait_for 5 test -s "$1"
 	sleep 0.3
 }
 # hs FILE FILTER FIELD: a field of the handshake messages matching FILTER.
-hs() { tshark -r "$1" -d "tcp.port==$TP,tls" -Y "$2" -T fields -e "$3" 2>/dev/null | sort -u | tr '\n' ' '; }
+hs() { tshark -r "$1" -d "tcp.port==$TP,tls" -d "tcp.port==$TP2,tls" -Y "$2" -T fields -e "$3" 2>/dev/null | sort -u | tr '\n' ' '; }
 
 # new_streams FILE AWK-COND: TCP streams whose ClientHello ($2: its
 # supported versions, $3: its cipher suites) meets AWK-COND; then
@@ -77,6 +97,15 @@ set_ca() {
 	S -f "$T/ca.in" >"$T/conf.out" 2>&1
 }
 
+# dnsmasq answering other.sipsh.test with 127.0.0.1, as the phone's DNS.
+dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
+	--port="$DNSP" --listen-address=127.0.0.1 --bind-interfaces \
+	--local=/test/ --address=/other.sipsh.test/127.0.0.1 \
+	--srv-host="_sips._tcp.other.sipsh.test,other.sipsh.test,$TP2" \
+	--pid-file="$T/dnsmasq.pid" </dev/null >"$T/dnsmasq.out" 2>&1 &
+TEST_PIDS+=("$!")
+export SIPSH_DNS_SERVER=127.0.0.1:$DNSP
+
 # A test CA, a server certificate for 127.0.0.1 signed by it, another CA.
 ec='-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes'
 # shellcheck disable=SC2086
@@ -88,7 +117,10 @@ ec='-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes'
 	openssl req $ec -keyout "$T/srv.key" -out "$T/srv.csr" -subj "/CN=127.0.0.1" &&
 	printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$T/srv.ext" &&
 	openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
-		-CAcreateserial -out "$T/srv.pem" -days 2 -extfile "$T/srv.ext"
+		-CAcreateserial -out "$T/srv.pem" -days 2 -extfile "$T/srv.ext" &&
+	printf 'subjectAltName=DNS:other.sipsh.test\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$T/srv2.ext" &&
+	openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
+		-CAcreateserial -out "$T/srv2.pem" -days 2 -extfile "$T/srv2.ext"
 } >"$T/openssl.log" 2>&1 || { fail "test certificates" "$(cat "$T/openssl.log")"; exit 0; }
 
 export KAM_TLS_CERT=$T/srv.pem KAM_TLS_KEY=$T/srv.key KAM_TLS_METHOD=TLSv1.2+
@@ -130,7 +162,7 @@ check "the generator writes the siptls keys and the CA file" \
 	sh -c "grep -q '^module.*siptls.so' '$B/config' &&
 	       grep -q '^siptls_min_version.*1.2' '$B/config' &&
 	       grep -q '^siptls_cafile.*trusted-ca.pem' '$B/config' &&
-	       grep -q '^siptls_verify_host.*127.0.0.1' '$B/config' &&
+	       grep -q "^siptls_host[[:space:]]*127.0.0.1:$TP$" '$B/config' &&
 	       test \"\$(stat -c %a '$B/trusted-ca.pem')\" = 644 &&
 	       cmp -s '$B/trusted-ca.pem' '$T/ca.pem'"
 
@@ -230,6 +262,122 @@ if reg_is 1 registered && [ "$shc" = "0xc02c " ]; then
 	pass "(4) the cipher the server offers registers (ServerHello 0xc02c)"
 else
 	fail "(4) the cipher the server offers registers" "ServerHello '$shc'; $(regs)"
+fi
+
+# (5) A second TLS registrar, under a name: account 2's connection is
+# checked against that name, not account 1's host, and sends it as SNI.
+# Its certificate is from the trusted CA but for 127.0.0.1 only.
+if ! kam_start "$KP2" sipsh.test 1002:secret2; then
+	fail "(5) a second kamailio with TLS starts" "$(tail -5 "$(kam_dir "$KP2")/kamailio.log")"
+	exit 0
+fi
+cap_start "$T/c5a.pcap" "tcp port $TP2"
+printf 'account 2\n user 1002\n password secret2\n transport tls\n registrar other.sipsh.test:%s\n!\n' \
+	"$TP2" >"$T/acc2.in"
+S -f "$T/acc2.in" >"$T/acc2.out" 2>&1
+wait_for 10 reg_is 2 failed
+sleep 1
+cap_stop
+sni=$(hs "$T/c5a.pcap" 'tls.handshake.type == 1' tls.handshake.extensions_server_name)
+if reg_is 2 failed && regs | grep -q 'not for host other.sipsh.test' &&
+	[ "$(kam_ok_count "$KP2" 1002)" = 0 ] && reg_is 1 registered; then
+	pass "(5) a trusted certificate for another host is refused for account 2 (account 1 stays registered)"
+else
+	fail "(5) a trusted certificate for another host is refused for account 2" \
+		"$(cat "$T/acc2.out"); $(regs)"
+fi
+if [ "$sni" = "other.sipsh.test " ]; then
+	pass "(5) account 2's ClientHello carries SNI other.sipsh.test"
+else
+	fail "(5) account 2's ClientHello carries SNI other.sipsh.test" "SNI '$sni'"
+fi
+if grep -q "^siptls_host[[:space:]]*127.0.0.1:$TP\$" "$B/config" &&
+	grep -q "^siptls_host[[:space:]]*other.sipsh.test:$TP2\$" "$B/config" &&
+	! grep -q siptls_verify_host "$B/config"; then
+	pass "(5) the generator writes one siptls_host per TLS host"
+else
+	fail "(5) the generator writes one siptls_host per TLS host" "$(grep siptls "$B/config")"
+fi
+KAM_TLS_CERT=$T/srv2.pem kam_restart "$KP2"
+if wait_for 15 reg_is 2 registered && kam_wait_registered "$KP2" 1002 3; then
+	pass "(5) a certificate for other.sipsh.test registers account 2"
+else
+	fail "(5) a certificate for other.sipsh.test registers account 2" "$(regs)"
+fi
+
+# (5) The same registrar found by SRV (no port given): the host is the
+# domain, its addresses those of the SRV targets.
+printf 'account 2\n registrar other.sipsh.test\n!\n' >"$T/acc2srv.in"
+n2=$(kam_ok_count "$KP2" 1002)
+S -f "$T/acc2srv.in" >"$T/acc2srv.out" 2>&1
+if grep -q "^siptls_host[[:space:]]*other.sipsh.test\$" "$B/config" &&
+	wait_for 15 sh -c "[ \$(grep -c 'kam: REGISTER 1002 ok' '$(kam_dir "$KP2")/kamailio.log') -gt $n2 ]" &&
+	wait_for 5 reg_is 2 registered; then
+	pass "(5) a TLS registrar found by SRV is checked against its domain and registers"
+else
+	fail "(5) a TLS registrar found by SRV is checked against its domain and registers" \
+		"$(cat "$T/acc2srv.out"); $(grep -A3 "^account 2" "$C"); $(grep siptls_host "$B/config" | tr "\n" " "); $(regs)"
+fi
+
+# (6) A transport rebuild inside the running baresip, as a network change
+# makes it: the new connections still verify (SNI and names), and with
+# an untrusted server no request leaves, not even one sent before any
+# REGISTERING (an OPTIONS, straight after the rebuild).
+pid=$(baresip_pid)
+n1=$(kam_ok_count "$KP" 1001)
+n2=$(kam_ok_count "$KP2" 1002)
+cap_start "$T/c6a.pcap" "tcp port $TP or tcp port $TP2"
+in_phone 'call (int)uag_reset_transp(1, 1)'
+wait_for 10 sh -c "[ \$(grep -c 'kam: REGISTER 1001 ok' '$(kam_dir "$KP")/kamailio.log') -gt $n1 ] &&
+	[ \$(grep -c 'kam: REGISTER 1002 ok' '$(kam_dir "$KP2")/kamailio.log') -gt $n2 ]"
+sleep 0.5
+cap_stop
+sni=$(hs "$T/c6a.pcap" "tls.handshake.type == 1 && tcp.dstport == $TP2" tls.handshake.extensions_server_name)
+if [ "$(baresip_pid)" = "$pid" ] && grep -q 'IP-address changed\|uag_reset_transp\|\$1 = 0' "$T/gdb.out" &&
+	[ "$(kam_ok_count "$KP" 1001)" -gt "$n1" ] && [ "$(kam_ok_count "$KP2" 1002)" -gt "$n2" ] &&
+	[ "$sni" = "other.sipsh.test " ]; then
+	pass "(6) after a transport rebuild both accounts register again over verified TLS (SNI kept)"
+else
+	fail "(6) after a transport rebuild both accounts register again over verified TLS" \
+		"pid $pid -> $(baresip_pid); SNI '$sni'; $(tail -3 "$T/gdb.out"); $(regs)"
+fi
+
+set_ca "$T/other.pem"
+wait_for 10 reg_is 1 failed
+wait_for 10 reg_is 2 failed
+n1=$(kam_ok_count "$KP" 1001)
+cap_start "$T/c6b.pcap" "tcp port $TP"
+in_phone 'call (int)uag_reset_transp(0, 0)' \
+	"call (int)ua_options_send((void *)uag_find_aor(\"sip:1001@127.0.0.1:$TP\"), \"sip:1001@127.0.0.1:$TP;transport=tls\", (void *)0, (void *)0)"
+sleep 2
+cap_stop
+hello=$(tshark -r "$T/c6b.pcap" -d "tcp.port==$TP,tls" -Y 'tls.handshake.type == 1' 2>/dev/null | wc -l)
+if [ "$hello" -gt 0 ] && [ "$(tls_app_data "$T/c6b.pcap" "$TP")" = 0 ] &&
+	[ "$(kam_ok_count "$KP" 1001)" = "$n1" ] && grep -q '\$2 = 0' "$T/gdb.out"; then
+	pass "(6) after a rebuild, an OPTIONS to an untrusted server sends nothing over TLS"
+else
+	fail "(6) after a rebuild, an OPTIONS to an untrusted server sends nothing over TLS" \
+		"ClientHellos $hello, app data $(tls_app_data "$T/c6b.pcap" "$TP"); $(tail -4 "$T/gdb.out")"
+fi
+set_ca "$T/ca.pem"
+
+# (7) Cipher lists that allow anonymous or NULL suites, or hold a blank,
+# are refused at commit with the reason; nothing is saved.
+cp "$C" "$T/conf.before"
+for c in 'ADH-AES256-GCM-SHA384:@SECLEVEL=0' 'aNULL' 'eNULL' 'HIGH:@SECLEVEL=0'; do
+	conf_sip "tls-cipher $c"
+	if grep -q "tls-cipher '$c'.*\(anonymous\|NULL\)" "$T/conf.out" &&
+		cmp -s "$T/conf.before" "$C"; then
+		pass "(7) tls-cipher $c is refused at commit with the reason"
+	else
+		fail "(7) tls-cipher $c is refused at commit with the reason" "$(cat "$T/conf.out")"
+	fi
+done
+conf_sip 'tls-cipher "HIGH:!aNULL ADH-AES256-GCM-SHA384"'
+if grep -q "has a blank at position 12" "$T/conf.out" && cmp -s "$T/conf.before" "$C"; then
+	pass "(7) a tls-cipher with a blank is refused at commit"
+else
+	fail "(7) a tls-cipher with a blank is refused at commit" "$(cat "$T/conf.out")"
 fi
 
 phone_down

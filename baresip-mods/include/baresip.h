@@ -42,6 +42,12 @@ uint32_t     account_regint(const struct account *acc);
 const char  *account_aor(const struct account *acc);
 const char  *account_outbound(const struct account *acc, unsigned ix);
 const char  *account_display_name(const struct account *acc);
+/* The digest credentials, read by 1.0.0 at each challenge; the setters
+ * copy the string. */
+const char  *account_auth_user(const struct account *acc);
+const char  *account_auth_pass(const struct account *acc);
+int          account_set_auth_user(struct account *acc, const char *user);
+int          account_set_auth_pass(struct account *acc, const char *pass);
 
 
 /*
@@ -202,6 +208,8 @@ const struct cmd *cmd_find_long(const struct commands *commands,
  * conf_get_str() and friends.
  */
 struct conf *conf_cur(void);
+/* The configuration directory (-f DIR), where 'config' is. */
+int conf_path_get(char *path, size_t sz);
 
 
 /*

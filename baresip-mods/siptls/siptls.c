@@ -1,313 +1,277 @@
 /*
  * siptls: the TLS settings of the Advanced SIP view (TLS/SSL Version,
- * Cipher string, Trusted CA) on baresip 1.0.0's SIP/TLS transport.
+ * Cipher string, Trusted CA) on baresip 1.0.0's SIP/TLS transport, and a
+ * check of every TLS server's name.
  *
  * libre 1.1.0's SIP over TLS verifies nothing: baresip allocates one
- * 'struct tls' whose SSL_CTX checks no server certificate, and the
- * transport starts each client connection itself, so no per-connection
- * call (tls_set_verify_server) can be made on it. This module builds its
- * own libre tls context, with
+ * 'struct tls' whose SSL_CTX checks no server certificate and sends no
+ * SNI, and the transport starts each client connection itself, so no
+ * per-connection call (tls_set_verify_server) can be made on it. This
+ * module configures that very context instead of replacing it: baresip
+ * keeps it for the life of the process and gives it again to the TLS
+ * transport it adds when the network changes (uag_reset_transp), so
+ * there is no moment at which a TLS transport without verification
+ * exists, and no re-hook to wait for. The context gets
  *
  *   - the lowest TLS version accepted (SSL_CTX_set_min_proto_version),
  *   - the TLS 1.2 cipher list (SSL_CTX_set_cipher_list; TLS 1.3 suites
- *     stay OpenSSL's defaults),
- *   - the CA certificates the server must chain to (tls_add_ca), or the
- *     system store (SSL_CTX_set_default_verify_paths),
- *   - SSL_VERIFY_PEER on the context: every handshake fails unless the
- *     server's certificate chains to one of them,
- *   - optionally one host name or IP address the server certificate must
- *     match, and then also sent as SNI (a name, not an address), for all
- *     TLS connections: the context has no per-connection hook in libre
- *     1.1.0, so a per-destination name is impossible here; sipsh writes
- *     the key only when every TLS account goes to the same host,
+ *     stay OpenSSL's defaults); one that leaves an anonymous or NULL
+ *     suite in is not applied,
+ *   - a certificate store of only the CA certificates the server must
+ *     chain to, or the system store (SSL_CTX_set_default_verify_paths),
+ *   - SSL_VERIFY_PEER with our verify callback: a handshake fails unless
+ *     the server's certificate chains to one of them AND matches the name
+ *     of every configured TLS host ('siptls_host', one per host a TLS
+ *     account connects to) whose addresses the connection goes to; a
+ *     connection to an address that belongs to no configured host fails.
+ *     The connection's address is read from libre's TLS connection
+ *     (libre_peek.c), the hosts' addresses are resolved with the SIP
+ *     stack's own DNS client (tlshosts.c); the hosts are read again from
+ *     the configuration file when it changed, since sipsh adds accounts
+ *     to the running phone after rewriting it,
+ *   - SNI: the host's name, when it is a name (RFC 6066), set at the
+ *     start of each handshake.
  *
- * and then replaces baresip's TLS transport with one using it:
- * libre 1.1.0 can only flush all transports (sip_transp_flush), so the
- * UDP and TCP transports are added again on the addresses they had.
- * baresip flushes and re-adds its transports, with its own context, when
- * the network changes (uag_reset_transp, from a 60 s poll) and then
- * re-registers: the module notices that the TLS listening socket is no
- * longer its own (its inode, found through /proc/self/fd) at the
- * REGISTERING event that follows and on a 5 s timer, and replaces it
- * again before the REGISTER goes out.
+ * A host given by name is known by its addresses only once its DNS
+ * answers are in (asked at start, when the file changes, at REGISTERING
+ * and at most every 5 s): a handshake that starts before fails, closed,
+ * and the next attempt succeeds. With no TLS host at all, every TLS
+ * connection the phone opens fails; connections it accepts are not
+ * checked against any name.
  *
  * When the settings cannot be applied (a missing CA file, a cipher list
- * OpenSSL refuses) the module fails closed: it removes the TLS transport,
- * so no TLS connection is made unverified.
+ * OpenSSL refuses) the module fails closed: the context is left with no
+ * TLS version it may use and a verify callback that refuses, so no TLS
+ * connection is made at all. If libre's transport list does not look
+ * like 1.1.0's, baresip's context cannot be found: the TLS transports are
+ * then removed, and removed again whenever they come back.
  *
  * A handshake failure surfaces in libre as a bare EPROTO ("Protocol
  * error"). The module records why (the certificate verification error,
- * the OpenSSL reason, the alert) and puts it into the text of the
- * REGISTER_FAIL event that follows: 1.0.0's ua_event() hands every
- * handler the same 256-byte buffer, in the order they registered, and
- * this module is loaded before ctrl and regctl, which then see the
- * reason.
+ * the host name mismatch, the OpenSSL reason, the alert) and puts it into
+ * the text of the REGISTER_FAIL event that follows: 1.0.0's ua_event()
+ * hands every handler the same 256-byte buffer, in the order they
+ * registered, and this module is loaded before ctrl and regctl, which
+ * then see the reason.
  *
- * Sample config (written by sipsh from the sip section):
+ * Sample config (written by sipsh from the sip and account sections):
  *
  *   module                 siptls.so
  *   siptls_min_version     1.2
  *   siptls_ciphers         ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256
  *   siptls_cafile          /run/sipsh/baresip/trusted-ca.pem
- *   siptls_verify_host     sip.example.net
+ *   siptls_host            sip.example.net:5061
+ *   siptls_host            [2001:db8::10]:5061
+ *   siptls_host            voip.example.org
  *
  * siptls_min_version is required (its default lives in sipsh's schema;
- * the module refuses to load without it and says so); the other keys
+ * without it the module says so and keeps TLS closed); the other keys
  * are absent when their setting is empty: the cipher list is OpenSSL's,
- * the CAs the system's, and no host name is checked.
+ * the CAs the system's, and with no siptls_host every TLS connection
+ * the phone opens fails.
  *
  * The optional baresip key 'sip_certificate' (a client certificate and
- * key in one PEM file) is honoured as baresip does.
+ * key in one PEM file) is loaded by baresip into the same context.
  */
 #define USE_OPENSSL 1
-#include <dirent.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include "baresip.h"
 #include "conf_need.h"
 #include "version_check.h"
+#include "libre_peek.h"
+#include "tlshosts.h"
 
 enum {
-	CHECK_INTERVAL = 5000,    /* ms between checks for a reset */
+	CHECK_INTERVAL = 5000,    /* ms between checks of the transports */
 	FAIL_KEEP      = 3000,    /* ms a handshake failure is reported for */
 	UA_EVENT_BUFSZ = 256,     /* ua_event()'s buffer in baresip 1.0.0 */
 };
 
 /* The addresses of one address family's transports. */
 struct transp_addrs {
-	struct sa udp, tcp, tls;
+	struct sa udp, tcp;
 	bool has_udp, has_tcp, has_tls;
 };
 
 static struct {
-	struct tls *tls;          /* ours; NULL: the settings failed */
+	bool ok;                  /* the settings are applied */
+	char why[256];            /* if not, why */
 	int min_version;          /* TLS1_2_VERSION or TLS1_3_VERSION */
 	char ciphers[1024];
 	char cafile[512];
-	char host[256];           /* certificate must match it; "" if none */
-	bool host_is_ip;
-	struct sa tls_laddr;      /* our TLS listener */
-	ino_t tls_ino;            /* its socket's inode; 0 if none */
-	bool replaced;            /* the transports are ours */
+	SSL_CTX *ctxv[PEEK_TLS_MAX];  /* configured (referenced) */
+	unsigned ctxc;
+	bool layout_bad;          /* baresip's context cannot be found */
 	struct tmr tmr;
 	bool evreg;
 
-	/* The last handshake failure and when it happened. */
+	/* The last handshake: why it failed and when, what it verified. */
 	char verify_err[256];
 	char alert[128];
 	char fail[384];
+	char verified[300];
 	uint64_t fail_at;
 } st;
 
 
-/* The inode of the TCP listening socket bound to laddr, 0 if none. */
-static ino_t listener_ino(const struct sa *laddr)
+static void fail_closed(const char *fmt, ...)
 {
-	struct dirent *de;
-	ino_t ino = 0;
-	DIR *d;
+	va_list ap;
 
-	d = opendir("/proc/self/fd");
-	if (!d)
-		return 0;
+	if (!st.ok)
+		return;   /* the first reason is kept */
 
-	while (!ino && (de = readdir(d)) != NULL) {
-		struct stat sb;
-		struct sa a;
-		int fd, acc = 0;
-		socklen_t len = sizeof(acc);
-		char *end;
+	va_start(ap, fmt);
+	(void)re_vsnprintf(st.why, sizeof(st.why), fmt, ap);
+	va_end(ap);
 
-		fd = (int)strtol(de->d_name, &end, 10);
-		if (*end || end == de->d_name || fd == dirfd(d))
-			continue;
-		if (fstat(fd, &sb) || !S_ISSOCK(sb.st_mode))
-			continue;
-		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) ||
-		    !acc)
-			continue;
-
-		sa_init(&a, AF_UNSPEC);
-		a.len = sizeof(a.u);
-		if (getsockname(fd, &a.u.sa, &a.len))
-			continue;
-
-		if (sa_cmp(&a, laddr, SA_ALL))
-			ino = sb.st_ino;
-	}
-
-	(void)closedir(d);
-	return ino;
+	ERR_clear_error();
+	warning("siptls: %s: SIP over TLS is disabled\n", st.why);
+	st.ok = false;
 }
 
 
-static void addrs_get(struct sip *sip, int af, struct transp_addrs *ta)
+/* The flaw of a suite that authenticates no server or encrypts nothing. */
+static const char *suite_flaw(const SSL_CIPHER *c)
 {
-	struct sa dst;
-
-	sa_init(&dst, af);
-	ta->has_udp = !sip_transp_laddr(sip, &ta->udp, SIP_TRANSP_UDP, &dst);
-	ta->has_tcp = !sip_transp_laddr(sip, &ta->tcp, SIP_TRANSP_TCP, &dst);
-	ta->has_tls = !sip_transp_laddr(sip, &ta->tls, SIP_TRANSP_TLS, &dst);
+	if (SSL_CIPHER_get_auth_nid(c) == NID_auth_null)
+		return "anonymous";
+	if (SSL_CIPHER_get_cipher_nid(c) == NID_undef)
+		return "NULL";
+	return NULL;
 }
 
 
-/*
- * Flush baresip's transports and add them again, the TLS ones with our
- * context (or none when our context could not be built).
- */
-static int transp_replace(void)
+/* OpenSSL callbacks: check the server's names, record why a handshake
+ * failed, set SNI, log the outcome. */
+
+static void verify_fail(X509_STORE_CTX *xctx, int verr, const char *fmt,
+			...)
 {
-	static const int afv[2] = {AF_INET, AF_INET6};
-	struct transp_addrs ta[2];
-	struct sip *sip = uag_sip();
-	bool any_tls = false;
-	int i, err = 0;
+	va_list ap;
 
-	if (!sip)
-		return ENODEV;
+	X509_STORE_CTX_set_error(xctx, verr);
+	if (st.verify_err[0])
+		return;
 
-	for (i = 0; i < 2; i++) {
-		addrs_get(sip, afv[i], &ta[i]);
-		any_tls |= ta[i].has_tls;
-	}
+	va_start(ap, fmt);
+	(void)re_vsnprintf(st.verify_err, sizeof(st.verify_err), fmt, ap);
+	va_end(ap);
+}
 
-	if (!any_tls) {
-		info("siptls: baresip has no SIP/TLS transport: nothing to "
-		     "replace\n");
-		st.replaced = false;
+
+/* The certificate (depth 0, chain verified) against the hosts of peer. */
+static int names_check(SSL *ssl, X509 *cert, X509_STORE_CTX *xctx)
+{
+	const char *namev[TLSHOSTS_MATCH_MAX];
+	bool is_ipv[TLSHOSTS_MATCH_MAX];
+	struct sa peer;
+	size_t i, n;
+	int err;
+
+	err = peek_ssl_peer(ssl, &peer);
+	if (err) {
+		verify_fail(xctx, X509_V_ERR_APPLICATION_VERIFICATION,
+			    "cannot tell which host the connection goes to "
+			    "(libre's TLS connection is not laid out as in "
+			    "1.1.0)");
 		return 0;
 	}
 
-	sip_transp_flush(sip);
-	st.tls_ino = 0;
-
-	for (i = 0; i < 2; i++) {
-		int e = 0;
-
-		if (ta[i].has_udp)
-			e |= sip_transp_add(sip, SIP_TRANSP_UDP, &ta[i].udp);
-		if (ta[i].has_tcp)
-			e |= sip_transp_add(sip, SIP_TRANSP_TCP, &ta[i].tcp);
-		if (e) {
-			warning("siptls: could not add the UDP/TCP transports "
-				"again on %j\n", &ta[i].udp);
-			err = e;
-		}
-
-		if (!ta[i].has_tls)
-			continue;
-
-		if (!st.tls) {
-			warning("siptls: SIP/TLS on %J disabled: the TLS "
-				"settings could not be applied\n",
-				&ta[i].tls);
-			continue;
-		}
-
-		e = sip_transp_add(sip, SIP_TRANSP_TLS, &ta[i].tls, st.tls);
-		if (e) {
-			warning("siptls: SIP/TLS transport on %J: %m\n",
-				&ta[i].tls, e);
-			err = e;
-			continue;
-		}
-
-		if (!st.tls_ino) {
-			st.tls_laddr = ta[i].tls;
-			st.tls_ino = listener_ino(&ta[i].tls);
-		}
-
-		info("siptls: SIP/TLS transport on %J now verifies the "
-		     "server\n", &ta[i].tls);
+	n = tlshosts_match(&peer, namev, is_ipv, TLSHOSTS_MATCH_MAX);
+	if (!n) {
+		verify_fail(xctx, X509_V_ERR_APPLICATION_VERIFICATION,
+			    "the connection goes to %J, which is not an "
+			    "address of any TLS host of the configuration "
+			    "(or its name is not resolved yet)", &peer);
+		return 0;
 	}
 
-	if (st.tls && any_tls && !st.tls_ino)
-		warning("siptls: our TLS listener is not in /proc/self/fd: "
-			"a reset by baresip will not be noticed\n");
+	st.verified[0] = '\0';
+	for (i = 0; i < n; i++) {
+		int m = is_ipv[i] ?
+			X509_check_ip_asc(cert, namev[i], 0) :
+			X509_check_host(cert, namev[i], 0,
+					X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+					NULL);
+		char subj[160] = "";
 
-	st.replaced = true;
-	return err;
-}
+		if (m == 1) {
+			size_t l = strlen(st.verified);
 
+			re_snprintf(st.verified + l, sizeof(st.verified) - l,
+				    "%s%s", l ? ", " : "", namev[i]);
+			continue;
+		}
 
-/* Has baresip put its own transports back? Then replace them again. */
-static void transp_check(void)
-{
-	struct sip *sip = uag_sip();
-	struct sa la;
-
-	if (!sip || !st.replaced)
-		return;
-
-	if (sip_transp_laddr(sip, &la, SIP_TRANSP_TLS, NULL)) {
-		/* No TLS transport: ours is disabled, or baresip's
-		 * reset re-added only UDP/TCP. When ours is disabled
-		 * that is expected; otherwise nothing to do either. */
-		return;
+		(void)X509_NAME_oneline(X509_get_subject_name(cert), subj,
+					sizeof(subj));
+		verify_fail(xctx, is_ipv[i] ? X509_V_ERR_IP_ADDRESS_MISMATCH :
+			    X509_V_ERR_HOSTNAME_MISMATCH,
+			    "certificate verification failed: the server "
+			    "certificate (%s) is not for %s %s (the host at "
+			    "%J)", subj, is_ipv[i] ? "address" : "host",
+			    namev[i], &peer);
+		return 0;
 	}
 
-	if (st.tls && !st.tls_ino)
-		return;   /* cannot tell ours from baresip's: said at start */
-
-	if (st.tls_ino && sa_cmp(&la, &st.tls_laddr, SA_ALL) &&
-	    listener_ino(&la) == st.tls_ino)
-		return;
-
-	info("siptls: baresip reset its SIP transports: replacing the TLS "
-	     "transport again\n");
-	(void)transp_replace();
+	return 1;
 }
 
-
-static void tmr_handler(void *arg)
-{
-	(void)arg;
-
-	tmr_start(&st.tmr, CHECK_INTERVAL, tmr_handler, NULL);
-	transp_check();
-}
-
-
-/* OpenSSL callbacks: record why a handshake failed, log its outcome. */
 
 static int verify_cb(int ok, X509_STORE_CTX *xctx)
 {
+	SSL *ssl = X509_STORE_CTX_get_ex_data(xctx,
+				      SSL_get_ex_data_X509_STORE_CTX_idx());
+	X509 *cert = X509_STORE_CTX_get_current_cert(xctx);
 	int verr;
 	char subj[160] = "";
-	X509 *cert;
 
-	if (ok)
+	/* Our listener checks client certificates as OpenSSL does. */
+	if (ssl && SSL_is_server(ssl))
 		return ok;
 
-	verr = X509_STORE_CTX_get_error(xctx);
-	cert = X509_STORE_CTX_get_current_cert(xctx);
-	if (cert)
-		(void)X509_NAME_oneline(X509_get_subject_name(cert), subj,
-					sizeof(subj));
+	if (!st.ok) {
+		verify_fail(xctx, X509_V_ERR_APPLICATION_VERIFICATION,
+			    "the TLS settings could not be applied (%s)",
+			    st.why);
+		return 0;
+	}
 
-	if (!st.verify_err[0])
-		re_snprintf(st.verify_err, sizeof(st.verify_err),
-			    "certificate verification failed: %s "
-			    "(depth %d, %s)",
+	if (!ok) {
+		verr = X509_STORE_CTX_get_error(xctx);
+		if (cert)
+			(void)X509_NAME_oneline(X509_get_subject_name(cert),
+						subj, sizeof(subj));
+		verify_fail(xctx, verr, "certificate verification failed: "
+			    "%s (depth %d, %s)",
 			    X509_verify_cert_error_string(verr),
 			    X509_STORE_CTX_get_error_depth(xctx), subj);
+		return 0;
+	}
 
-	return ok;
+	if (X509_STORE_CTX_get_error_depth(xctx) != 0 || !cert)
+		return ok;
+
+	if (!ssl) {
+		verify_fail(xctx, X509_V_ERR_APPLICATION_VERIFICATION,
+			    "no TLS connection to check the name of");
+		return 0;
+	}
+
+	return names_check(ssl, cert, xctx);
 }
 
 
-static void handshake_failed(const SSL *ssl)
+static void handshake_failed(void)
 {
 	unsigned long e = ERR_peek_last_error();
 	const char *reason = e ? ERR_reason_error_string(e) : NULL;
-
-	(void)ssl;
 
 	if (st.verify_err[0])
 		re_snprintf(st.fail, sizeof(st.fail), "%s", st.verify_err);
@@ -321,6 +285,28 @@ static void handshake_failed(const SSL *ssl)
 }
 
 
+/* SNI: the first name (not an address) of the hosts ssl goes to. */
+static void sni_set(SSL *ssl)
+{
+	const char *namev[TLSHOSTS_MATCH_MAX];
+	bool is_ipv[TLSHOSTS_MATCH_MAX];
+	struct sa peer;
+	size_t i, n;
+
+	if (peek_ssl_peer(ssl, &peer))
+		return;   /* the verify callback refuses it */
+
+	n = tlshosts_match(&peer, namev, is_ipv, TLSHOSTS_MATCH_MAX);
+	for (i = 0; i < n; i++) {
+		if (is_ipv[i])
+			continue;
+		if (!SSL_set_tlsext_host_name(ssl, namev[i]))
+			ERR_clear_error();
+		return;
+	}
+}
+
+
 static void info_cb(const SSL *ssl, int where, int ret)
 {
 	if (SSL_is_server(ssl))
@@ -329,11 +315,10 @@ static void info_cb(const SSL *ssl, int where, int ret)
 	if (where & SSL_CB_HANDSHAKE_START) {
 		st.verify_err[0] = '\0';
 		st.alert[0] = '\0';
+		st.verified[0] = '\0';
 
-		/* SNI: a host name, never an address (RFC 6066). */
-		if (st.host[0] && !st.host_is_ip &&
-		    !SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name))
-			(void)SSL_set_tlsext_host_name((SSL *)ssl, st.host);
+		if (!SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name))
+			sni_set((SSL *)ssl);
 	}
 	else if (where & SSL_CB_ALERT) {
 		if (SSL_alert_type_string(ret)[0] == 'F')
@@ -345,14 +330,221 @@ static void info_cb(const SSL *ssl, int where, int ret)
 	else if ((where & SSL_CB_EXIT) && ret <= 0 &&
 		 (ERR_peek_error() || st.alert[0] || st.verify_err[0])) {
 		/* An error, not a wait for more data: it failed. */
-		handshake_failed(ssl);
+		handshake_failed();
 	}
 	else if (where & SSL_CB_HANDSHAKE_DONE) {
 		info("siptls: TLS handshake done: %s, cipher %s, server "
-		     "certificate verified%s%s\n", SSL_get_version(ssl),
-		     SSL_get_cipher_name(ssl), st.host[0] ? " for " : "",
-		     st.host);
+		     "certificate verified for %s\n", SSL_get_version(ssl),
+		     SSL_get_cipher_name(ssl), st.verified);
 	}
+}
+
+
+/* Make ctx refuse every handshake: no version is left to speak. */
+static void ctx_refuse(SSL_CTX *ctx)
+{
+	(void)SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+	(void)SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
+	SSL_CTX_set_info_callback(ctx, info_cb);
+	ERR_clear_error();
+}
+
+
+/* The settings on one of baresip's contexts. */
+static void ctx_configure(SSL_CTX *ctx)
+{
+	STACK_OF(SSL_CIPHER) *sk;
+	X509_STORE *store;
+	SSL *probe;
+	int i;
+
+	if (!st.ok)
+		goto out;
+
+	if (!SSL_CTX_set_min_proto_version(ctx, st.min_version)) {
+		fail_closed("cannot set the lowest TLS version");
+		goto out;
+	}
+
+	if (st.ciphers[0] && !SSL_CTX_set_cipher_list(ctx, st.ciphers)) {
+		fail_closed("OpenSSL accepts no cipher of '%s'", st.ciphers);
+		goto out;
+	}
+
+	/* What a connection would offer, after the security level (which
+	 * the list may lower): the shell refuses a list that leaves an
+	 * anonymous or NULL suite in, and one edited by hand is not
+	 * applied either. */
+	probe = SSL_new(ctx);
+	if (probe)
+		SSL_set_connect_state(probe);
+	sk = probe ? SSL_get1_supported_ciphers(probe) : NULL;
+	for (i = 0; sk && i < sk_SSL_CIPHER_num(sk); i++) {
+		const SSL_CIPHER *c = sk_SSL_CIPHER_value(sk, i);
+
+		if (suite_flaw(c)) {
+			fail_closed("the cipher list allows the %s suite %s",
+				    suite_flaw(c), SSL_CIPHER_get_name(c));
+			break;
+		}
+	}
+	sk_SSL_CIPHER_free(sk);
+	SSL_free(probe);
+	if (!st.ok)
+		goto out;
+
+	/* Only the CAs of the configuration (or the system's): a store
+	 * of its own, whatever baresip put in the old one. */
+	store = X509_STORE_new();
+	if (!store) {
+		fail_closed("cannot make a certificate store");
+		goto out;
+	}
+	SSL_CTX_set_cert_store(ctx, store);
+
+	if (st.cafile[0]) {
+		if (!SSL_CTX_load_verify_locations(ctx, st.cafile, NULL)) {
+			fail_closed("cannot load trusted CAs from %s",
+				    st.cafile);
+			goto out;
+		}
+	}
+	else if (!SSL_CTX_set_default_verify_paths(ctx)) {
+		fail_closed("cannot load the system CA store");
+		goto out;
+	}
+
+	/* libre limits the chain to one CA; real chains have more. */
+	SSL_CTX_set_verify_depth(ctx, 8);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
+	SSL_CTX_set_info_callback(ctx, info_cb);
+
+ out:
+	if (!st.ok)
+		ctx_refuse(ctx);
+}
+
+
+static bool ctx_known(const SSL_CTX *ctx)
+{
+	unsigned i;
+
+	for (i = 0; i < st.ctxc; i++) {
+		if (st.ctxv[i] == ctx)
+			return true;
+	}
+
+	return false;
+}
+
+
+static void addrs_get(struct sip *sip, int af, struct transp_addrs *ta)
+{
+	struct sa dst, tls;
+
+	sa_init(&dst, af);
+	ta->has_udp = !sip_transp_laddr(sip, &ta->udp, SIP_TRANSP_UDP, &dst);
+	ta->has_tcp = !sip_transp_laddr(sip, &ta->tcp, SIP_TRANSP_TCP, &dst);
+	ta->has_tls = !sip_transp_laddr(sip, &tls, SIP_TRANSP_TLS, &dst);
+}
+
+
+/* The last resort when baresip's context cannot be found: flush the
+ * transports and add only UDP and TCP again. */
+static void tls_transports_drop(struct sip *sip)
+{
+	static const int afv[2] = {AF_INET, AF_INET6};
+	struct transp_addrs ta[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		addrs_get(sip, afv[i], &ta[i]);
+
+	if (!ta[0].has_tls && !ta[1].has_tls)
+		return;
+
+	sip_transp_flush(sip);
+	for (i = 0; i < 2; i++) {
+		int e = 0;
+
+		if (ta[i].has_udp)
+			e |= sip_transp_add(sip, SIP_TRANSP_UDP, &ta[i].udp);
+		if (ta[i].has_tcp)
+			e |= sip_transp_add(sip, SIP_TRANSP_TCP, &ta[i].tcp);
+		if (e)
+			warning("siptls: could not add the UDP/TCP transports "
+				"again: %m\n", e);
+	}
+
+	warning("siptls: SIP over TLS is disabled: the TLS transports are "
+		"removed\n");
+}
+
+
+/*
+ * Every TLS transport's context configured. baresip 1.0.0 has one, made
+ * at start and reused by every transport rebuild, so after the first
+ * call this finds nothing new; it runs again at each REGISTERING and on a
+ * timer in case that ever changes.
+ */
+static void transp_check(void)
+{
+	struct tls *tlsv[PEEK_TLS_MAX];
+	struct sip *sip = uag_sip();
+	unsigned i, n = 0;
+	int err;
+
+	if (!sip)
+		return;
+
+	if (st.layout_bad) {
+		tls_transports_drop(sip);
+		return;
+	}
+
+	err = peek_transp_tls(sip, tlsv, PEEK_TLS_MAX, &n);
+	if (err) {
+		warning("siptls: libre's SIP transports are not laid out as "
+			"in 1.1.0: baresip's TLS context cannot be "
+			"configured\n");
+		st.layout_bad = true;
+		tls_transports_drop(sip);
+		return;
+	}
+
+	for (i = 0; i < n; i++) {
+		SSL_CTX *ctx = tls_openssl_context(tlsv[i]);
+
+		if (ctx_known(ctx))
+			continue;
+
+		if (st.ctxc == PEEK_TLS_MAX || !SSL_CTX_up_ref(ctx)) {
+			ctx_refuse(ctx);
+			continue;
+		}
+
+		ctx_configure(ctx);
+		st.ctxv[st.ctxc++] = ctx;
+
+		if (st.ok)
+			info("siptls: baresip's SIP/TLS context now verifies "
+			     "the server and its name\n");
+	}
+
+	/* A context configured before the settings failed refuses too. */
+	for (i = 0; !st.ok && i < st.ctxc; i++)
+		ctx_refuse(st.ctxv[i]);
+}
+
+
+static void tmr_handler(void *arg)
+{
+	(void)arg;
+
+	tmr_start(&st.tmr, CHECK_INTERVAL, tmr_handler, NULL);
+	transp_check();
+	(void)tlshosts_reload();
 }
 
 
@@ -371,6 +563,9 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 
 	case UA_EVENT_REGISTERING:
 		transp_check();
+		/* A TLS account added live may go to a new host. */
+		(void)tlshosts_reload();
+		tlshosts_refresh();
 		break;
 
 	case UA_EVENT_REGISTER_FAIL:
@@ -395,15 +590,19 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 static int settings_read(void)
 {
 	struct conf *conf = conf_cur();
-	struct sa sa;
+	char path[512];
 	char v[8];
 	int err;
 
 	/* The lowest version comes from sipsh's generator, always; the
-	 * other keys are absent when their setting is empty. */
+	 * other keys are absent when their setting is empty. Without it
+	 * the module still loads, to keep TLS closed. */
+	st.min_version = TLS1_2_VERSION;
 	err = sipsh_conf_str("siptls", "siptls_min_version", v, sizeof(v));
-	if (err)
+	if (err) {
+		fail_closed("no siptls_min_version in the config");
 		return err;
+	}
 	if (!strcmp(v, "1.2")) {
 		st.min_version = TLS1_2_VERSION;
 	}
@@ -411,8 +610,7 @@ static int settings_read(void)
 		st.min_version = TLS1_3_VERSION;
 	}
 	else {
-		warning("siptls: siptls_min_version '%s': not 1.2 or 1.3\n",
-			v);
+		fail_closed("siptls_min_version '%s' is not 1.2 or 1.3", v);
 		return EINVAL;
 	}
 
@@ -420,88 +618,24 @@ static int settings_read(void)
 			   sizeof(st.ciphers));
 	(void)conf_get_str(conf, "siptls_cafile", st.cafile,
 			   sizeof(st.cafile));
-	(void)conf_get_str(conf, "siptls_verify_host", st.host,
-			   sizeof(st.host));
-	st.host_is_ip = st.host[0] && 0 == sa_set_str(&sa, st.host, 0);
 
-	return 0;
-}
-
-
-static int context_build(void)
-{
-	char cert[512] = "";
-	SSL_CTX *ctx;
-	int err;
-
-	(void)conf_get_str(conf_cur(), "sip_certificate", cert,
-			   sizeof(cert));
-
-	err = tls_alloc(&st.tls, TLS_METHOD_SSLV23, cert[0] ? cert : NULL,
-			NULL);
-	if (err) {
-		warning("siptls: tls_alloc: %m\n", err);
-		return err;
+	err = conf_path_get(path, sizeof(path));
+	if (!err) {
+		str_ncpy(path + strlen(path), "/config",
+			 sizeof(path) - strlen(path));
+		err = tlshosts_init(path);
 	}
+	if (err)
+		fail_closed("the siptls_host lines cannot be read (%m)", err);
 
-	ctx = tls_openssl_context(st.tls);
-	if (!ctx)
-		return ENOSYS;
-
-	if (!SSL_CTX_set_min_proto_version(ctx, st.min_version)) {
-		warning("siptls: cannot set the lowest TLS version\n");
-		return EINVAL;
-	}
-
-	if (st.ciphers[0] && !SSL_CTX_set_cipher_list(ctx, st.ciphers)) {
-		ERR_clear_error();
-		warning("siptls: OpenSSL accepts no cipher of '%s'\n",
-			st.ciphers);
-		return EINVAL;
-	}
-
-	if (st.cafile[0]) {
-		err = tls_add_ca(st.tls, st.cafile);
-		if (err) {
-			ERR_clear_error();
-			warning("siptls: cannot load trusted CAs from %s: "
-				"%m\n", st.cafile, err);
-			return err;
-		}
-	}
-	else if (!SSL_CTX_set_default_verify_paths(ctx)) {
-		ERR_clear_error();
-		warning("siptls: cannot load the system CA store\n");
-		return ENOENT;
-	}
-
-	if (st.host[0]) {
-		X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
-		int ok;
-
-		X509_VERIFY_PARAM_set_hostflags(param,
-					X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-		ok = st.host_is_ip ?
-			X509_VERIFY_PARAM_set1_ip_asc(param, st.host) :
-			X509_VERIFY_PARAM_set1_host(param, st.host, 0);
-		if (!ok) {
-			ERR_clear_error();
-			warning("siptls: bad verify host '%s'\n", st.host);
-			return EINVAL;
-		}
-	}
-
-	/* libre limits the chain to one CA; real chains have more. */
-	SSL_CTX_set_verify_depth(ctx, 8);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
-	SSL_CTX_set_info_callback(ctx, info_cb);
-
-	return 0;
+	return err;
 }
 
 
 static int siptls_close(void)
 {
+	unsigned i;
+
 	tmr_cancel(&st.tmr);
 
 	if (st.evreg) {
@@ -509,11 +643,13 @@ static int siptls_close(void)
 		st.evreg = false;
 	}
 
-	/* Our transports hold references to the context; they stay until
-	 * baresip flushes them. */
-	st.tls = mem_deref(st.tls);
-	st.replaced = false;
+	/* The contexts are baresip's: they stay configured (and refuse
+	 * once our hosts are gone, since nothing matches). */
+	for (i = 0; i < st.ctxc; i++)
+		SSL_CTX_free(st.ctxv[i]);
+	st.ctxc = 0;
 
+	tlshosts_close();
 	return 0;
 }
 
@@ -527,23 +663,18 @@ static int siptls_init(void)
 		return err;
 
 	memset(&st, 0, sizeof(st));
+	st.ok = true;
 	tmr_init(&st.tmr);
 
-	err = settings_read();
-	if (!err)
-		err = context_build();
-	if (err) {
-		st.tls = mem_deref(st.tls);
-		warning("siptls: the TLS settings cannot be applied (%m): "
-			"SIP over TLS is disabled\n", err);
-	}
-	else {
-		info("siptls: TLS %s or later, ciphers %s, trusted CAs %s%s%s"
-		     "\n", st.min_version == TLS1_3_VERSION ? "1.3" : "1.2",
+	(void)settings_read();
+
+	if (st.ok)
+		info("siptls: TLS %s or later, ciphers %s, trusted CAs %s, "
+		     "%zu TLS host(s)\n",
+		     st.min_version == TLS1_3_VERSION ? "1.3" : "1.2",
 		     st.ciphers[0] ? st.ciphers : "(OpenSSL default)",
 		     st.cafile[0] ? st.cafile : "(system store)",
-		     st.host[0] ? ", server name " : "", st.host);
-	}
+		     tlshosts_count());
 
 	err = uag_event_register(ua_event_handler, NULL);
 	if (err) {
@@ -552,9 +683,7 @@ static int siptls_init(void)
 	}
 	st.evreg = true;
 
-	err = transp_replace();
-	if (err)
-		warning("siptls: replacing the transports: %m\n", err);
+	transp_check();
 
 	tmr_start(&st.tmr, CHECK_INTERVAL, tmr_handler, NULL);
 

@@ -117,6 +117,17 @@ static void check_no_effect(struct checker *ck, const struct inst *i)
 	}
 }
 
+/* A cipher string must not allow what TLS is there to prevent, and must
+ * run as it was checked. */
+static void check_tls_cipher(struct checker *ck, const struct cfg *c)
+{
+	struct diag dg;
+
+	memset(&dg, 0, sizeof(dg));
+	if (tls_cipher_safe(cfg_str(c, SECT_SIP, 0, "tls-cipher"), &dg))
+		problem(ck, false, "sip: %s", dg.err);
+}
+
 static void check_line(struct checker *ck, const struct cfg *c,
 		       const struct inst *i)
 {
@@ -137,6 +148,7 @@ int cfg_check(const struct cfg *c, struct re_printf *pf, unsigned *nerrp,
 		return EINVAL;
 
 	check_sip(&ck, c);
+	check_tls_cipher(&ck, c);
 
 	for (s = 0; s < SECT_N; s++) {
 		for (n = 0; n < INST_MAX; n++) {

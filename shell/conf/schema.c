@@ -111,9 +111,9 @@ static struct section sections[SECT_N] = {
 #define ACC_IF(k, w)  {CK_ACCOUNT, k, AC_ACCOUNT, w, false}
 #define LINES(k)      {CK_MODULE, k, AC_LINE, NULL, false}
 #define SHELL(k)      {CK_SHELL, k, AC_SHELL, NULL, false}
-/* siptls checks the server certificate against the one host all TLS
- * accounts use: only TLS accounts count. */
-#define TLS_HOST      MOD_IF("siptls_verify_host", "transport tls")
+/* siptls checks each TLS server's certificate against the host (and
+ * port) its account connects to: only TLS accounts count. */
+#define TLS_HOST      MOD_IF("siptls_host", "transport tls")
 /* Stored, shown and documented, but read by nothing in this version. */
 #define NO_EFFECT_YET NULL
 
@@ -236,7 +236,8 @@ const struct setting schema[] = {
 	 NONE, 0,
 	 "On: host names without a port are resolved by NAPTR/SRV as RFC "
 	 "3263 says. Off: only A/AAAA records are used.",
-	 USES(ACC("aor"), LINES("phoneline_line"))},
+	 /* A TLS host without a port gets 5061 when it is off. */
+	 USES(ACC("aor"), LINES("phoneline_line"), MOD("siptls_host"))},
 	/* 16 */
 	{SECT_SIP, "dns-manager", "DNS Manager", &vt_bool, "no",
 	 "Re-resolve proxy host names periodically",
@@ -300,34 +301,44 @@ const struct setting schema[] = {
 	{SECT_SIP, "tls-cipher", "Cipher string", &vt_string, NULL,
 	 "OpenSSL cipher list for TLS 1.2",
 	 INT(1, 512), 0,
-	 "An OpenSSL cipher list for TLS 1.2, e.g. HIGH:!aNULL:!MD5. With "
+	 "An OpenSSL cipher list for TLS 1.2, e.g. HIGH:!aNULL:!MD5, its "
+	 "entries separated by ':' (a blank is refused). With "
 	 "tls-version 1.2 it must select at least one usable cipher; with "
 	 "1.3 it has no effect (TLS 1.3 has its own suites) and a warning "
-	 "says so. Unset: OpenSSL's default list.",
+	 "says so. A list that lets an anonymous or NULL suite be "
+	 "negotiated (ADH-...:@SECLEVEL=0), or asks only for such suites "
+	 "(aNULL, eNULL), is refused. Unset: OpenSSL's default list.",
 	 USES(MOD("siptls_ciphers"))},
 	/* 25 */
 	{SECT_SIP, "trusted-ca", "Trusted CA", &vt_pem, NULL,
 	 "Add CA certificates: paste PEM, end with a line 'quit'",
 	 NONE, SF_LIST,
 	 "CA certificates that SIP/TLS servers must chain to, pasted in PEM "
-	 "form and ended by a line 'quit'. Unset: the system's CA store.",
+	 "form and ended by a line 'quit'. Unset: the system's CA store. "
+	 "Each server's certificate must also be for the host its account "
+	 "names (outbound-proxy, else registrar), which goes out as SNI.",
 	 USES(MOD("siptls_cafile"))},
 
-	{SECT_ACCOUNT, "user", "SIP user", &vt_word, NULL,
+	{SECT_ACCOUNT, "user", "SIP user", &vt_sipuser, NULL,
 	 "SIP user name (the user part of the address)",
 	 INT(1, 64), SF_REQUIRED,
-	 "The user part of the account's SIP address.",
+	 "The user part of the account's SIP address. Any text but a "
+	 "quote or a backslash (digest authentication writes the user "
+	 "name between quotes unescaped); it is escaped in the address as "
+	 "RFC 3261 allows.",
 	 USES(ACC("aor"), LINES("phoneline_line"))},
-	{SECT_ACCOUNT, "auth-user", "Auth user", &vt_word, NULL,
+	{SECT_ACCOUNT, "auth-user", "Auth user", &vt_sipuser, NULL,
 	 "User name for digest authentication (default: the SIP user)",
 	 INT(1, 64), 0,
-	 "The user name given to digest challenges. Unset: the SIP user.",
+	 "The user name given to digest challenges, exactly as typed (no "
+	 "quote or backslash). Unset: the SIP user.",
 	 USES(ACC("auth_user"))},
 	{SECT_ACCOUNT, "password", "Password", &vt_secret, NULL,
 	 "Password for digest authentication",
 	 INT(1, 128), 0,
-	 "The digest password. Shown masked; typed with no argument, it is "
-	 "asked for without echo.",
+	 "The digest password, any text: blanks, ';', '%' and the like "
+	 "reach the phone exactly. Shown masked; typed with no argument, "
+	 "it is asked for without echo.",
 	 USES(ACC("auth_pass"))},
 	{SECT_ACCOUNT, "registrar", "Domain / registrar", &vt_hostport, NULL,
 	 "SIP domain and registrar, HOST[:PORT]",

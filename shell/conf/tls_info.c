@@ -285,6 +285,110 @@ int tls_check(const char *min_version, const char *cipher, struct diag *dg)
 	return err;
 }
 
+/* A suite that authenticates no server, or encrypts nothing. */
+static const char *suite_flaw(const SSL_CIPHER *c)
+{
+	if (SSL_CIPHER_get_auth_nid(c) == NID_auth_null)
+		return "anonymous (it authenticates no server)";
+	if (SSL_CIPHER_get_cipher_nid(c) == NID_undef)
+		return "NULL (it encrypts nothing)";
+	return NULL;
+}
+
+/* The first anonymous or NULL suite of sk, with its flaw, or NULL. */
+static const SSL_CIPHER *flawed_suite(const STACK_OF(SSL_CIPHER) *sk,
+				      const char **flawp)
+{
+	int i;
+
+	for (i = 0; sk && i < sk_SSL_CIPHER_num(sk); i++) {
+		const SSL_CIPHER *c = sk_SSL_CIPHER_value(sk, i);
+		const char *flaw = suite_flaw(c);
+
+		if (flaw) {
+			*flawp = flaw;
+			return c;
+		}
+	}
+
+	return NULL;
+}
+
+int tls_cipher_safe(const char *cipher, struct diag *dg)
+{
+	STACK_OF(SSL_CIPHER) *sup = NULL;
+	const SSL_CIPHER *bad;
+	const char *flaw = NULL;
+	char q[QUOTE_MAX + 4];
+	SSL_CTX *ctx = NULL;
+	SSL *ssl = NULL;
+	size_t blank;
+	int err = 0;
+
+	if (!dg)
+		return EINVAL;
+	if (!cipher || !cipher[0])
+		return 0;
+
+	quote(q, cipher);
+
+	/* OpenSSL reads a blank as a separator, baresip's configuration
+	 * reader ends the value there: what was checked would not be what
+	 * runs. */
+	blank = strcspn(cipher, " \t");
+	if (cipher[blank]) {
+		diag_err(dg, "tls-cipher '%s' has a blank at position %zu: "
+			 "the phone would use only '%.*s'; separate the "
+			 "entries with ':'", q, blank + 1,
+			 (int)(blank < QUOTE_MAX ? blank : QUOTE_MAX), cipher);
+		return EINVAL;
+	}
+
+	ctx = SSL_CTX_new(TLS_client_method());
+	if (!ctx || !SSL_CTX_set_cipher_list(ctx, cipher)) {
+		/* tls_check says why OpenSSL refuses it. */
+		goto out;
+	}
+
+	ssl = SSL_new(ctx);
+	if (!ssl || !SSL_set_max_proto_version(ssl, TLS1_2_VERSION)) {
+		diag_err(dg, "tls: OpenSSL cannot list its ciphers: %s",
+			 tls_err_reason());
+		err = ENOMEM;
+		goto out;
+	}
+
+	/* What the phone would offer, after the security level (which the
+	 * string itself may lower with @SECLEVEL). */
+	sup = SSL_get1_supported_ciphers(ssl);
+	bad = flawed_suite(sup, &flaw);
+	if (bad) {
+		diag_err(dg, "tls-cipher '%s' allows the suite %s, which is "
+			 "%s: exclude it (e.g. append :!aNULL:!eNULL)", q,
+			 SSL_CIPHER_get_name(bad), flaw);
+		err = EINVAL;
+		goto out;
+	}
+
+	/* Nothing usable, but what it asks for is anonymous or NULL. */
+	if (!sup || !sk_SSL_CIPHER_num(sup)) {
+		bad = flawed_suite(SSL_CTX_get_ciphers(ctx), &flaw);
+		if (bad) {
+			diag_err(dg, "tls-cipher '%s' asks for suites such as "
+				 "%s, which is %s", q,
+				 SSL_CIPHER_get_name(bad), flaw);
+			err = EINVAL;
+		}
+	}
+
+ out:
+	sk_SSL_CIPHER_free(sup);
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+	return err;
+}
+
 int pem_cert_print_h(struct re_printf *pf, void *arg)
 {
 	const struct pem_text *pt = arg;

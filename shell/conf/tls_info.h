@@ -37,6 +37,14 @@ int pem_cert_print_h(struct re_printf *pf, void *arg);
  */
 int tls_check(const char *min_version, const char *cipher, struct diag *dg);
 
+/*
+ * Refuse a tls-cipher (canonical, or NULL/"" for none) that lets an
+ * anonymous or NULL suite be negotiated (ADH-...:@SECLEVEL=0), that asks
+ * only for such suites (aNULL, eNULL), or that holds a blank (baresip's
+ * reader would cut the value there). 0, or EINVAL with dg->err set.
+ */
+int tls_cipher_safe(const char *cipher, struct diag *dg);
+
 /* A distinguished name on one line, "C=DE, O=Example, CN=Root CA". */
 int cert_name_print(struct re_printf *pf, const struct X509_name_st *name);
 

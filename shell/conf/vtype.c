@@ -27,6 +27,7 @@ enum text_kind {
 	TEXT_STRING,
 	TEXT_WORD,
 	TEXT_SECRET,
+	TEXT_SIPUSER,
 };
 
 void diag_err(struct diag *dg, const char *fmt, ...)
@@ -512,6 +513,18 @@ static int text_chars(const char *in, enum text_kind kind, bool *asciip,
 			return EINVAL;
 		}
 
+		/* libre 1.1.0 writes the digest user name between quotes
+		 * as it is: a quote or a backslash would end or change it.
+		 * Every other byte is carried (escaped in the URI). */
+		if (kind == TEXT_SIPUSER && (cp == '"' || cp == '\\')) {
+			diag_err(dg, "'%s' holds %s at position %zu: a SIP user "
+				 "name goes unescaped into the quoted user name "
+				 "of digest authentication, so it cannot hold "
+				 "'\"' or '\\'", quote_str(q, sizeof(q), in),
+				 cp == '"' ? "a quote" : "a backslash", pos);
+			return EINVAL;
+		}
+
 		if (is_control(cp) && cp != '\t') {
 			if (cp < 0x80)
 				diag_err(dg, "control character \\x%02x at "
@@ -609,6 +622,18 @@ static int word_parse(const struct setting *s, const char *in,
 		      char **canonp, struct diag *dg)
 {
 	return text_parse(s, in, canonp, dg, TEXT_WORD);
+}
+
+static int sipuser_parse(const struct setting *s, const char *in,
+			 char **canonp, struct diag *dg)
+{
+	return text_parse(s, in, canonp, dg, TEXT_SIPUSER);
+}
+
+static int sipuser_syntax(struct re_printf *pf, const struct setting *s)
+{
+	(void)s;
+	return pf ? re_hprintf(pf, "USER") : EINVAL;
 }
 
 static int secret_parse(const struct setting *s, const char *in,
@@ -813,6 +838,10 @@ const struct vtype vt_string = {
 
 const struct vtype vt_word = {
 	"word", VK_VALUE, word_parse, word_syntax
+};
+
+const struct vtype vt_sipuser = {
+	"sipuser", VK_VALUE, sipuser_parse, sipuser_syntax
 };
 
 const struct vtype vt_secret = {

@@ -62,6 +62,7 @@ extern const struct vtype vt_ifname;    /* network interface name */
 extern const struct vtype vt_string;    /* printable text, length bounded */
 extern const struct vtype vt_word;      /* like string, but no blanks */
 extern const struct vtype vt_dscp;      /* cs0-cs7, af11-af43, ef or 0-63 */
+extern const struct vtype vt_sipuser;  /* SIP user: text, no '"' or '\\' */
 extern const struct vtype vt_secret;    /* a password: masked in show */
 extern const struct vtype vt_pem;       /* PEM CA certificate(s) */
 

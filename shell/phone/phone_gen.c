@@ -21,6 +21,7 @@
 #include "conf_print.h"
 #include "afile.h"
 #include "phone.h"
+#include "phone_env.h"
 
 #define SYS_MODDIR "/usr/lib/baresip/modules"
 #define BARESIP_BIN "/usr/bin/baresip"
@@ -110,6 +111,61 @@ static bool have_phoneline(void)
 	return have_module("phoneline.so");
 }
 
+/* Bytes a SIP URI's user part may hold as they are (RFC 3261 unreserved
+ * and user-unreserved, but not ';', which libre would read as the start
+ * of a URI parameter). */
+static bool user_char(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		(ch >= '0' && ch <= '9') || (ch && strchr("-_.!~*'()&=+$,?/",
+							   ch));
+}
+
+/* The user part of a SIP URI, escaped as RFC 3261 allows (%HH), so that
+ * no byte of the user ends the URI or adds a parameter to it. */
+static int user_print(struct re_printf *pf, void *arg)
+{
+	const unsigned char *p = arg;
+	int err = 0;
+
+	for (; *p && !err; p++)
+		err = user_char(*p) ? re_hprintf(pf, "%c", *p) :
+			re_hprintf(pf, "%%%02X", *p);
+
+	return err;
+}
+
+static bool user_escaped(const char *user)
+{
+	for (; *user; user++) {
+		if (!user_char((unsigned char)*user))
+			return true;
+	}
+
+	return false;
+}
+
+/* A credential as a parameter value of the account line: baresip takes
+ * such a value as it is up to the first blank or ';', so every byte but
+ * a few that mean nothing to any reader on the way is %HH-encoded, and
+ * our acctauth module decodes it on the account. */
+static int cred_print(struct re_printf *pf, void *arg)
+{
+	const unsigned char *p = arg;
+	int err = 0;
+
+	for (; *p && !err; p++) {
+		bool plain = (*p >= 'a' && *p <= 'z') ||
+			(*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			strchr("-_.~!$&'()*+,/:=?@", *p);
+
+		err = plain ? re_hprintf(pf, "%c", *p) :
+			re_hprintf(pf, "%%%02X", *p);
+	}
+
+	return err;
+}
+
 int phone_account_aor(char **aorp, const struct cfg *c, int id)
 {
 	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
@@ -119,24 +175,34 @@ int phone_account_aor(char **aorp, const struct cfg *c, int id)
 	 * (ENOSYS); TLS is chosen by the ;transport=tls the account line
 	 * adds. */
 	(void)tp;
-	return re_sdprintf(aorp, "sip:%s@%H",
-			   cfg_str(c, SECT_ACCOUNT, id, "user"),
+	return re_sdprintf(aorp, "sip:%H@%H", user_print,
+			   (void *)cfg_str(c, SECT_ACCOUNT, id, "user"),
 			   host_print, &ar);
 }
 
+/* The longest account line baresip 1.0.0 reads whole (B modules/account
+ * account.c: a 512-byte buffer). */
+#define ACCOUNT_LINE_MAX 511
+
 int phone_account_line(char **linep, const struct cfg *c, int id)
 {
+	const char *user = cfg_str(c, SECT_ACCOUNT, id, "user");
 	const char *auth = cfg_str(c, SECT_ACCOUNT, id, "auth-user");
 	const char *pass = cfg_str(c, SECT_ACCOUNT, id, "password");
 	const char *ob = cfg_str(c, SECT_ACCOUNT, id, "outbound-proxy");
 	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
 	bool reg = cfg_bool(c, SECT_ACCOUNT, id, "register");
-	char *aor = NULL, audio[96] = "", stun[300] = "";
+	char *aor = NULL, *line = NULL, audio[96] = "", stun[300] = "";
 	int err;
 
 	err = phone_account_aor(&aor, c, id);
 	if (err)
 		return err;
+
+	/* baresip answers a challenge with the user part as it stands in
+	 * the URI: an escaped user is given unescaped as the auth user. */
+	if (!auth[0] && pass[0] && user_escaped(user))
+		auth = user;
 
 	/* Media NAT: STUN, when a server is set. */
 	if (cfg_str(c, SECT_SIP, 0, "stun-server")[0])
@@ -148,17 +214,27 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 		re_snprintf(audio, sizeof(audio), ";audio_source=phoneline,%d"
 			    ";audio_player=phoneline,%d", id, id);
 
-	err = re_sdprintf(linep, "<%s%s%s>%s%s%s%s%s%s%s;regint=%ld"
+	err = re_sdprintf(&line, "<%s%s%s>%s%H%s%H%s%s%s;regint=%ld"
 			  ";answermode=manual%s%s",
 			  aor, strcmp(tp, "udp") ? ";transport=" : "",
 			  strcmp(tp, "udp") ? tp : "",
-			  auth[0] ? ";auth_user=" : "", auth,
-			  pass[0] ? ";auth_pass=" : "", pass,
+			  auth[0] ? ";auth_user=" : "", cred_print, (void *)auth,
+			  pass[0] ? ";auth_pass=" : "", cred_print, (void *)pass,
 			  ob[0] ? ";outbound=" : "",
 			  ob[0] ? (!strcmp(tp, "tls") ? "sips:" : "sip:") : "",
 			  ob,
 			  reg ? cfg_int(c, SECT_SIP, 0, "register-interval") : 0L,
 			  stun, audio);
+
+	/* baresip 1.0.0's account module reads a line of the accounts file
+	 * into 512 bytes and cuts what is longer: refuse, never cut. */
+	if (!err && strlen(line) > ACCOUNT_LINE_MAX)
+		err = E2BIG;
+
+	if (err)
+		mem_deref(line);
+	else
+		*linep = line;
 
 	mem_deref(aor);
 	return err;
@@ -201,6 +277,10 @@ static size_t modules_used(const struct cfg *c, struct mod_use *v,
 		v[n++] = (struct mod_use){"phoneline.so", true};
 	if (n < max && have_module("sipwire.so"))
 		v[n++] = (struct mod_use){"sipwire.so", true};
+
+	/* The accounts' credentials, decoded before they are used. */
+	if (n < max && have_module("acctauth.so"))
+		v[n++] = (struct mod_use){"acctauth.so", true};
 
 	/* Last: it reads the accounts file and creates the user agents,
 	 * whose first events our modules above must already see. */
@@ -356,17 +436,20 @@ static int pem_append(const char *pem, size_t len, void *arg)
 
 /* The siptls module's keys: the lowest TLS version, the TLS 1.2 cipher
  * list, the trusted CAs (written to trusted-ca.pem; none: the system's
- * store) and, when every TLS account goes to one host, that host, which
- * the server certificate must match. */
+ * store) and every host a TLS account connects to (its outbound proxy,
+ * else its registrar), as "siptls_host NAME[:PORT]" (an IPv6 address in
+ * brackets; no port: SRV lookup picks it), once each. The module checks
+ * every TLS connection's certificate against the hosts whose addresses
+ * it goes to and sends the name as SNI. */
 static int siptls_print(struct re_printf *pf, const struct cfg *c,
 			const char *run, struct mbuf *ca)
 {
 	const struct setting *st = schema_find(SECT_SIP, "trusted-ca");
 	const struct val *v = inst_val(cfg_inst(c, SECT_SIP, 0), st);
 	const char *ciphers = cfg_str(c, SECT_SIP, 0, "tls-cipher");
-	char host[256] = "", h[256];
-	bool one_host = true;
-	size_t i;
+	bool srv = cfg_bool(c, SECT_SIP, 0, "srv-lookup");
+	char seen[INST_MAX][300];
+	size_t i, nseen = 0;
 	int id, err;
 
 	err = keys_print(pf, c, "siptls_");
@@ -379,8 +462,10 @@ static int siptls_print(struct re_printf *pf, const struct cfg *c,
 		err = re_hprintf(pf, "siptls_cafile\t\t%s/baresip/"
 				 "trusted-ca.pem\n", run);
 
-	for (id = 0; id < INST_MAX && !err && one_host; id++) {
-		const char *ob, *reg;
+	for (id = 0; id < INST_MAX && !err; id++) {
+		const char *ob, *hp, *port;
+		char h[256], hostport[300];
+		bool dup = false;
 
 		if (!cfg_inst(c, SECT_ACCOUNT, id) ||
 		    cfg_bool(c, SECT_ACCOUNT, id, "shutdown") ||
@@ -388,15 +473,33 @@ static int siptls_print(struct re_printf *pf, const struct cfg *c,
 			continue;
 
 		ob = cfg_str(c, SECT_ACCOUNT, id, "outbound-proxy");
-		reg = cfg_str(c, SECT_ACCOUNT, id, "registrar");
-		tls_host(h, sizeof(h), ob[0] ? ob : reg);
-		if (!host[0])
-			str_ncpy(host, h, sizeof(host));
-		else if (str_casecmp(host, h))
-			one_host = false;
+		hp = ob[0] ? ob : cfg_str(c, SECT_ACCOUNT, id, "registrar");
+		tls_host(h, sizeof(h), hp);
+
+		/* The port libre connects to: the one given, else 5061
+		 * unless SRV lookup chooses it. */
+		port = hp[0] == '[' ? strstr(hp, "]:") : NULL;
+		if (port)
+			port += 2;
+		else if (hp[0] != '[' && strchr(hp, ':') &&
+			 strchr(hp, ':') == strrchr(hp, ':'))
+			port = strchr(hp, ':') + 1;
+		if (!port && !srv)
+			port = "5061";
+
+		re_snprintf(hostport, sizeof(hostport), "%s%s%s%s%s",
+			    strchr(h, ':') ? "[" : "", h,
+			    strchr(h, ':') ? "]" : "", port ? ":" : "",
+			    port ? port : "");
+
+		for (i = 0; i < nseen && !dup; i++)
+			dup = !str_casecmp(seen[i], hostport);
+		if (dup || nseen >= INST_MAX)
+			continue;
+
+		str_ncpy(seen[nseen++], hostport, sizeof(seen[0]));
+		err = re_hprintf(pf, "siptls_host\t\t%s\n", hostport);
 	}
-	if (!err && one_host && host[0])
-		err = re_hprintf(pf, "siptls_verify_host\t%s\n", host);
 
 	return err;
 }
@@ -406,7 +509,7 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 {
 	const char *run = phone_rundir();
 	bool v6 = strchr(addr, ':') != NULL;
-	struct mod_use mods[8];
+	struct mod_use mods[12];
 	size_t i, n;
 	int tos = dscp_value(cfg_str(c, SECT_SIP, 0, "diffserv audio"));
 	int err;
@@ -432,7 +535,7 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 	if (!err)
 		err = keys_print(pf, c, "rtp_");
 
-	n = modules_used(c, mods, 8);
+	n = modules_used(c, mods, 12);
 	for (i = 0; i < n && !err; i++)
 		err = re_hprintf(pf, "module\t\t\t%s\n", mods[i].name);
 
@@ -535,6 +638,11 @@ int phone_build(struct phone_gen **gp, const struct cfg *c, char *errbuf,
 	if (!gp || !c)
 		return EINVAL;
 
+	/* Before any value of the environment is written anywhere. */
+	err = phone_env_check(errbuf, errsz);
+	if (err)
+		return err;
+
 	err = phone_bind_addr(c, addr, sizeof(addr));
 	if (err) {
 		re_snprintf(errbuf, errsz, "bind-interface %s: %s",
@@ -600,7 +708,7 @@ int phone_gen_write(const struct phone_gen *g, char *errbuf, size_t errsz)
 {
 	const char *run = phone_rundir();
 	char dir[PATH_MAX], path[PATH_MAX];
-	struct mod_use mods[8];
+	struct mod_use mods[12];
 	size_t i, n;
 	int err = 0;
 
@@ -628,7 +736,7 @@ int phone_gen_write(const struct phone_gen *g, char *errbuf, size_t errsz)
 		err = afile_write(path, 0600, (char *)g->accounts->buf,
 				       g->accounts->end);
 
-	n = modules_used(g->cfg, mods, 8);
+	n = modules_used(g->cfg, mods, 12);
 	for (i = 0; i < n && !err; i++)
 		err = link_module(dir, mods[i].name, mods[i].ours ?
 				  phone_moddir() : SYS_MODDIR);

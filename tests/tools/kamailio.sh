@@ -27,6 +27,8 @@
 # daemon must be a child of the test's shell to be waited for.
 # Environment knobs read by kam_start (defaults in brackets):
 #   KAM_AUTH_FAIL  reply to a wrong password: 403, or 401 to re-challenge [403]
+#   KAM_AUTH_CHECKS  pv_auth_check's checks: 1 makes the digest user equal
+#     the To/From user as written (an escaped user never does), 0 not [1]
 #   KAM_MIN_EXPIRES  registrar's min_expires in seconds [1]
 #   KAM_SHM_MB / KAM_PKG_MB  Kamailio's -m / -M memory in MB [16 / 4]
 #   KAM_TLS_CERT / KAM_TLS_KEY  PEM server certificate and key: when both
@@ -144,6 +146,7 @@ user_agent_header="User-Agent: sipsh-test-kamailio"
 alias="$realm"
 #!substdef "!KAM_REALM!$realm!g"
 #!substdef "!KAM_AUTH_FAIL!${KAM_AUTH_FAIL:-403}!g"
+#!substdef "!KAM_AUTH_CHECKS!${KAM_AUTH_CHECKS:-1}!g"
 EOF
 		_kam_listen_cfg "$port"
 		_kam_modules_cfg
@@ -263,7 +266,7 @@ route[AUTH] {
 		xlog("L_NOTICE", "kam: refused $rm from $var(user): unknown user $au\n");
 		route(AUTHFAIL);
 	}
-	$var(rc) = pv_auth_check("$var(realm)", "$sht(users=>$au)", "0", "1");
+	$var(rc) = pv_auth_check("$var(realm)", "$sht(users=>$au)", "0", "KAM_AUTH_CHECKS");
 	if ($var(rc) == 1) {
 		return;
 	}

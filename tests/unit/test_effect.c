@@ -59,6 +59,7 @@ static const struct {
 	{&vt_ifname,    "lo", NULL},
 	{&vt_string,    "Test value", "Other test value"},
 	{&vt_word,      "xtest", "ytest"},
+	{&vt_sipuser,   "x test;1", "y test"},
 	{&vt_dscp,      "af41", "af42"},
 	{&vt_secret,    "test-secret", "other-secret"},
 	{&vt_pem,       test_ca, NULL},

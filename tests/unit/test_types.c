@@ -305,9 +305,23 @@ static const struct trow rows[] = {
 	    "' ' contains a blank; a word has no spaces or tabs"),
 	BAD(vt_word, SIP("realm"), "a\rb", EINVAL,
 	    "control character \\x0d at position 2" NOT_PRINTABLE),
-	OK(vt_word, ACC("user"), a64, a64),
-	BAD(vt_word, ACC("user"), a65, ERANGE,
+	/* A SIP user: every byte but a quote and a backslash is carried. */
+	OK(vt_sipuser, ACC("user"), a64, a64),
+	BAD(vt_sipuser, ACC("user"), a65, ERANGE,
 	    "too long: 65 characters, at most 64"),
+	OK(vt_sipuser, ACC("user"), "al ice;x>y<z%\xc3\xbc",
+	   "al ice;x>y<z%\xc3\xbc"),
+	OK(vt_sipuser, ACC("auth-user"), "a@b:c", "a@b:c"),
+	BAD(vt_sipuser, ACC("user"), "a\"b", EINVAL,
+	    "'a\"b' holds a quote at position 2: a SIP user name goes "
+	    "unescaped into the quoted user name of digest authentication, "
+	    "so it cannot hold '\"' or '\\'"),
+	BAD(vt_sipuser, ACC("auth-user"), "a\\b", EINVAL,
+	    "'a\\b' holds a backslash at position 2: a SIP user name goes "
+	    "unescaped into the quoted user name of digest authentication, "
+	    "so it cannot hold '\"' or '\\'"),
+	BAD(vt_sipuser, ACC("user"), "a\nb", EINVAL,
+	    "control character \\x0a at position 2" NOT_PRINTABLE),
 	OK(vt_word, LOCAL(&s_word2), "ab", "ab"),
 	BAD(vt_word, LOCAL(&s_word2), "a", ERANGE,
 	    "too short: 1 character, at least 2"),

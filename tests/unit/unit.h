@@ -43,6 +43,7 @@ int unit_scratch_remove(const char *dir);
 	X(test_types) \
 	X(test_pem) \
 	X(test_tls_check) \
+	X(test_tls_cipher) \
 	X(test_conf_values) \
 	X(test_conf_read) \
 	X(test_conf_read_big) \
