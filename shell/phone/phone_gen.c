@@ -558,7 +558,8 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 	return err;
 }
 
-static int accounts_print(struct re_printf *pf, const struct cfg *c)
+static int accounts_print(struct re_printf *pf, const struct cfg *c,
+			  int *badp)
 {
 	int id, err;
 
@@ -573,6 +574,8 @@ static int accounts_print(struct re_printf *pf, const struct cfg *c)
 			continue;
 
 		err = phone_account_line(&line, c, id);
+		if (err)
+			*badp = id;
 		if (!err)
 			err = re_hprintf(pf, "%s\n", line);
 		mem_deref(line);
@@ -633,7 +636,7 @@ int phone_build(struct phone_gen **gp, const struct cfg *c, char *errbuf,
 	struct phone_gen *g;
 	struct re_printf pf;
 	char addr[64];
-	int err;
+	int bad = -1, err;
 
 	if (!gp || !c)
 		return EINVAL;
@@ -670,8 +673,12 @@ int phone_build(struct phone_gen **gp, const struct cfg *c, char *errbuf,
 	err = config_print(&pf, c, addr, g->ca);
 	pf.arg = g->accounts;
 	if (!err)
-		err = accounts_print(&pf, c);
-	if (err)
+		err = accounts_print(&pf, c, &bad);
+	if (err == E2BIG && bad >= 0)
+		re_snprintf(errbuf, errsz, "account %d: its values make an "
+			    "account line longer than the %d bytes baresip "
+			    "reads", bad, ACCOUNT_LINE_MAX);
+	else if (err)
 		re_snprintf(errbuf, errsz, "cannot generate the phone's "
 			    "configuration: %m", err);
 
