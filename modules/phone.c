@@ -385,12 +385,12 @@ static int h_show_calls(struct session *s, const struct cmdctx *c)
 			mem_deref(o);
 		}
 		else {
-			sess_printf(s, "%-7s%-8d%-5s%-13s%-9ld%-5s%s\n",
+			sess_printf(s, "%-7s%-8d%-5s%-13s%-9ld%-5s%H\n",
 				    lines[0] ? lines : "-", acc,
 				    ctrl_str(call, "direction"),
 				    ctrl_str(call, "state"), ctrl_num(call, "duration"),
 				    ctrl_bool(call, "held") ? "yes" : "no",
-				    ctrl_str(call, "peer"));
+				    ctrl_text_print, ctrl_str(call, "peer"));
 		}
 		++n;
 	}
@@ -538,9 +538,10 @@ static int h_show_lines(struct session *s, const struct cmdctx *c)
 			mem_deref(o);
 		}
 		else {
-			sess_printf(s, "%-6d%-20s%-9s%-12s%s\n", l,
+			sess_printf(s, "%-6d%-20s%-9s%-12s%H\n", l,
 				    cfg_str(s->running, SECT_LINE, l, "name"),
-				    a[0] ? a : "-", state, peer);
+				    a[0] ? a : "-", state, ctrl_text_print,
+				    peer);
 		}
 		mem_deref(aor);
 	}
@@ -668,10 +669,14 @@ static int trace_print(struct session *s, const struct odict *ev)
 {
 	const char *dir = ctrl_str(ev, "dir");
 
-	return sess_printf(s, "\n%s %s %s %s\n%s",
+	/* What came from the network is shown, never obeyed by the
+	 * terminal: its control characters are escaped. */
+	return sess_printf(s, "\n%s %H %s %H\n%H",
 			   !strcmp(dir, "send") ? ">>>" : "<<<",
-			   ctrl_str(ev, "src"), !strcmp(dir, "send") ? "->" :
-			   "<-", ctrl_str(ev, "dst"), ctrl_str(ev, "text"));
+			   ctrl_text_print, ctrl_str(ev, "src"),
+			   !strcmp(dir, "send") ? "->" : "<-",
+			   ctrl_text_print, ctrl_str(ev, "dst"),
+			   ctrl_lines_print, ctrl_str(ev, "text"));
 }
 
 /* Batch: follow the trace for a number of seconds. */

@@ -189,6 +189,24 @@ endtel "$w0"
 endtel "$w1"
 wait_for 5 sh -c "'$SIPSH' -C '$C' -c 'show calls' 2>&1 | grep -q 'No calls'"
 
+# What the network sends is shown, not obeyed: a caller whose name holds
+# a terminal escape (clear the screen) is printed with it escaped.
+python3 "$TOP/tests/tools/sip_invite.py" $((SP + 1)) 127.0.0.1 "$SP" \
+	"sip:101@127.0.0.1:$SP" 3 'ev\x1b[2Jil' >"$T/evil.out" 2>&1 &
+evil=$!
+TEST_PIDS+=("$evil")
+wait_for 3 sh -c "'$SIPSH' -C '$C' -c 'show calls' 2>&1 | grep -q incoming"
+S -c 'show calls' >"$T/evil.calls" 2>&1
+S -c 'show lines' >"$T/evil.lines" 2>&1
+if grep -qF 'sip:ev\x1b[2Jil@' "$T/evil.calls" && grep -qF 'sip:ev\x1b[2Jil@' "$T/evil.lines" &&
+	! grep -q $'\x1b' "$T/evil.calls" "$T/evil.lines"; then
+	pass "show calls and show lines print a caller's control characters escaped"
+else
+	fail "show calls and show lines print a caller's control characters escaped" \
+		"$(cat -v "$T/evil.calls" "$T/evil.lines")"
+fi
+wait "$evil" 2>/dev/null
+
 # 3. A configuration the phone cannot run is refused before it is saved.
 cp "$C" "$T/before.conf"
 for how in "commit check" "-n" "commit"; do

@@ -37,6 +37,34 @@ bool ctrl_bool(const struct odict *o, const char *key)
 	return v;
 }
 
+static int safe_print(struct re_printf *pf, const char *text, bool lines)
+{
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+	int err = 0;
+
+	for (; *p && !err; p++) {
+		if (lines && (*p == '\n' || *p == '\t' ||
+			      (*p == '\r' && p[1] == '\n')))
+			err = *p == '\r' ? 0 : re_hprintf(pf, "%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			err = re_hprintf(pf, "\\x%02x", *p);
+		else
+			err = re_hprintf(pf, "%c", *p);
+	}
+
+	return err;
+}
+
+int ctrl_text_print(struct re_printf *pf, const char *text)
+{
+	return safe_print(pf, text, false);
+}
+
+int ctrl_lines_print(struct re_printf *pf, const char *text)
+{
+	return safe_print(pf, text, true);
+}
+
 bool ctrl_aor_match(const char *a, const char *b)
 {
 	size_t la, lb;

@@ -15,6 +15,16 @@ const char *ctrl_str(const struct odict *o, const char *key);
 long ctrl_num(const struct odict *o, const char *key);
 bool ctrl_bool(const struct odict *o, const char *key);
 
+struct re_printf;
+
+/*
+ * Text that came from the network (a peer's name, a SIP message), printed
+ * so that it cannot drive the terminal: control characters and DEL as
+ * \xNN; with lines set, line ends (LF, CR LF) and tabs are kept. For %H.
+ */
+int ctrl_text_print(struct re_printf *pf, const char *text);
+int ctrl_lines_print(struct re_printf *pf, const char *text);
+
 /* "sip:100@host;transport=tcp" and "sip:100@host" are one account. */
 bool ctrl_aor_match(const char *a, const char *b);
 

@@ -3,7 +3,10 @@
 offer to a Request-URI over UDP, keeps it ringing for SECONDS (answering
 nothing but printing the status lines it gets), then CANCELs it.
 
-    sip_invite.py LOCALPORT DEST-HOST DEST-PORT REQUEST-URI SECONDS
+    sip_invite.py LOCALPORT DEST-HOST DEST-PORT REQUEST-URI SECONDS [USER]
+
+USER, the caller's user part, may hold any bytes (as \\xNN escapes): a
+test of what the phone shows of what the network sends.
 """
 import random
 import socket
@@ -15,6 +18,8 @@ def main():
     lport, host, port, ruri, secs = (int(sys.argv[1]), sys.argv[2],
                                      int(sys.argv[3]), sys.argv[4],
                                      float(sys.argv[5]))
+    user = (sys.argv[6].encode().decode("unicode_escape")
+            if len(sys.argv) > 6 else "tester")
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", lport))
     s.settimeout(0.2)
@@ -28,11 +33,11 @@ def main():
 
     def req(method, body=""):
         hdr = ("%s %s SIP/2.0\r\nVia: %s\r\nMax-Forwards: 70\r\n"
-               "From: <sip:tester@127.0.0.1:%d>;tag=%s\r\nTo: <%s>\r\n"
+               "From: <sip:%s@127.0.0.1:%d>;tag=%s\r\nTo: <%s>\r\n"
                "Call-ID: %s\r\nCSeq: 1 %s\r\n"
-               "Contact: <sip:tester@127.0.0.1:%d>\r\n"
-               % (method, ruri, via, lport, tag, ruri, callid, method,
-                  lport))
+               "Contact: <sip:%s@127.0.0.1:%d>\r\n"
+               % (method, ruri, via, user, lport, tag, ruri, callid,
+                  method, user, lport))
         if body:
             hdr += "Content-Type: application/sdp\r\n"
         hdr += "Content-Length: %d\r\n\r\n%s" % (len(body), body)

@@ -51,7 +51,8 @@ int unit_scratch_remove(const char *dir);
 	X(test_cfg_json) \
 	X(test_store) \
 	X(test_commit) \
-	X(test_paths)
+	X(test_paths) \
+	X(test_ctrl_text)
 
 /* Weak, so that the table links while a test is being written; main()
  * counts a test that is not linked in as failed. */
