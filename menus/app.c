@@ -203,13 +203,11 @@ int app_run(struct app *a)
 		if (term_signal())
 			break;
 
-		if (term_too_small()) {
-			term_size_screen();
-			ch = term_key(stdscr, 0);
-			if (ch == KEY_ESCESC || ch == KEY_SIGNAL)
-				break;
+		int small = term_small_wait();
+		if (small < 0)
+			break;
+		if (small)
 			continue;
-		}
 
 		menu = new_menu(items);
 		if (!menu) {

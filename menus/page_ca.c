@@ -287,13 +287,11 @@ int page_ca_run(struct app *a, const struct page *pg)
 		return PAGE_BACK;
 
 	for (;;) {
-		if (term_too_small()) {
-			term_size_screen();
-			ch = term_key(stdscr, 0);
-			if (ch == KEY_ESCESC || ch == KEY_SIGNAL)
-				break;
+		int small = term_small_wait();
+		if (small < 0)
+			break;
+		if (small)
 			continue;
-		}
 
 		certs_load(&cs, i, s);
 		if (cur >= cs.n)

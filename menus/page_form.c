@@ -341,13 +341,11 @@ int page_form_inst(struct app *a, const char *title, enum sect_id sect,
 	while (!done) {
 		const struct setting *s;
 
-		if (term_too_small()) {
-			term_size_screen();
-			ch = term_key(stdscr, 0);
-			if (ch == KEY_ESCESC || ch == KEY_SIGNAL)
-				break;
+		int small = term_small_wait();
+		if (small < 0)
+			break;
+		if (small)
 			continue;
-		}
 
 		if (!fp.form && fp_build(&fp))
 			break;

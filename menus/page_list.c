@@ -100,13 +100,11 @@ int page_list_run(struct app *a, const struct page *pg)
 		WINDOW *sub = NULL;
 		char title[96];
 
-		if (term_too_small()) {
-			term_size_screen();
-			ch = term_key(stdscr, 0);
-			if (ch == KEY_ESCESC || ch == KEY_SIGNAL)
-				break;
+		int small = term_small_wait();
+		if (small < 0)
+			break;
+		if (small)
 			continue;
-		}
 
 		for (n = 0, id = 0; id < INST_MAX; id++) {
 			if (!cfg_inst(a->cand, pg->sect, id))

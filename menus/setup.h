@@ -86,6 +86,12 @@ void term_close(void);
 bool term_colour(void);
 bool term_too_small(void);
 void term_size_screen(void);
+/*
+ * In a page's loop: 0 when the terminal is large enough; else says the
+ * size needed and waits for a key: 1 to go round again (resized or
+ * not), -1 when the user left (Esc Esc) or a signal came.
+ */
+int  term_small_wait(void);
 int  term_key(WINDOW *w, int tick_ms);
 int  term_signal(void);
 attr_t term_attr(int role);

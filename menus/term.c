@@ -141,6 +141,19 @@ bool term_too_small(void)
 }
 
 /* What a page shows instead of itself while the terminal is too small. */
+int term_small_wait(void)
+{
+	int ch;
+
+	if (!term_too_small())
+		return 0;
+
+	term_size_screen();
+	ch = term_key(stdscr, 0);
+
+	return ch == KEY_ESCESC || ch == KEY_SIGNAL ? -1 : 1;
+}
+
 void term_size_screen(void)
 {
 	erase();
