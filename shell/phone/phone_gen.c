@@ -1,9 +1,9 @@
 /*
- * Generating baresip's configuration directory from the committed
- * configuration: RUNDIR/baresip/config, accounts, and modules/ (our
- * modules and links to the system modules in use, since baresip loads
- * modules only from one module_path). Every file is written whole and
- * renamed into place; nothing here is ever edited by hand.
+ * Generating baresip's configuration from the committed configuration,
+ * in memory (phone_build): the config file with baresip's keys and our
+ * modules' keys, the modules to load, and the accounts file (one account
+ * line each: gen_account.c). Writing it into RUNDIR is gen_write.c.
+ * Nothing generated is ever edited by hand.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,9 +22,8 @@
 #include "afile.h"
 #include "phone.h"
 #include "phone_env.h"
+#include "gen.h"
 
-#define SYS_MODDIR "/usr/lib/baresip/modules"
-#define BARESIP_BIN "/usr/bin/baresip"
 
 int phone_bind_addr(const struct cfg *c, char *addr, size_t sz)
 {
@@ -66,38 +65,9 @@ int phone_bind_addr(const struct cfg *c, char *addr, size_t sz)
 	return err;
 }
 
-/* The registrar as a URI host part; without SRV lookup, a port is added
- * so that only A/AAAA records are asked for (RFC 3263). */
-struct acc_ref {
-	const struct cfg *c;
-	int id;
-};
-
-static int host_print(struct re_printf *pf, void *arg)
-{
-	const struct acc_ref *ar = arg;
-	const struct cfg *c = ar->c;
-	int id = ar->id;
-	const char *reg = cfg_str(c, SECT_ACCOUNT, id, "registrar");
-	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
-	bool has_port = strchr(reg, ']') ? strstr(reg, "]:") != NULL :
-		strchr(reg, ':') != NULL && strchr(reg, ':') == strrchr(reg, ':');
-	bool v6 = strchr(reg, ':') && !strchr(reg, '[') && !has_port;
-
-	if (v6)
-		return re_hprintf(pf, "[%s]%s", reg,
-				  cfg_bool(c, SECT_SIP, 0, "srv-lookup") ? "" :
-				  !strcmp(tp, "tls") ? ":5061" : ":5060");
-
-	if (has_port || cfg_bool(c, SECT_SIP, 0, "srv-lookup"))
-		return re_hprintf(pf, "%s", reg);
-
-	return re_hprintf(pf, "%s:%s", reg, !strcmp(tp, "tls") ? "5061" :
-			  "5060");
-}
 
 /* A module of ours, when it is built. */
-static bool have_module(const char *name)
+bool gen_have_module(const char *name)
 {
 	char path[PATH_MAX];
 
@@ -106,166 +76,22 @@ static bool have_module(const char *name)
 }
 
 /* Our phoneline module: the lines' hardware. */
-static bool have_phoneline(void)
+bool gen_have_phoneline(void)
 {
-	return have_module("phoneline.so");
+	return gen_have_module("phoneline.so");
 }
 
-/* Bytes a SIP URI's user part may hold as they are (RFC 3261 unreserved
- * and user-unreserved, but not ';', which libre would read as the start
- * of a URI parameter). */
-static bool user_char(unsigned char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		(ch >= '0' && ch <= '9') || (ch && strchr("-_.!~*'()&=+$,?/",
-							   ch));
-}
 
-/* The user part of a SIP URI, escaped as RFC 3261 allows (%HH), so that
- * no byte of the user ends the URI or adds a parameter to it. */
-static int user_print(struct re_printf *pf, void *arg)
-{
-	const unsigned char *p = arg;
-	int err = 0;
-
-	for (; *p && !err; p++)
-		err = user_char(*p) ? re_hprintf(pf, "%c", *p) :
-			re_hprintf(pf, "%%%02X", *p);
-
-	return err;
-}
-
-static bool user_escaped(const char *user)
-{
-	for (; *user; user++) {
-		if (!user_char((unsigned char)*user))
-			return true;
-	}
-
-	return false;
-}
-
-/* A credential as a parameter value of the account line: baresip takes
- * such a value as it is up to the first blank or ';', so every byte but
- * a few that mean nothing to any reader on the way is %HH-encoded, and
- * our acctauth module decodes it on the account. */
-static int cred_print(struct re_printf *pf, void *arg)
-{
-	const unsigned char *p = arg;
-	int err = 0;
-
-	for (; *p && !err; p++) {
-		bool plain = (*p >= 'a' && *p <= 'z') ||
-			(*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			strchr("-_.~!$&'()*+,/:=?@", *p);
-
-		err = plain ? re_hprintf(pf, "%c", *p) :
-			re_hprintf(pf, "%%%02X", *p);
-	}
-
-	return err;
-}
-
-int phone_account_aor(char **aorp, const struct cfg *c, int id)
-{
-	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
-	struct acc_ref ar = {c, id};
-
-	/* Always sip: libre 1.1.0's sip_request() refuses a sips: route
-	 * (ENOSYS); TLS is chosen by the ;transport=tls the account line
-	 * adds. */
-	(void)tp;
-	return re_sdprintf(aorp, "sip:%H@%H", user_print,
-			   (void *)cfg_str(c, SECT_ACCOUNT, id, "user"),
-			   host_print, &ar);
-}
-
-/* The longest account line baresip 1.0.0 reads whole (B modules/account
- * account.c: a 512-byte buffer). */
-#define ACCOUNT_LINE_MAX 511
-
-int phone_account_line(char **linep, const struct cfg *c, int id)
-{
-	const char *user = cfg_str(c, SECT_ACCOUNT, id, "user");
-	const char *auth = cfg_str(c, SECT_ACCOUNT, id, "auth-user");
-	const char *pass = cfg_str(c, SECT_ACCOUNT, id, "password");
-	const char *ob = cfg_str(c, SECT_ACCOUNT, id, "outbound-proxy");
-	const char *tp = cfg_str(c, SECT_ACCOUNT, id, "transport");
-	bool reg = cfg_bool(c, SECT_ACCOUNT, id, "register");
-	char *aor = NULL, *line = NULL, audio[96] = "", stun[300] = "";
-	int err;
-
-	err = phone_account_aor(&aor, c, id);
-	if (err)
-		return err;
-
-	/* baresip answers a challenge with the user part as it stands in
-	 * the URI: an escaped user is given unescaped as the auth user. */
-	if (!auth[0] && pass[0] && user_escaped(user))
-		auth = user;
-
-	/* Media NAT: STUN, when a server is set. */
-	if (cfg_str(c, SECT_SIP, 0, "stun-server")[0])
-		re_snprintf(stun, sizeof(stun), ";medianat=stun;stunserver="
-			    "stun:%s", cfg_str(c, SECT_SIP, 0, "stun-server"));
-
-	/* Calls of the account use the lines' audio. */
-	if (have_phoneline())
-		re_snprintf(audio, sizeof(audio), ";audio_source=phoneline,%d"
-			    ";audio_player=phoneline,%d", id, id);
-
-	err = re_sdprintf(&line, "<%s%s%s>%s%H%s%H%s%s%s;regint=%ld"
-			  ";answermode=manual%s%s",
-			  aor, strcmp(tp, "udp") ? ";transport=" : "",
-			  strcmp(tp, "udp") ? tp : "",
-			  auth[0] ? ";auth_user=" : "", cred_print, (void *)auth,
-			  pass[0] ? ";auth_pass=" : "", cred_print, (void *)pass,
-			  ob[0] ? ";outbound=" : "",
-			  ob[0] ? (!strcmp(tp, "tls") ? "sips:" : "sip:") : "",
-			  ob,
-			  reg ? cfg_int(c, SECT_SIP, 0, "register-interval") : 0L,
-			  stun, audio);
-
-	/* baresip 1.0.0's account module reads a line of the accounts file
-	 * into 512 bytes and cuts what is longer: refuse, never cut. */
-	if (!err && strlen(line) > ACCOUNT_LINE_MAX)
-		err = E2BIG;
-
-	if (err)
-		mem_deref(line);
-	else
-		*linep = line;
-
-	mem_deref(aor);
-	return err;
-}
-
-static int link_module(const char *dir, const char *name, const char *from)
-{
-	char src[PATH_MAX], dst[PATH_MAX];
-
-	re_snprintf(src, sizeof(src), "%s/%s", from, name);
-	re_snprintf(dst, sizeof(dst), "%s/%s", dir, name);
-	unlink(dst);
-
-	return symlink(src, dst) ? errno : 0;
-}
 
 /* The modules baresip loads, and where each comes from. */
-struct mod_use {
-	const char *name;
-	bool ours;
-};
-
-static size_t modules_used(const struct cfg *c, struct mod_use *v,
-			   size_t max)
+size_t gen_modules_used(const struct cfg *c, struct mod_use *v, size_t max)
 {
 	size_t n = 0;
 
 	v[n++] = (struct mod_use){"g711.so", false};
 	/* siptls before ctrl and regctl: its event handler puts the reason
 	 * of a failed TLS handshake into the REGISTER_FAIL they see. */
-	if (n < max && have_module("siptls.so"))
+	if (n < max && gen_have_module("siptls.so"))
 		v[n++] = (struct mod_use){"siptls.so", true};
 	if (cfg_str(c, SECT_SIP, 0, "stun-server")[0] && n < max)
 		v[n++] = (struct mod_use){"stun.so", false};
@@ -273,13 +99,13 @@ static size_t modules_used(const struct cfg *c, struct mod_use *v,
 		v[n++] = (struct mod_use){"ctrl.so", true};
 	if (n < max)
 		v[n++] = (struct mod_use){"regctl.so", true};
-	if (n < max && have_phoneline())
+	if (n < max && gen_have_phoneline())
 		v[n++] = (struct mod_use){"phoneline.so", true};
-	if (n < max && have_module("sipwire.so"))
+	if (n < max && gen_have_module("sipwire.so"))
 		v[n++] = (struct mod_use){"sipwire.so", true};
 
 	/* The accounts' credentials, decoded before they are used. */
-	if (n < max && have_module("acctauth.so"))
+	if (n < max && gen_have_module("acctauth.so"))
 		v[n++] = (struct mod_use){"acctauth.so", true};
 
 	/* Last: it reads the accounts file and creates the user agents,
@@ -509,7 +335,7 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 {
 	const char *run = phone_rundir();
 	bool v6 = strchr(addr, ':') != NULL;
-	struct mod_use mods[12];
+	struct mod_use mods[GEN_MODS_MAX];
 	size_t i, n;
 	int tos = dscp_value(cfg_str(c, SECT_SIP, 0, "diffserv audio"));
 	int err;
@@ -535,7 +361,7 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 	if (!err)
 		err = keys_print(pf, c, "rtp_");
 
-	n = modules_used(c, mods, 12);
+	n = gen_modules_used(c, mods, GEN_MODS_MAX);
 	for (i = 0; i < n && !err; i++)
 		err = re_hprintf(pf, "module\t\t\t%s\n", mods[i].name);
 
@@ -545,11 +371,11 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 				 "ctrl_socket_mode\t0660\n", run);
 	if (!err)
 		err = keys_print(pf, c, "regctl_");
-	if (!err && have_phoneline())
+	if (!err && gen_have_phoneline())
 		err = phoneline_print(pf, c, run);
-	if (!err && have_module("sipwire.so"))
+	if (!err && gen_have_module("sipwire.so"))
 		err = sipwire_print(pf, c);
-	if (!err && have_module("siptls.so"))
+	if (!err && gen_have_module("siptls.so"))
 		err = siptls_print(pf, c, run, ca);
 	if (!err && getenv("SIPSH_DNS_SERVER"))
 		err = re_hprintf(pf, "dns_server\t\t%s\n",
@@ -584,41 +410,6 @@ static int accounts_print(struct re_printf *pf, const struct cfg *c,
 	return err;
 }
 
-/* The runit service: run/ starts baresip, log/run keeps its output. */
-static int service_write(const char *run)
-{
-	char dir[PATH_MAX], path[PATH_MAX], *text = NULL;
-	int err;
-
-	re_snprintf(dir, sizeof(dir), "%s/sv/baresip/log", run);
-	err = afile_mkdirs(dir, 0755);
-	if (err)
-		return err;
-
-	err = re_sdprintf(&text, "#!/bin/sh\n"
-			  "# The phone, supervised by runsv; generated by "
-			  "sipsh.\n"
-			  "exec 2>&1\n"
-			  "exec %s -f %s/baresip </dev/null\n",
-			  BARESIP_BIN, run);
-	re_snprintf(path, sizeof(path), "%s/sv/baresip/run", run);
-	if (!err)
-		err = afile_write(path, 0755, text, strlen(text));
-	text = mem_deref(text);
-
-	if (!err)
-		err = re_sdprintf(&text, "#!/bin/sh\n"
-				  "# The phone's log, kept by svlogd; "
-				  "generated by sipsh.\n"
-				  "mkdir -p %s/log\n"
-				  "exec svlogd -tt %s/log\n", run, run);
-	re_snprintf(path, sizeof(path), "%s/sv/baresip/log/run", run);
-	if (!err)
-		err = afile_write(path, 0755, text, strlen(text));
-	mem_deref(text);
-
-	return err;
-}
 
 static void gen_destructor(void *arg)
 {
@@ -688,87 +479,5 @@ int phone_build(struct phone_gen **gp, const struct cfg *c, char *errbuf,
 	else
 		*gp = g;
 
-	return err;
-}
-
-/* What the phone runs, for the next apply to compare against. */
-static int applied_write(const char *run, const struct cfg *c)
-{
-	char path[PATH_MAX];
-	struct mbuf *mb = mbuf_alloc(4096);
-	struct re_printf pf = {pf_mbuf_vph, mb};
-	int err;
-
-	if (!mb)
-		return ENOMEM;
-
-	re_snprintf(path, sizeof(path), "%s/applied.conf", run);
-	err = cfg_print(&pf, c, PR_SECRETS, NULL);
-	if (!err)
-		err = afile_write(path, 0600, (char *)mb->buf, mb->end);
-
-	mem_deref(mb);
-	return err;
-}
-
-int phone_gen_write(const struct phone_gen *g, char *errbuf, size_t errsz)
-{
-	const char *run = phone_rundir();
-	char dir[PATH_MAX], path[PATH_MAX];
-	struct mod_use mods[12];
-	size_t i, n;
-	int err = 0;
-
-	re_snprintf(dir, sizeof(dir), "%s/baresip/modules", run);
-	err = afile_mkdirs(dir, 0700);
-	if (err) {
-		re_snprintf(errbuf, errsz, "cannot create %s: %m", dir, err);
-		return err;
-	}
-
-	re_snprintf(path, sizeof(path), "%s/baresip/trusted-ca.pem", run);
-	if (g->ca->end)
-		err = afile_write(path, 0644, (char *)g->ca->buf,
-				       g->ca->end);
-	else
-		(void)unlink(path);
-
-	re_snprintf(path, sizeof(path), "%s/baresip/config", run);
-	if (!err)
-		err = afile_write(path, 0644, (char *)g->config->buf,
-				       g->config->end);
-
-	re_snprintf(path, sizeof(path), "%s/baresip/accounts", run);
-	if (!err)
-		err = afile_write(path, 0600, (char *)g->accounts->buf,
-				       g->accounts->end);
-
-	n = modules_used(g->cfg, mods, 12);
-	for (i = 0; i < n && !err; i++)
-		err = link_module(dir, mods[i].name, mods[i].ours ?
-				  phone_moddir() : SYS_MODDIR);
-
-	if (!err)
-		err = service_write(run);
-	if (!err)
-		err = applied_write(run, g->cfg);
-
-	if (err)
-		re_snprintf(errbuf, errsz, "cannot write the phone's "
-			    "configuration in %s: %m", run, err);
-
-	return err;
-}
-
-int phone_generate(const struct cfg *c, char *errbuf, size_t errsz)
-{
-	struct phone_gen *g = NULL;
-	int err;
-
-	err = phone_build(&g, c, errbuf, errsz);
-	if (!err)
-		err = phone_gen_write(g, errbuf, errsz);
-
-	mem_deref(g);
 	return err;
 }
