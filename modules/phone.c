@@ -225,6 +225,21 @@ static int h_phone(struct session *s, const struct cmdctx *c)
 
 /* --- registrations ---------------------------------------------------- */
 
+/*
+ * Seconds since the registrar last confirmed the binding (its 200 OK to a
+ * REGISTER), or -1: never. A registrar that lost its bindings says
+ * nothing until the next refresh; this is as far as the phone can know.
+ */
+static long confirmed_ago(const struct odict *r)
+{
+	long t = ctrl_num(r, "confirmed");
+
+	if (t <= 0)
+		return -1;
+
+	return (long)time(NULL) - t;
+}
+
 static int h_show_registrations(struct session *s, const struct cmdctx *c)
 {
 	struct odict *regs = NULL, *out = NULL;
@@ -239,9 +254,10 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 	if (s->json)
 		odict_alloc(&out, 8);
 	else
-		sess_note(s, "%-8s%-26s%-13s%-22s%-8s%-20s%s\n",
+		sess_note(s, "%-8s%-26s%-13s%-22s%-8s%-20s%-9s%s\n",
 			    "Account", "Address", "State", "Registrar",
-			    "Expires", "Last response", "Attempts");
+			    "Expires", "Last response", "Attempts",
+			    "Confirmed");
 
 	for (id = 0; id < INST_MAX; id++) {
 		const struct odict *r = NULL;
@@ -281,12 +297,19 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 					ctrl_str(r, "last"));
 			odict_entry_add(o, "attempts", ODICT_INT,
 					(int64_t)ctrl_num(r, "attempts"));
+			odict_entry_add(o, "confirmed_ago", ODICT_INT,
+					(int64_t)confirmed_ago(r));
 			re_snprintf(key, sizeof(key), "%d", id);
 			odict_entry_add(out, key, ODICT_OBJECT, o);
 			mem_deref(o);
 		}
 		else {
-			sess_printf(s, "%-8d%-26s%-13s%-22s%-8ld%-20s%ld\n",
+			char ago[24] = "-";
+
+			if (confirmed_ago(r) >= 0)
+				re_snprintf(ago, sizeof(ago), "%lds ago",
+					    confirmed_ago(r));
+			sess_printf(s, "%-8d%-26s%-13s%-22s%-8ld%-20s%-9ld%s\n",
 				    id, aor,
 				    r ? ctrl_str(r, "state") :
 				    cfg_bool(s->running, SECT_ACCOUNT, id,
@@ -296,7 +319,7 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 				    cfg_str(s->running, SECT_ACCOUNT, id,
 					    "registrar"),
 				    ctrl_num(r, "expires"), ctrl_str(r, "last"),
-				    ctrl_num(r, "attempts"));
+				    ctrl_num(r, "attempts"), ago);
 		}
 		mem_deref(aor);
 	}

@@ -194,6 +194,25 @@ else
 	fail "the control socket refuses a user not in its group" "useradd failed"
 fi
 
+# A registrar that restarts loses its bindings (usrloc in memory) and
+# tells nobody: the phone can only say when the binding was last
+# confirmed, and that age grows past the restart.
+conf_ago() { S -c 'show registrations | json' 2>/dev/null |
+	grep -o '"2":{[^}]*}' | grep -o '"confirmed_ago":[-0-9]*' | cut -d: -f2; }
+a0=$(conf_ago)
+kam_stop "$KP"
+kam_start "$KP" sipsh.test 1001:secret1 1002:secret2 1003:secret3 1004:secret4
+sleep 2
+a1=$(conf_ago)
+if [ -n "$a0" ] && [ "$a0" -ge 0 ] && [ -n "$a1" ] && [ "$a1" -ge $((a0 + 2)) ] &&
+	! kam_registered "$KP" 1002 && reg_is 2 registered &&
+	S -c 'show registrations' | grep -Eq "^2 .*registered.* ${a1}s ago|^2 .*registered.* $((a1 + 1))s ago"; then
+	pass "a registrar that lost its binding: registered, confirmed ${a1} s ago, as far as the phone can know"
+else
+	fail "a registrar that lost its binding: the age of the confirmation is shown" \
+		"before $a0, after $a1: $(S -c 'show registrations' 2>&1)"
+fi
+
 # The registrar goes away: retrying is shown; it comes back: registered.
 kam_stop "$KP"
 S -c 'account 1' -c 'transport tcp' >/dev/null 2>&1

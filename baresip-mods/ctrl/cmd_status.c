@@ -164,6 +164,8 @@ int cmd_registrations(const struct req *rq, struct rep *rp)
 				       (int64_t)rs->attempts);
 		err |= odict_entry_add(o, "since", ODICT_INT,
 				       (int64_t)rs->since);
+		err |= odict_entry_add(o, "confirmed", ODICT_INT,
+				       (int64_t)rs->confirmed);
 		if (!err)
 			err = rep_arr_add(rp->data, ODICT_OBJECT, o);
 

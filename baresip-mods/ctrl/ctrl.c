@@ -57,7 +57,9 @@
  *                      no answer / transport errors the strerror text,
  *                      e.g. "Connection timed out"; "" if none yet),
  *                      "attempts":N (failures since the last success),
- *                      "since":UNIXTIME (last state change)}, ...]
+ *                      "since":UNIXTIME (last state change),
+ *                      "confirmed":UNIXTIME (the last REGISTER 200 OK,
+ *                      0: none)}, ...]
  *                      "off" whenever the account's regint is 0, and
  *                      after an un-REGISTER. REGISTER refreshes that
  *                      change nothing raise no event.

@@ -42,6 +42,7 @@ struct regstat {
 	char last[128];
 	uint32_t attempts;
 	time_t since;
+	time_t confirmed;    /* the last 200 OK to a REGISTER; 0: none */
 };
 
 /* One request being answered. */

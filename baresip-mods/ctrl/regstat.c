@@ -108,6 +108,7 @@ void reg_event(struct ua *ua, enum ua_event ev, const char *prm)
 
 	case UA_EVENT_REGISTER_OK:
 		state = "registered";
+		rs->confirmed = time(NULL);
 		if (rs->attempts)
 			changed = true;
 		rs->attempts = 0;
