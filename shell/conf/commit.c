@@ -136,10 +136,6 @@ static int save(struct commit *cm, const struct mbuf *text)
 	struct store_id now;
 	int err;
 
-	err = store_id_calc(text->buf, text->end, &cm->id);
-	if (err)
-		return err;
-
 	err = store_save(cm->path, (const char *)text->buf, text->end,
 			 cm->base);
 	if (!err) {
@@ -155,18 +151,17 @@ static int save(struct commit *cm, const struct mbuf *text)
 	return err;
 }
 
-static bool unchanged(const struct commit *cm, const struct mbuf *text)
+/* Whether the file already holds the text (its id in cm->id). */
+static bool unchanged(const struct commit *cm)
 {
-	struct store_id id, now;
+	struct store_id now;
 
-	if (!cm->base || store_id_isnone(cm->base))
-		return false;
-
-	if (store_id_calc(text->buf, text->end, &id) ||
+	if (!cm->base || store_id_isnone(cm->base) ||
 	    store_id_current(cm->path, &now))
 		return false;
 
-	return store_id_equal(&id, cm->base) && store_id_equal(&now, &id);
+	return store_id_equal(&cm->id, cm->base) &&
+		store_id_equal(&now, &cm->id);
 }
 
 int commit_run(struct commit *cm, struct re_printf *pf)
@@ -190,7 +185,10 @@ int commit_run(struct commit *cm, struct re_printf *pf)
 		goto out;
 	}
 
+	/* The text the file is to hold, and its id, made once. */
 	err = text_make(&text, cm->cfg);
+	if (!err)
+		err = store_id_calc(text->buf, text->end, &cm->id);
 	if (err)
 		goto out;
 
@@ -209,8 +207,7 @@ int commit_run(struct commit *cm, struct re_printf *pf)
 	}
 
 	/* Saving the same text again would only add a version. */
-	if (unchanged(cm, text)) {
-		cm->id = *cm->base;
+	if (unchanged(cm)) {
 		re_snprintf(cm->report, sizeof(cm->report),
 			    "No changes to commit");
 		goto out;
@@ -220,7 +217,6 @@ int commit_run(struct commit *cm, struct re_printf *pf)
 	 * who made it; the report follows once it is applied. */
 	re_snprintf(cm->report, sizeof(cm->report), "Committed; being "
 		    "applied");
-	(void)store_id_calc(text->buf, text->end, &cm->id);
 	(void)commit_log_write(cm);
 
 	err = save(cm, text);

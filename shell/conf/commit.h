@@ -63,7 +63,8 @@ struct commit {
 	struct re_printf *checkpf;      /* the check's lines; NULL: to pf */
 
 	/* Filled in by commit_run. */
-	struct store_id id;             /* the file's content now */
+	struct store_id id;             /* of the text committed: the file's
+					 * content once saved */
 	unsigned nerr, nwarn;           /* of the check */
 	bool saved;                     /* the file holds cfg now */
 	bool applied;                   /* every observer took it */
