@@ -15,20 +15,6 @@
 
 int test_paths(void);
 
-static int put(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	int err = 0;
-
-	if (!f)
-		return errno;
-	if (fputs(text, f) == EOF)
-		err = EIO;
-	if (fclose(f) && !err)
-		err = errno;
-	return err;
-}
-
 static int line_is(const char *path, const char *want)
 {
 	char buf[PATH_MAX + 2] = "";
@@ -62,10 +48,10 @@ static int run(const char *dir)
 	/* A record beside the file leads to its directory; a relative one
 	 * is not trusted. */
 	re_snprintf(path, sizeof(path), "%s/a/.sipsh.conf.run-dir", dir);
-	TEST_EQ(put(path, "relative/var\n"), 0);
+	TEST_EQ(unit_put(path, "relative/var\n"), 0);
 	TEST_STR(phone_rundir(), SIPSH_RUNDIR);
 	re_snprintf(want, sizeof(want), "%s/a/var", dir);
-	TEST_EQ(put(path, "/nowhere/var\n"), 0);
+	TEST_EQ(unit_put(path, "/nowhere/var\n"), 0);
 	TEST_STR(phone_rundir(), "/nowhere/var");
 
 	/* SIPSH_RUNDIR overrides it, made absolute. */

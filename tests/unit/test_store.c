@@ -16,21 +16,6 @@
 
 int test_store(void);
 
-/* Writes a file the way something other than sipsh would. */
-static int put(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	int err = 0;
-
-	if (!f)
-		return errno;
-	if (fputs(text, f) == EOF)
-		err = EIO;
-	if (fclose(f) && !err)
-		err = errno;
-	return err;
-}
-
 static int file_is(const char *path, const char *want)
 {
 	char *text = NULL;
@@ -235,7 +220,7 @@ static int check_failures(const char *dir)
 	 * a directory, since a plain file has its name. */
 	re_snprintf(sub, sizeof(sub), "%s/h.conf.history", dir);
 	re_snprintf(path, sizeof(path), "%s/h.conf", dir);
-	TEST_EQ(put(sub, "in the way\n"), 0);
+	TEST_EQ(unit_put(sub, "in the way\n"), 0);
 	TEST_EQ(save_str(path, "hostname x\n", NULL), ENOTDIR);
 	TEST_EQ(access(path, F_OK), -1);
 	TEST_EQ(count_prefixed(dir, ".h.conf.", &n), 0);
@@ -262,7 +247,7 @@ static int check_existing(const char *dir)
 	unsigned s0, s1;
 
 	re_snprintf(path, sizeof(path), "%s/pre.conf", dir);
-	TEST_EQ(put(path, "hostname old\n"), 0);
+	TEST_EQ(unit_put(path, "hostname old\n"), 0);
 
 	TEST_EQ(save_str(path, "hostname new\n", NULL), 0);
 	TEST_EQ(store_history(path, &vers, &n), 0);
@@ -279,7 +264,7 @@ static int check_existing(const char *dir)
 	 * made the way editors and sed -i make it, by a rename: written in
 	 * place, it would change the newest version, the same inode. */
 	re_snprintf(edit, sizeof(edit), "%s/pre.conf.edit", dir);
-	TEST_EQ(put(edit, "hostname hand\n"), 0);
+	TEST_EQ(unit_put(edit, "hostname hand\n"), 0);
 	TEST_EQ(rename(edit, path), 0);
 	TEST_EQ(save_str(path, "hostname next\n", NULL), 0);
 	TEST_EQ(version_is(path, 3, "hostname hand\n"), 0);
@@ -303,9 +288,9 @@ static int check_leftovers(const char *dir)
 	re_snprintf(htmp, sizeof(htmp), "%s/sipsh.conf.history/.tmp.q1W2e3",
 		    dir);
 
-	TEST_EQ(put(tmp, "hostname killed\n"), 0);
+	TEST_EQ(unit_put(tmp, "hostname killed\n"), 0);
 	TEST_EQ(link(tmp, ver), 0);
-	TEST_EQ(put(htmp, "hostname half"), 0);
+	TEST_EQ(unit_put(htmp, "hostname half"), 0);
 
 	TEST_EQ(save_str(path, "hostname v13\n", NULL), 0);
 	TEST_EQ(access(tmp, F_OK), -1);
@@ -337,9 +322,9 @@ static int check_long_history(const char *dir)
 	for (seq = 100; seq < 140; seq++) {
 		re_snprintf(name, sizeof(name), "%s/long.conf.history/%06u",
 			    dir, seq);
-		TEST_EQ(put(name, "hostname old\n"), 0);
+		TEST_EQ(unit_put(name, "hostname old\n"), 0);
 	}
-	TEST_EQ(put(path, "hostname old\n"), 0);
+	TEST_EQ(unit_put(path, "hostname old\n"), 0);
 
 	TEST_EQ(save_str(path, "hostname new\n", NULL), 0);
 	TEST_EQ(store_history(path, &vers, &n), 0);
@@ -365,7 +350,7 @@ static int check_owner(const char *dir)
 		return 0;
 
 	re_snprintf(path, sizeof(path), "%s/own.conf", dir);
-	TEST_EQ(put(path, "hostname theirs\n"), 0);
+	TEST_EQ(unit_put(path, "hostname theirs\n"), 0);
 	TEST_EQ(chown(path, 1, 1), 0);
 
 	TEST_EQ(save_str(path, "hostname root\n", NULL), 0);

@@ -33,6 +33,8 @@
 
 /* Removes a test's scratch directory and everything in it. */
 int unit_scratch_remove(const char *dir);
+/* Writes a file whole, the way something other than sipsh would. */
+int unit_put(const char *path, const char *text);
 
 /* Every test, in one list; main.c makes the table from it. */
 #define UNIT_TESTS(X) \
