@@ -13,7 +13,7 @@ fi
 
 USER_NAME=sipsh-ssh-$$
 SOCK=sipsh-ssh-$$
-PORT=$((20000 + $$ % 20000))
+PORT=$((19000 + $$ % 1000))
 H=$T/home-ssh
 tm() { tmux -L "$SOCK" "$@"; }
 

@@ -20,7 +20,7 @@
 KP=$((26000 + $$ % 1000 * 4))   # Kamailio UDP/TCP; its TLS on KP+1
 TP=$((KP + 1))
 SP=$((KP + 2))                  # our phone (its TLS listener on SP+1)
-KP2=$((33000 + $$ % 1000 * 4))  # a second Kamailio; its TLS on KP2+1
+KP2=$((15000 + $$ % 1000 * 4))  # a second Kamailio; its TLS on KP2+1
 TP2=$((KP2 + 1))
 DNSP=$((KP2 + 2))               # dnsmasq
 RTP=$((40000 + $$ % 1000 * 20))

@@ -9,7 +9,7 @@
 #   cap_read NAME DISPLAY-FILTER FIELD...   one line a packet (no probes)
 #   cap_file NAME                  the file's path
 
-CAP_PROBE_PORT=$((60000 + $$ % 5000))
+CAP_PROBE_PORT=$((61000 + $$ % 4000))
 CAP_PROBES=0
 declare -A CAP_PID CAP_DUMPCAP
 
