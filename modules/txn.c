@@ -24,12 +24,18 @@
 /* The exclusive lock's refusals, in a session's words. */
 static int refuse_unwritable(struct session *s, const char *what)
 {
-	char user[64], *bad = NULL;
+	char user[64], why[512], *bad = NULL;
 	int err;
 
 	err = lock_writable(s->path, &bad);
-	if (!err)
-		return 0;
+	if (!err) {
+		err = side_check(s->path, why, sizeof(why));
+		if (!err)
+			return 0;
+		sess_error(s, NOCOL, "%s refused: %s; show commands still work",
+			   what, why);
+		return EXIT_CMD;
+	}
 
 	side_user(user, sizeof(user), getuid());
 	sess_error(s, NOCOL, "%s refused: %s is not writable by user %s (%m)"

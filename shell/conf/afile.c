@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 #include "re_base.h"
 #include "sidefile.h"
@@ -52,23 +53,76 @@ int afile_mkdirs(const char *path, mode_t mode)
 	}
 }
 
-int afile_temp(const char *tmpl, mode_t mode, const void *data, size_t len,
-	       const struct stat *owner, const struct timespec *mtime,
-	       char **tmpp)
+enum { TEMP_TRIES = 100 };
+
+/* Six letters or digits, as mkstemp makes them (store.c knows them). */
+static int temp_name(char **namep, const char *prefix)
 {
-	char *tmp = NULL;
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char r[6];
+	char suffix[7];
+	size_t i;
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return errno ? errno : EIO;
+
+	for (i = 0; i < sizeof(r); i++)
+		suffix[i] = set[r[i] % (sizeof(set) - 1)];
+	suffix[6] = '\0';
+
+	return re_sdprintf(namep, "%s%s", prefix, suffix);
+}
+
+/* Creates a file of a name no one else has taken in dfd. */
+static int temp_create(int dfd, const char *prefix, char **namep, int *fdp)
+{
+	unsigned i;
+	int err = EEXIST;
+
+	for (i = 0; i < TEMP_TRIES && err == EEXIST; i++) {
+		char *name = NULL;
+		int fd;
+
+		err = temp_name(&name, prefix);
+		if (err)
+			return err;
+
+		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			*namep = name;
+			*fdp = fd;
+			return 0;
+		}
+		err = errno;
+		mem_deref(name);
+	}
+
+	return err;
+}
+
+int afile_temp_open(int dfd, const char *prefix, int *fdp, char **namep)
+{
+	if (dfd < 0 || !prefix || !fdp || !namep)
+		return EINVAL;
+
+	return temp_create(dfd, prefix, namep, fdp);
+}
+
+int afile_temp_at(int dfd, const char *prefix, mode_t mode, const void *data,
+		  size_t len, const struct stat *owner,
+		  const struct timespec *mtime, char **namep)
+{
+	char *name = NULL;
 	int fd = -1, err;
 
-	err = str_dup(&tmp, tmpl);
+	if (dfd < 0 || !prefix || !namep || (!data && len))
+		return EINVAL;
+
+	err = temp_create(dfd, prefix, &name, &fd);
 	if (err)
 		return err;
-
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		err = errno;
-		tmp = mem_deref(tmp);
-		goto out;
-	}
 
 	/* The mode before any byte of a password is in the file. */
 	if (fchmod(fd, mode)) {
@@ -79,7 +133,7 @@ int afile_temp(const char *tmpl, mode_t mode, const void *data, size_t len,
 		err = errno;
 		goto out;
 	}
-	err = afile_write_all(fd, data, len);
+	err = afile_write_all(fd, data ? data : "", len);
 	if (err)
 		goto out;
 	if (mtime) {
@@ -101,15 +155,15 @@ int afile_temp(const char *tmpl, mode_t mode, const void *data, size_t len,
 	if (err)
 		goto out;
 
-	*tmpp = tmp;
-	tmp = NULL;
+	*namep = name;
+	name = NULL;
 
  out:
 	if (fd >= 0)
 		(void)close(fd);
-	if (tmp) {
-		(void)unlink(tmp);
-		mem_deref(tmp);
+	if (name) {
+		(void)unlinkat(dfd, name, 0);
+		mem_deref(name);
 	}
 	return err;
 }
@@ -117,7 +171,7 @@ int afile_temp(const char *tmpl, mode_t mode, const void *data, size_t len,
 int afile_write(const char *path, mode_t mode, const void *data,
 		size_t len)
 {
-	char *dir = NULL, *tmpl = NULL, *tmp = NULL;
+	char *dir = NULL, *prefix = NULL, *tmp = NULL;
 	const char *name;
 	int dfd = -1, err;
 
@@ -126,7 +180,7 @@ int afile_write(const char *path, mode_t mode, const void *data,
 
 	err = side_parts(path, &dir, &name);
 	if (!err)
-		err = re_sdprintf(&tmpl, "%s/.%s.XXXXXX", dir, name);
+		err = re_sdprintf(&prefix, ".%s.", name);
 	if (err)
 		goto out;
 
@@ -136,13 +190,14 @@ int afile_write(const char *path, mode_t mode, const void *data,
 		goto out;
 	}
 
-	err = afile_temp(tmpl, mode, data ? data : "", len, NULL, NULL, &tmp);
+	err = afile_temp_at(dfd, prefix, mode, data, len, NULL, NULL, &tmp);
 	if (err)
 		goto out;
 
-	if (rename(tmp, path)) {
+	/* A rename replaces a symlink at name; it never follows it. */
+	if (renameat(dfd, tmp, dfd, name)) {
 		err = errno;
-		(void)unlink(tmp);
+		(void)unlinkat(dfd, tmp, 0);
 		goto out;
 	}
 
@@ -153,7 +208,7 @@ int afile_write(const char *path, mode_t mode, const void *data,
 	if (dfd >= 0)
 		(void)close(dfd);
 	mem_deref(tmp);
-	mem_deref(tmpl);
+	mem_deref(prefix);
 	mem_deref(dir);
 	return err;
 }

@@ -16,14 +16,20 @@
 #include <time.h>
 
 /*
- * Writes data to a fresh temporary file made from the mkostemp template
- * tmpl ("DIR/.NAME.XXXXXX"): mode set first, owner (if given) and mtime
- * (if given) kept, fsynced and closed; *tmpp (mem string) is its path.
- * On error nothing is left behind.
+ * Writes data to a fresh temporary file in the directory dfd, named
+ * prefix and six random letters or digits, created with O_EXCL and
+ * O_NOFOLLOW so that nothing planted under that name (a symlink, a
+ * file) can receive it: mode set first, owner (if given) and mtime (if
+ * given) kept, fsynced and closed; *namep (mem string) is its name in
+ * dfd. On error nothing is left behind.
  */
-int afile_temp(const char *tmpl, mode_t mode, const void *data, size_t len,
-	       const struct stat *owner, const struct timespec *mtime,
-	       char **tmpp);
+int afile_temp_at(int dfd, const char *prefix, mode_t mode, const void *data,
+		  size_t len, const struct stat *owner,
+		  const struct timespec *mtime, char **namep);
+
+/* Creates the empty file of afile_temp_at, mode 0600, and keeps it open
+ * for writing in *fdp. */
+int afile_temp_open(int dfd, const char *prefix, int *fdp, char **namep);
 
 /*
  * Replaces path with data, atomically and durably. After an error the

@@ -2,15 +2,18 @@
  * The record of the last commit (see commit_log.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "re_base.h"
 #include "afile.h"
+#include "fmode.h"
 #include "sidefile.h"
 #include "commit_log.h"
 
-#define LOG_SUFFIX ".last-commit"
+/* Room for the longest record commit_log_write makes. */
+enum { LOG_MAX = COMMIT_REPORT_SZ + 256 };
 
 static int id_hex(struct re_printf *pf, const struct store_id *id)
 {
@@ -28,7 +31,7 @@ int commit_log_write(const struct commit *cm)
 	char *path = NULL, *text = NULL;
 	int err;
 
-	err = side_path(&path, cm->path, LOG_SUFFIX);
+	err = side_path(&path, cm->path, SIDE_LAST);
 	if (!err)
 		err = re_sdprintf(&text, "%ld %u %lld %H %s\t%s\n",
 				  (long)getpid(), (unsigned)getuid(),
@@ -36,7 +39,7 @@ int commit_log_write(const struct commit *cm)
 				  cm->origin ? cm->origin : "commit",
 				  cm->report);
 	if (!err)
-		err = afile_write(path, 0600, text, strlen(text));
+		err = afile_write(path, FMODE_SIDE, text, strlen(text));
 
 	mem_deref(text);
 	mem_deref(path);
@@ -61,16 +64,45 @@ static bool hex_parse(const char *p, struct store_id *id)
 	return p[2 * sizeof(id->b)] == ' ';
 }
 
+/* The record, never read through a link: one planted there could make
+ * a session print the first line of any file it can read. */
+static int log_read(const char *path, char **textp)
+{
+	char *text;
+	ssize_t n;
+	int fd, err;
+
+	err = side_open(path, SIDE_LAST, O_RDONLY, &fd);
+	if (err)
+		return err;
+
+	text = mem_alloc(LOG_MAX + 1, NULL);
+	if (!text) {
+		(void)close(fd);
+		return ENOMEM;
+	}
+
+	n = pread(fd, text, LOG_MAX, 0);
+	err = n < 0 ? errno : 0;
+	(void)close(fd);
+	if (err) {
+		mem_deref(text);
+		return err;
+	}
+
+	text[n] = '\0';
+	*textp = text;
+	return 0;
+}
+
 int commit_log_read(const char *path, struct commit_note *note)
 {
-	char *lp = NULL, *text = NULL, *p, *end, *tab;
+	char *text = NULL, *p, *end, *tab;
 	int err;
 
 	memset(note, 0, sizeof(*note));
 
-	err = side_path(&lp, path, LOG_SUFFIX);
-	if (!err)
-		err = store_read(lp, &text, NULL);
+	err = log_read(path, &text);
 	if (err)
 		goto out;
 
@@ -91,7 +123,6 @@ int commit_log_read(const char *path, struct commit_note *note)
 
  out:
 	mem_deref(text);
-	mem_deref(lp);
 	return err;
 }
 

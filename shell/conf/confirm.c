@@ -16,12 +16,12 @@
 #include <unistd.h>
 #include "re_base.h"
 #include "pf_mbuf.h"
+#include "afile.h"
+#include "fmode.h"
 #include "sidefile.h"
 #include "conf_read.h"
 #include "commit.h"
 #include "confirm.h"
-
-#define CONFIRM_SUFFIX  ".confirm"
 
 enum {
 	WAIT_MS = 5000,         /* longest wait for a guard to start or stop */
@@ -31,7 +31,9 @@ enum {
 /* Everything the guard process needs, prepared before it is forked. */
 struct guard {
 	char *path;             /* absolute: the guard leaves the cwd */
-	char *state;            /* DIR/.NAME.confirm, absolute */
+	char *dir;              /* its directory, absolute */
+	char *state;            /* .NAME.confirm, in dir */
+	char *prefix;           /* .NAME.confirm. : its temporary's name */
 	char *text;             /* the version to restore */
 	struct cfg *cfg;        /* the same, parsed */
 	unsigned seq;
@@ -86,19 +88,13 @@ static bool state_parse(int fd, struct confirm_state *pd)
 
 int confirm_peek(const char *path, struct confirm_state *pd)
 {
-	char *sp = NULL;
 	int fd, err;
 
 	memset(pd, 0, sizeof(*pd));
 
-	err = side_path(&sp, path, CONFIRM_SUFFIX);
+	err = side_open(path, SIDE_CONFIRM, O_RDONLY, &fd);
 	if (err)
 		return err;
-
-	fd = open(sp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	mem_deref(sp);
-	if (fd < 0)
-		return errno;
 
 	if (flock(fd, LOCK_SH | LOCK_NB))
 		pd->alive = errno == EWOULDBLOCK;
@@ -111,25 +107,41 @@ int confirm_peek(const char *path, struct confirm_state *pd)
 	return err;
 }
 
+/* Removes the state file: its name, in its directory, never a link's
+ * target. */
+static void state_unlink(const char *path)
+{
+	const char *name;
+	char *dir = NULL, *sp = NULL;
+	int dfd;
+
+	if (side_parts(path, &dir, &name) ||
+	    re_sdprintf(&sp, ".%s" SIDE_CONFIRM, name))
+		goto out;
+
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		(void)unlinkat(dfd, sp, 0);
+		(void)close(dfd);
+	}
+
+ out:
+	mem_deref(sp);
+	mem_deref(dir);
+}
+
 int confirm_stop(const char *path, struct confirm_state *pd)
 {
 	struct stat st;
-	char *sp = NULL;
 	unsigned i;
 	bool known;
 	int fd = -1, err;
 
 	memset(pd, 0, sizeof(*pd));
 
-	err = side_path(&sp, path, CONFIRM_SUFFIX);
+	err = side_open(path, SIDE_CONFIRM, O_RDWR, &fd);
 	if (err)
-		return err;
-
-	fd = open(sp, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		err = errno;
 		goto out;
-	}
 
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		if (errno != EWOULDBLOCK) {
@@ -172,14 +184,13 @@ int confirm_stop(const char *path, struct confirm_state *pd)
 		goto out;
 	}
 
-	(void)unlink(sp);
+	state_unlink(path);
 	if (!known)
 		err = ENOENT;
 
  out:
 	if (fd >= 0)
 		(void)close(fd);
-	mem_deref(sp);
 	return err;
 }
 
@@ -280,29 +291,37 @@ static void guard_run(const struct guard *g, int ready)
 	sigset_t stop;
 	unsigned char rc;
 	const char *state;
-	unsigned i;
-	int fd, err;
+	char *tmp = NULL;
+	int fd = -1, dfd, err;
 
 	guard_detach(ready);
 	ready = 3;
 
-	fd = open(g->state, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		rc = (unsigned char)errno;
+	/* The state is made complete under a fresh name (O_EXCL) and
+	 * renamed into place: whatever stood at its name, a link included,
+	 * is replaced, never written through. */
+	dfd = open(g->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	err = dfd < 0 ? errno : afile_temp_open(dfd, g->prefix, &fd, &tmp);
+	if (!err && flock(fd, LOCK_EX | LOCK_NB))
+		err = errno;
+	if (!err && fchmod(fd, FMODE_SIDE))
+		err = errno;
+	if (!err && g->chown && fchown(fd, g->owner, g->group))
+		err = errno;
+	if (!err) {
+		guard_state(fd, g, "pending");
+		if (renameat(dfd, tmp, dfd, g->state))
+			err = errno;
+	}
+	if (err) {
+		if (tmp)
+			(void)unlinkat(dfd, tmp, 0);
+		rc = (unsigned char)err;
 		(void)!write(ready, &rc, 1);
 		_exit(1);
 	}
-	for (i = 0; i < WAIT_MS / STEP_MS && flock(fd, LOCK_EX | LOCK_NB);
-	     i++)
-		side_nap();
-	if (i == WAIT_MS / STEP_MS) {
-		rc = EWOULDBLOCK;
-		(void)!write(ready, &rc, 1);
-		_exit(1);
-	}
-	if (g->chown)
-		(void)fchown(fd, g->owner, g->group);
-	guard_state(fd, g, "pending");
+	(void)close(dfd);
+	mem_deref(tmp);
 
 	rc = 0;
 	(void)!write(ready, &rc, 1);
@@ -455,7 +474,9 @@ static void guard_destructor(void *arg)
 	struct guard *g = arg;
 
 	mem_deref(g->path);
+	mem_deref(g->dir);
 	mem_deref(g->state);
+	mem_deref(g->prefix);
 	mem_deref(g->text);
 	mem_deref(g->cfg);
 }
@@ -468,6 +489,7 @@ int confirm_arm(const char *path, const struct store_id *committed,
 	struct confirm_state cs;
 	struct guard *g;
 	struct stat st;
+	const char *name;
 	int err;
 
 	g = mem_zalloc(sizeof(*g), guard_destructor);
@@ -477,7 +499,11 @@ int confirm_arm(const char *path, const struct store_id *committed,
 	g->base = *committed;
 	err = side_abspath(&g->path, path);
 	if (!err)
-		err = side_path(&g->state, g->path, CONFIRM_SUFFIX);
+		err = side_parts(g->path, &g->dir, &name);
+	if (!err)
+		err = re_sdprintf(&g->state, ".%s" SIDE_CONFIRM, name);
+	if (!err)
+		err = re_sdprintf(&g->prefix, "%s.", g->state);
 	if (!err)
 		err = guard_target(g, chain);
 	if (err)

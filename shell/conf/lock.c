@@ -14,34 +14,14 @@
 #include "commit.h"
 #include "lock.h"
 
-#define EXCL_SUFFIX ".excl"
-
 static int excl_fd = -1;        /* held by this process, or -1 */
 
+/* The file outlives its holders, so it cannot be made with O_EXCL:
+ * side_open never follows a link to it and takes only a plain file. */
 static int excl_open(const char *path, bool create, int *fdp)
 {
-	char *lp = NULL;
-	int fd, err;
-
-	err = side_path(&lp, path, EXCL_SUFFIX);
-	if (err)
-		return err;
-
-	if (create)
-		fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	else
-		fd = open(lp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	err = fd < 0 ? errno : 0;
-	mem_deref(lp);
-
-	if (err)
-		return err;
-
-	if (create)
-		side_owner(fd, path);
-
-	*fdp = fd;
-	return 0;
+	return side_open(path, SIDE_EXCL, create ? O_RDWR | O_CREAT : O_RDONLY,
+			 fdp);
 }
 
 /* Records who holds the lock just taken on fd. */
@@ -195,7 +175,7 @@ int lock_writable(const char *path, char **badp)
 static int obs_prepare(struct commit *cm, void **statep, struct re_printf *pf,
 		       void *arg)
 {
-	char who[LOCK_WHO_SZ], user[64], *bad = NULL;
+	char who[LOCK_WHO_SZ], user[64], why[512], *bad = NULL;
 	bool held = false;
 	int err;
 
@@ -214,6 +194,12 @@ static int obs_prepare(struct commit *cm, void **statep, struct re_printf *pf,
 			   "(%m); nothing was saved\n", bad ? bad : cm->path,
 			   user, err);
 		mem_deref(bad);
+		return EACCES;
+	}
+
+	err = side_check(cm->path, why, sizeof(why));
+	if (err) {
+		re_hprintf(pf, "Commit refused: %s; nothing was saved\n", why);
 		return EACCES;
 	}
 

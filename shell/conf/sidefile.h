@@ -3,6 +3,14 @@
  * DIR/.NAME<suffix> (the store's DIR/.NAME.lock, the exclusive lock, the
  * commit-confirmed state, the record of the last commit), and the few
  * helpers the code that keeps them shares.
+ *
+ * None of them is ever reached through a link: each is opened relative
+ * to the configuration's directory, with O_NOFOLLOW, and only as a
+ * regular file with no second hard link; a new one is made under a
+ * fresh name with O_EXCL and renamed into place, or created by a single
+ * openat that cannot follow a planted symlink. The configuration file
+ * itself may be a symlink (store_path follows it on purpose); the files
+ * beside it may not.
  */
 #ifndef SIPSH_SIDEFILE_H
 #define SIPSH_SIDEFILE_H
@@ -12,6 +20,13 @@
 #include <sys/types.h>
 #include <time.h>
 
+/* The names beside DIR/NAME: DIR/.NAME<suffix>, and DIR/NAME.history. */
+#define SIDE_LOCK     ".lock"
+#define SIDE_EXCL     ".excl"
+#define SIDE_CONFIRM  ".confirm"
+#define SIDE_LAST     ".last-commit"
+#define SIDE_HIST     ".history"
+
 /* The file's directory ("." when the path has none) and its name. */
 int  side_parts(const char *path, char **dirp, const char **namep);
 /* DIR/.NAME plus suffix (mem string). */
@@ -20,6 +35,28 @@ int  side_path(char **pp, const char *path, const char *suffix);
 void side_owner(int fd, const char *path);
 /* An absolute form of path (mem string). */
 int  side_abspath(char **pp, const char *path);
+
+/* Opens path's directory (O_DIRECTORY; a symlinked directory is the
+ * administrator's layout, followed as the file itself is). */
+int  side_dir_open(const char *path, int *dfdp);
+/*
+ * Opens name in dfd with flags (O_CREAT: mode) and never through a
+ * symlink (ELOOP); what is there must be a regular file (else ENODEV)
+ * with one link (else EMLINK).
+ */
+int  side_openat(int dfd, const char *name, int flags, mode_t mode,
+		 int *fdp);
+/* The same for DIR/.NAME<suffix>; a file made by root gets the owner
+ * of the configuration file. */
+int  side_open(const char *path, const char *suffix, int flags, int *fdp);
+/*
+ * Whether the store may make its files beside path: its directory and
+ * those above trusted (fmode.h), and nothing planted under the names it
+ * uses (a symlink, a FIFO, a hard link, a history that others can
+ * write). 0, or an errno with why[] naming the directory or the name
+ * and what is wrong with it.
+ */
+int  side_check(const char *path, char *why, size_t size);
 
 /* A user's name, or "uid N". */
 void side_user(char *buf, size_t size, uid_t uid);

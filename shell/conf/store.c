@@ -8,7 +8,8 @@
  *      caller based its change on;
  *   2. remove what killed savers left: DIR/.NAME.XXXXXX temp files, and
  *      any version that was linked from one but never made current;
- *   3. write DIR/.NAME.XXXXXX: fchmod 0600 first, then the text, fsync;
+ *   3. write DIR/.NAME.XXXXXX (O_EXCL): its mode first, then the text,
+ *      fsync;
  *   4. if the current file is not the newest version (first save of an
  *      existing installation, or a hand edit), record it as a version;
  *   5. hard-link the temp file into the history as the next version
@@ -18,6 +19,12 @@
  * Since every saver holds the lock from before its temp file exists until
  * after it is renamed or removed, a temp file seen under the lock belongs
  * to a dead saver, which is why step 2 may remove it.
+ *
+ * Everything a save touches is reached from one descriptor of DIR,
+ * checked first (fmode.h: no one else may write it): the lock and the
+ * history are opened relative to it with O_NOFOLLOW, temp files are
+ * created there with O_EXCL, and renames and links are made within it,
+ * so no link planted under one of those names can redirect a write.
  */
 #include "re_base.h"
 #include <dirent.h>
@@ -31,6 +38,8 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 #include "afile.h"
+#include "fmode.h"
+#include "sidefile.h"
 #include "store.h"
 
 #define HIST_TMP ".tmp."   /* prefix of a copy being written into history */
@@ -39,9 +48,8 @@
 struct names {
 	char *dir;     /* the file's directory: "." when the path has none */
 	char *name;    /* the file's last path component */
-	char *hist;    /* DIR/NAME.history */
-	char *lock;    /* DIR/.NAME.lock */
-	char *tmpl;    /* DIR/.NAME.XXXXXX, for mkostemp */
+	char *hist;    /* NAME.history, in DIR */
+	char *lock;    /* .NAME.lock, in DIR */
 	char *prefix;  /* .NAME. : how the temp files' names begin */
 };
 
@@ -53,7 +61,6 @@ static void names_destructor(void *arg)
 	mem_deref(nm->name);
 	mem_deref(nm->hist);
 	mem_deref(nm->lock);
-	mem_deref(nm->tmpl);
 	mem_deref(nm->prefix);
 }
 
@@ -88,13 +95,10 @@ static int names_alloc(struct names **nmp, const char *path)
 	err = re_sdprintf(&nm->name, "%s", name);
 	if (err)
 		goto out;
-	err = re_sdprintf(&nm->hist, "%s/%s.history", nm->dir, name);
+	err = re_sdprintf(&nm->hist, "%s" SIDE_HIST, name);
 	if (err)
 		goto out;
-	err = re_sdprintf(&nm->lock, "%s/.%s.lock", nm->dir, name);
-	if (err)
-		goto out;
-	err = re_sdprintf(&nm->tmpl, "%s/.%s.XXXXXX", nm->dir, name);
+	err = re_sdprintf(&nm->lock, ".%s" SIDE_LOCK, name);
 	if (err)
 		goto out;
 	err = re_sdprintf(&nm->prefix, ".%s.", name);
@@ -476,6 +480,26 @@ static void unborn_drop(int histfd, const char *path, struct store_ver *vers,
 	*np = k;
 }
 
+/* Opens the history for reading: never through a symlink. */
+static int hist_open_ro(const struct names *nm, int *fdp)
+{
+	int dfd, fd, err = 0;
+
+	dfd = open(nm->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno;
+
+	fd = openat(dfd, nm->hist, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0)
+		err = errno;
+	else
+		*fdp = fd;
+
+	(void)close(dfd);
+	return err;
+}
+
 int store_history(const char *path, struct store_ver **versp, size_t *np)
 {
 	struct names *nm = NULL;
@@ -488,11 +512,9 @@ int store_history(const char *path, struct store_ver **versp, size_t *np)
 	if (err)
 		goto out;
 
-	histfd = open(nm->hist, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (histfd < 0 && errno != ENOENT) {
-		err = errno;
+	err = hist_open_ro(nm, &histfd);
+	if (err && err != ENOENT)
 		goto out;
-	}
 
 	err = hist_list(histfd, versp, np);
 	if (!err)
@@ -519,11 +541,9 @@ int store_version_read(const char *path, unsigned seq, char **textp)
 	if (err)
 		goto out;
 
-	fd = open(nm->hist, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		err = errno;
+	err = hist_open_ro(nm, &fd);
+	if (err)
 		goto out;
-	}
 
 	seq_name(vname, sizeof(vname), seq);
 	{
@@ -557,14 +577,16 @@ int store_version_read(const char *path, unsigned seq, char **textp)
 	return err;
 }
 
-/* Opens and flocks the lock file; closing the fd releases it. */
-static int lock_take(const struct names *nm, int *fdp)
+/* Opens and flocks the lock file in dirfd; closing the fd releases it.
+ * It is kept from save to save, so it cannot be made with O_EXCL: it is
+ * opened without following a link, and only as a file of one link. */
+static int lock_take(int dirfd, const struct names *nm, int *fdp)
 {
 	int fd, err;
 
-	fd = open(nm->lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return errno;
+	err = side_openat(dirfd, nm->lock, O_RDWR | O_CREAT, FMODE_SIDE, &fd);
+	if (err)
+		return err;
 
 	while (flock(fd, LOCK_EX)) {
 		if (errno != EINTR) {
@@ -666,17 +688,26 @@ static void clean_temps(int dfd, const char *prefix, int histfd)
 	(void)closedir(d);
 }
 
-/* Opens the history directory, creating it (0700) if it is missing. */
-static int hist_open(const struct names *nm, const struct stat *owner,
-		     int *fdp)
+#define HIST_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+
+/* Whether the history open as fd may be written: others cannot. */
+static int hist_trusted(int fd)
+{
+	return fmode_dir_check(fd, "history", false, NULL, 0);
+}
+
+/* Opens the history directory in dirfd, creating it if it is missing;
+ * a symlink in its place is refused (ELOOP), never followed. */
+static int hist_open(int dirfd, const struct names *nm,
+		     const struct stat *owner, int *fdp)
 {
 	int fd, err;
 
-	fd = open(nm->hist, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(dirfd, nm->hist, HIST_FLAGS);
 	if (fd < 0 && errno == ENOENT) {
-		if (mkdir(nm->hist, 0700) && errno != EEXIST)
+		if (mkdirat(dirfd, nm->hist, FMODE_HIST) && errno != EEXIST)
 			return errno;
-		fd = open(nm->hist, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = openat(dirfd, nm->hist, HIST_FLAGS);
 		if (fd >= 0) {
 			err = keep_owner(fd, owner);
 			if (err) {
@@ -688,16 +719,23 @@ static int hist_open(const struct names *nm, const struct stat *owner,
 	if (fd < 0)
 		return errno;
 
+	err = hist_trusted(fd);
+	if (err) {
+		(void)close(fd);
+		return err;
+	}
+
 	*fdp = fd;
 	return 0;
 }
 
-/* The store's files are 0600: they hold SIP passwords. */
-static int secret_temp(const char *tmpl, const char *data, size_t len,
-			   const struct stat *owner,
-			   const struct timespec *mtime, char **tmpp)
+/* The store's files hold SIP passwords: their mode is FMODE_CONF. */
+static int secret_temp(int dfd, const char *prefix, const char *data,
+		       size_t len, const struct stat *owner,
+		       const struct timespec *mtime, char **tmpp)
 {
-	return afile_temp(tmpl, 0600, data, len, owner, mtime, tmpp);
+	return afile_temp_at(dfd, prefix, FMODE_CONF, data, len, owner, mtime,
+			     tmpp);
 }
 
 /*
@@ -705,25 +743,20 @@ static int secret_temp(const char *tmpl, const char *data, size_t len,
  * there, so that a version file is never seen half-written. mtime, if
  * given, is kept: the version then shows when that content was saved.
  */
-static int hist_write(int histfd, const char *hist, const char *vname,
-		      const char *data, size_t len, const struct stat *owner,
+static int hist_write(int histfd, const char *vname, const char *data,
+		      size_t len, const struct stat *owner,
 		      const struct timespec *mtime)
 {
-	char *tmpl = NULL, *tmp = NULL;
+	char *tmp = NULL;
 	int err;
 
-	err = re_sdprintf(&tmpl, "%s/" HIST_TMP "XXXXXX", hist);
+	err = secret_temp(histfd, HIST_TMP, data, len, owner, mtime, &tmp);
 	if (err)
 		return err;
 
-	err = secret_temp(tmpl, data, len, owner, mtime, &tmp);
-	mem_deref(tmpl);
-	if (err)
-		return err;
-
-	if (renameat(AT_FDCWD, tmp, histfd, vname)) {
+	if (renameat(histfd, tmp, histfd, vname)) {
 		err = errno;
-		(void)unlink(tmp);
+		(void)unlinkat(histfd, tmp, 0);
 	}
 
 	mem_deref(tmp);
@@ -778,7 +811,7 @@ static int ver_holds(int histfd, unsigned newest, const struct stat *cur,
  * the newest version: it is not when the file predates the history or was
  * edited by hand. *seqp is then the newest version's number (0: none).
  */
-static int record_current(int histfd, const char *hist, const char *data,
+static int record_current(int histfd, const char *data,
 			  size_t len, const struct stat *cur,
 			  const struct stat *owner, unsigned *seqp)
 {
@@ -810,7 +843,7 @@ static int record_current(int histfd, const char *hist, const char *data,
 		goto out;
 	}
 	seq_name(vname, sizeof(vname), ++seq);
-	err = hist_write(histfd, hist, vname, data, len, owner, &cur->st_mtim);
+	err = hist_write(histfd, vname, data, len, owner, &cur->st_mtim);
 	if (err)
 		goto out;
 
@@ -869,7 +902,13 @@ int store_save(const char *path, const char *text, size_t len,
 		goto out;
 	}
 
-	err = lock_take(nm, &lockfd);
+	/* The commit path says why in words (side_check); this is the
+	 * check that holds for every caller. */
+	err = fmode_dir_check(dirfd, nm->dir, true, NULL, 0);
+	if (err)
+		goto out;
+
+	err = lock_take(dirfd, nm, &lockfd);
 	if (err)
 		goto out;
 
@@ -899,22 +938,26 @@ int store_save(const char *path, const char *text, size_t len,
 
 	/* A history that cannot be opened now is reported below, after the
 	 * temp file exists, by hist_open: cleaning up is best effort. */
-	histfd = open(nm->hist, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	histfd = openat(dirfd, nm->hist, HIST_FLAGS);
+	if (histfd >= 0 && hist_trusted(histfd)) {
+		err = EPERM;
+		goto out;
+	}
 	clean_temps(dirfd, nm->prefix, histfd);
 	if (histfd >= 0)
 		clean_temps(histfd, HIST_TMP, -1);
 
-	err = secret_temp(nm->tmpl, text, len, owner, NULL, &tmp);
+	err = secret_temp(dirfd, nm->prefix, text, len, owner, NULL, &tmp);
 	if (err)
 		goto out;
 
 	if (histfd < 0) {
-		err = hist_open(nm, owner, &histfd);
+		err = hist_open(dirfd, nm, owner, &histfd);
 		if (err)
 			goto out;
 	}
 
-	err = record_current(histfd, nm->hist, exists ? old : NULL, old_len,
+	err = record_current(histfd, exists ? old : NULL, old_len,
 			     &cur, owner, &seq);
 	if (err)
 		goto out;
@@ -924,10 +967,9 @@ int store_save(const char *path, const char *text, size_t len,
 		goto out;
 	}
 	seq_name(vname, sizeof(vname), ++seq);
-	if (linkat(AT_FDCWD, tmp, histfd, vname, 0)) {
+	if (linkat(dirfd, tmp, histfd, vname, 0)) {
 		/* No hard links there (another file system, vfat): copy. */
-		err = hist_write(histfd, nm->hist, vname, text, len, owner,
-				 NULL);
+		err = hist_write(histfd, vname, text, len, owner, NULL);
 		if (err)
 			goto out;
 	}
@@ -938,7 +980,7 @@ int store_save(const char *path, const char *text, size_t len,
 		goto out;
 	}
 
-	if (rename(tmp, path)) {
+	if (renameat(dirfd, tmp, dirfd, nm->name)) {
 		err = errno;
 		goto out;
 	}
@@ -956,7 +998,7 @@ int store_save(const char *path, const char *text, size_t len,
 	if (linked)
 		(void)unlinkat(histfd, vname, 0);
 	if (tmp) {
-		(void)unlink(tmp);
+		(void)unlinkat(dirfd, tmp, 0);
 		mem_deref(tmp);
 	}
 	if (histfd >= 0)

@@ -52,6 +52,7 @@ int unit_put(const char *path, const char *text);
 	X(test_grammar_help) \
 	X(test_cfg_json) \
 	X(test_store) \
+	X(test_links) \
 	X(test_commit) \
 	X(test_paths) \
 	X(test_ctrl_text)
