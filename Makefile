@@ -8,6 +8,8 @@
 PREFIX  ?= /usr/local
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 RUNSTATEDIR ?= /run
+# The accounts sshd confines to the shell (etc/ssh/sshd-sipsh.conf.in).
+SSH_GROUP ?= sipsh-login
 # Where 'make run' keeps its configuration and state.
 RUN     ?= run
 DESTDIR ?=
@@ -184,6 +186,11 @@ install: all
 	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@RUNDIR@|$(RUNSTATEDIR)/sipsh|g' \
 		etc/runit/sipsh-phone/run.in >$(DESTDIR)$(SYSCONFDIR)/sv/sipsh-phone/run
 	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/sv/sipsh-phone/run
+	install -d $(DESTDIR)$(SYSCONFDIR)/ssh/sshd_config.d
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SSH_GROUP@|$(SSH_GROUP)|g' \
+		-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' etc/ssh/sshd-sipsh.conf.in \
+		>$(DESTDIR)$(SYSCONFDIR)/ssh/sshd_config.d/sipsh.conf
+	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/ssh/sshd_config.d/sipsh.conf
 
 clean:
 	rm -rf $(B)

@@ -2,7 +2,8 @@
  * sipsh: the gateway's configuration shell. With -c, -f, or a stdin that
  * is not a terminal it runs a batch (commands applied to a candidate,
  * committed at the end, nothing saved if any command fails); otherwise it
- * is an interactive shell on the terminal.
+ * is an interactive shell on the terminal. With --ssh it serves an SSH
+ * session as sshd's ForceCommand (see ssh_session).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +35,10 @@ static void usage(FILE *f)
 		"  -F, --force commit even when it ends calls in progress\n"
 		"  -q, --quiet say nothing on success (no \"Committed: ...\" "
 		"line)\n"
+		"  --ssh       serve an SSH session: run SSH_ORIGINAL_COMMAND as "
+		"commands,\n"
+		"              or interactively when the client asked for "
+		"none\n"
 		"  -V          print the version\n"
 		"  -h          print this help\n"
 		"With neither -c nor -f, commands are read from standard input "
@@ -59,6 +64,35 @@ static int join_commands(char **textp, char **cmds, int n)
 
 	mem_deref(mb);
 	return err;
+}
+
+/*
+ * The sshd block sipsh ships (etc/ssh/sshd-sipsh.conf.in) makes
+ * "BINDIR/sipsh --ssh" the ForceCommand of every session, and sshd runs
+ * it through the login shell: as 'sipsh -c "BINDIR/sipsh --ssh"' when
+ * that is sipsh, which is this text.
+ */
+static bool ssh_forced(const char *text)
+{
+	static const char cmd[] = "sipsh --ssh";
+	size_t n = strlen(text), k = sizeof(cmd) - 1;
+
+	return n >= k && !strcmp(text + n - k, cmd) &&
+		(n == k || text[n - k - 1] == '/');
+}
+
+/*
+ * What the SSH client asked for, which sshd keeps in
+ * SSH_ORIGINAL_COMMAND: a command line is run as sipsh commands (so is
+ * a subsystem such as sftp, or another shell's command, and refused
+ * with the error of an unknown command); nothing, an interactive
+ * session or standard input (NULL).
+ */
+static const char *ssh_session(void)
+{
+	const char *orig = getenv("SSH_ORIGINAL_COMMAND");
+
+	return orig && *orig ? orig : NULL;
 }
 
 struct batch_opts {
@@ -150,11 +184,13 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"ssh", no_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0}
 	};
 	struct batch_opts o = {false, false, false, false};
 	const char *path = NULL, *file = NULL;
 	char **cmds, *real = NULL, why[512];
+	bool ssh = false;
 	int ncmds = 0, c, rc, err;
 
 	setlocale(LC_CTYPE, "");
@@ -195,6 +231,10 @@ int main(int argc, char **argv)
 			file = optarg;
 			break;
 
+		case 'S':
+			ssh = true;
+			break;
+
 		case 'V':
 			printf("sipsh %s\n", SIPSH_VERSION);
 			free(cmds);
@@ -219,6 +259,19 @@ int main(int argc, char **argv)
 		free(cmds);
 		return EXIT_USAGE;
 	}
+
+	if (ncmds == 1 && !file && ssh_forced(cmds[0])) {
+		ssh = true;
+		ncmds = 0;
+	}
+	if (ssh && (ncmds || file)) {
+		fprintf(stderr, "sipsh: --ssh takes its commands from "
+			"SSH_ORIGINAL_COMMAND, not from -c or -f\n");
+		free(cmds);
+		return EXIT_USAGE;
+	}
+	if (ssh && ssh_session())
+		cmds[ncmds++] = (char *)ssh_session();
 
 	grammar_modules_set(sipsh_modules);
 

@@ -82,3 +82,22 @@ check "the runit service is installed, executable" \
 	test -x "$R/etc/sv/sipsh-phone/run"
 check "...and generates before it runs baresip" \
 	grep -q "^/usr/bin/sipsh -c 'phone generate'" "$R/etc/sv/sipsh-phone/run"
+
+# The sshd block for the accounts confined to the shell (sipsh(1), SSH):
+# installed where Debian's sshd_config includes it, for the installed
+# sipsh, and as the manual shows it.
+SB=$R/etc/ssh/sshd_config.d/sipsh.conf
+check "the sshd block is installed (0644) for group sipsh-login" \
+	sh -c "test \"\$(stat -c %a '$SB')\" = 644 && grep -qx 'Match Group sipsh-login' '$SB'"
+check "...forcing the installed sipsh" \
+	grep -qx '	ForceCommand /usr/bin/sipsh --ssh' "$SB"
+mandoc -Tascii "$TOP/man/sipsh.1" | sed 's/.\x08//g' |
+	sed -n '/^ *Match Group sipsh-login/,/^$/p' | sed 's/^ *//; /^$/d' >"$T/man-block"
+grep -v '^[[:space:]]*#' "$SB" | sed 's/^[[:space:]]*//; /^$/d' >"$T/inst-block"
+same "sipsh(1) shows the block as it is installed" "$T/inst-block" "$T/man-block"
+ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey"
+printf 'Include %s\nHostKey %s\nPasswordAuthentication no\n' "$SB" \
+	"$T/hostkey" >"$T/sshd_config"
+mkdir -p /run/sshd
+check "sshd accepts it, and what follows its Match stays global" \
+	/usr/sbin/sshd -t -f "$T/sshd_config"
