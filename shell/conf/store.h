@@ -13,6 +13,9 @@
  *   DIR/NAME.history/   0700; one file per saved version, named by its
  *                       sequence number, "000041"; the newest is NAME
  *
+ * None of these is reached through a link, and DIR and the history must
+ * be writable by no one but their owner (fmode.h, sidefile.h).
+ *
  * Functions return 0 or an errno value and set their outputs only on
  * success. Allocated outputs are libre mem objects: mem_deref them.
  */
@@ -81,6 +84,9 @@ int  store_read_len(const char *path, char **textp, size_t *lenp,
  * id: the file must not exist). On failure the file is as it was, except
  * that a failed fsync of the directory after the rename is still reported
  * though the new content is in place: re-read the id after any error.
+ * EPERM: DIR or the history is writable by others (side_check says how);
+ * ELOOP, ENOTDIR, EMLINK, ENODEV: a link or another file stands at the
+ * name of the lock or the history.
  */
 int  store_save(const char *path, const char *text, size_t len,
 		const struct store_id *base);
