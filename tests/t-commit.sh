@@ -225,11 +225,12 @@ check "the phone still runs after the refusals" sh -c "'$SIPSH' -C '$C' -c 'show
 
 # 5. The directory fsync after the rename fails: told truthfully, and the
 # phone follows the file. The fsync to fail is found by tracing a first
-# commit: the one on the configuration's directory right after the rename.
-strace -y -e trace=fsync,rename -o "$T/trace" "$SIPSH" -C "$C" \
+# commit: the one on the configuration's directory right after the rename
+# (a renameat within that directory, to the file's own name).
+strace -y -e trace=fsync,renameat -o "$T/trace" "$SIPSH" -C "$C" \
 	-c 'sip' -c 'user-agent "Traced"' >/dev/null 2>&1
-nth=$(awk -v f="$C" '
-	/^rename\(/ && index($0, ", \"" f "\"") { seen = 1; next }
+nth=$(awk -v f="$(basename "$C")" '
+	/^renameat\(/ && index($0, ", \"" f "\")") { seen = 1; next }
 	/^fsync\(/ { n++; if (seen) { print n; exit } }' "$T/trace")
 if [ -n "$nth" ]; then
 	strace -o /dev/null -e trace=fsync -e inject=fsync:error=EIO:when="$nth" \
@@ -255,11 +256,11 @@ newest_differ() {
 	b=$(ls "$C.history" | grep -x '[0-9]*' | sort | tail -1)
 	! cmp -s "$C.history/$a" "$C.history/$b"
 }
-strace -y -e trace=rename -o "$T/trace" "$SIPSH" -C "$C" -c 'sip' \
+strace -y -e trace=renameat -o "$T/trace" "$SIPSH" -C "$C" -c 'sip' \
 	-c 'user-agent "Traced again"' >/dev/null 2>&1
-nth=$(nth_call rename ", \"$C\"")
+nth=$(nth_call renameat ", \"$(basename "$C")\"[)]")
 cp "$C" "$T/before-kill.conf"
-rc=$( (strace -o /dev/null -e trace=rename -e inject=rename:signal=SIGKILL:when="${nth:-1}" \
+rc=$( (strace -o /dev/null -e trace=renameat -e inject=renameat:signal=SIGKILL:when="${nth:-1}" \
 	"$SIPSH" -C "$C" -c 'sip' -c 'user-agent "Killed at rename"') >/dev/null 2>&1; echo $?) 2>/dev/null
 check "the save was killed at its rename (status $rc)" test "$rc" = 137
 h=$(S -c 'show configuration history' 2>&1)
