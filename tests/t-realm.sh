@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Realm setting against a real Kamailio whose realm is testbed.local:
-# with that realm configured the phone registers; with another one its
+# with that realm configured (in other case) the phone registers and
+# answers the 407 of its INVITE; with another one its
 # REGISTERs carry no Authorization header (from a capture on loopback),
 # the registration fails and show registrations names both realms; an
 # INVITE challenged (407) by testbed.local is not answered with
@@ -16,7 +17,7 @@ C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
 SOCK=$SIPSH_RUNDIR/ctrl.sock
 ctrlc() { python3 "$TOP/tests/tools/ctrlc.py" "$@"; }
-trap 'cap_stop reg; cap_stop inv; phone_down; cleanup' EXIT
+trap 'cap_stop ok; cap_stop reg; cap_stop inv; phone_down; cleanup' EXIT
 
 # The REGISTERs and INVITEs sent to Kamailio, with their credentials:
 # "METHOD<TAB>Authorization<TAB>Proxy-Authorization" per packet.
@@ -31,7 +32,7 @@ sip
  bind-port $SP
  register-interval 60
  register-timeout 2
- realm testbed.local
+ realm TestBed.Local
 !
 account 1
  user 1001
@@ -42,15 +43,33 @@ EOF
 kam_start "$KP" testbed.local 1001:secret1 1002:secret2
 S -f "$T/base.in"
 
-# The configured realm: the challenge is answered and the phone registers.
+# The configured realm (compared without regard to case): the challenge
+# is answered and the phone registers.
 S -c 'phone start' >/dev/null 2>&1
-check "realm testbed.local: the generated config says acctauth_realm testbed.local" \
-	grep -q '^acctauth_realm[[:space:]]*testbed.local$' "$SIPSH_RUNDIR/baresip/config"
+check "realm TestBed.Local: the generated config says acctauth_realm TestBed.Local" \
+	grep -q '^acctauth_realm[[:space:]]*TestBed.Local$' "$SIPSH_RUNDIR/baresip/config"
 if kam_wait_registered "$KP" 1001 5; then
-	pass "realm testbed.local: a challenge of testbed.local is answered; registered"
+	pass "realm TestBed.Local: a challenge of testbed.local is answered; registered"
 else
-	fail "realm testbed.local: a challenge of testbed.local is answered; registered" \
+	fail "realm TestBed.Local: a challenge of testbed.local is answered; registered" \
 		"$(S -c 'show registrations' 2>&1)"
+fi
+
+# Its INVITE's 407 of testbed.local is answered too: Kamailio takes the
+# credentials and finds 1002 not registered (480).
+cap_start ok "udp port $KP"
+ctrlc -w 8 -u '"type":"closed"' "$SOCK" \
+	'{"id":1,"command":"dial","aor":"sip:1001@127.0.0.1:'"$KP"'","uri":"sip:1002@127.0.0.1:'"$KP"'"}' \
+	>"$T/dial-ok.out" 2>&1
+cap_stop ok
+mapfile -t invs < <(sent ok INVITE)
+withauth=$(printf '%s\n' "${invs[@]}" | awk -F'\t' '$3 != ""' | wc -l)
+if [ "$withauth" -ge 1 ] &&
+	grep -q '"type":"closed".*"reason":"480 Temporarily Unavailable"' "$T/dial-ok.out"; then
+	pass "realm TestBed.Local: the INVITE's 407 is answered (Proxy-Authorization), then 480"
+else
+	fail "realm TestBed.Local: the INVITE's 407 is answered (Proxy-Authorization), then 480" \
+		"${#invs[@]} INVITEs, $withauth with credentials; $(cat "$T/dial-ok.out")"
 fi
 
 # Another realm: the commit restarts the phone (acctauth reads the realm

@@ -279,7 +279,7 @@ int realm_init(const char *realm)
 	rm.cmds = true;
 
 	info("acctauth: only digest challenges of realm \"%s\" are answered "
-	     "(%zu callers)\n", rm.realm, n);
+	     "(%zu PLT slots redirected)\n", rm.realm, n);
 
 	return 0;
 }
