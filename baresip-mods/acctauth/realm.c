@@ -6,11 +6,12 @@
  * sip_auth_authenticate(), which libre's REGISTER client and SIP
  * sessions (INVITE and in-dialog requests) and baresip's own requests
  * call through their PLT: with a realm configured, those calls come
- * here first (got_hook.c). A 401 or 407 with a challenge of another
- * realm is refused as a whole with EAUTH, libre's own "no credentials"
- * answer: the REGISTER or INVITE then fails with that response and
- * nothing is sent again. Challenges of the configured realm go on to
- * libre unchanged.
+ * here first (got_hook.c; objects loaded later keep theirs, and none of
+ * the modules sipsh has baresip load after us calls it). A 401 or 407
+ * with a challenge of another realm is refused as a whole with EAUTH,
+ * libre's own "no credentials" answer: the REGISTER or INVITE then
+ * fails with that response and nothing is sent again. Challenges of the
+ * configured realm go on to libre unchanged.
  *
  * What was refused is kept for ctrl: per account for its REGISTER
  * (until it registers), and per Call-ID for the last few other
@@ -216,10 +217,12 @@ static int cmd_auth_info(struct re_printf *pf, void *arg)
 	aor = odict_string(x->params, "aor");
 	callid = odict_string(x->params, "call");
 
+	/* A call is named by its Call-ID alone: its account's REGISTER is
+	 * another matter. */
 	if (str_isset(callid))
 		r = refusal_find(NULL, callid);
-	for (le = list_head(uag_list()); !r && str_isset(aor) && le;
-	     le = le->next) {
+	for (le = callid ? NULL : list_head(uag_list());
+	     le && !r && str_isset(aor); le = le->next) {
 		const struct ua *ua = le->data;
 
 		if (!str_casecmp(ua_aor(ua), aor))

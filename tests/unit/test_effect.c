@@ -29,7 +29,8 @@ int test_effect_diff(void);
 
 /* The modules a complete configuration loads, built by 'make all'. */
 static const char *const our_modules[] = {
-	"phoneline.so", "sipwire.so", "siptls.so", "regctl.so", "ctrl.so"
+	"phoneline.so", "sipwire.so", "siptls.so", "regctl.so", "ctrl.so",
+	"acctauth.so"
 };
 
 /* A CA certificate of this test's own (valid until 2126). */
