@@ -158,6 +158,22 @@ else
 	pass "Kamailio routed no INVITE"
 fi
 
+# A call that ends for another reason (we hang up before anything
+# answers) keeps its own reason, though the account's REGISTER was
+# refused.
+ctrlc "$SOCK" \
+	'{"id":1,"command":"dial","aor":"sip:1001@127.0.0.1:'"$KP"'","uri":"sip:1002@127.0.0.1:'"$((KP + 3))"'"}' \
+	>"$T/dial-other.out" 2>&1
+CALL=$(sed -n 's/^{"id":1,"ok":true,"data":{"id":"\([^"]*\)"}}$/\1/p' "$T/dial-other.out")
+ctrlc -w 8 -u '"type":"closed"' "$SOCK" \
+	'{"id":2,"command":"hangup","call":"'"$CALL"'"}' >"$T/hangup.out" 2>&1
+if [ -n "$CALL" ] && grep -q '"type":"closed".*"id":"'"$CALL"'"' "$T/hangup.out" &&
+	! grep -q 'asked' "$T/hangup.out"; then
+	pass "a call ended otherwise names no realm"
+else
+	fail "a call ended otherwise names no realm" "$(cat "$T/dial-other.out" "$T/hangup.out")"
+fi
+
 # Unset: any realm is answered again.
 S -c sip -c 'no realm' >/dev/null 2>&1
 if grep -q '^acctauth_realm' "$SIPSH_RUNDIR/baresip/config"; then
