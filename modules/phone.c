@@ -328,7 +328,7 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 			/* Why the last REGISTER got no credentials, on a
 			 * line of its own under the account. */
 			if (ctrl_str(r, "auth_refused")[0])
-				sess_printf(s, "%8s%s\n", "",
+				sess_printf(s, "%8s%H\n", "", ctrl_text_print,
 					    ctrl_str(r, "auth_refused"));
 		}
 		mem_deref(aor);

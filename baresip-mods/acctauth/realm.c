@@ -116,8 +116,23 @@ static struct refusal *refusal_find(const struct ua *ua, const char *callid)
 	return NULL;
 }
 
+/* The realm as it can be shown and logged: it came from the network, so
+ * a control byte in it becomes '?'. */
+static void realm_copy(char *buf, size_t sz, const struct pl *realm)
+{
+	size_t i;
+
+	if (pl_strcpy(realm, buf, sz))
+		buf[0] = '\0';
+
+	for (i = 0; buf[i]; i++) {
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = '?';
+	}
+}
+
 static void refusal_keep(const struct ua *ua, const struct sip_msg *msg,
-			 const struct pl *asked)
+			 const char *asked)
 {
 	bool reg = !pl_strcmp(&msg->cseq.met, "REGISTER");
 	struct refusal *r;
@@ -142,7 +157,7 @@ static void refusal_keep(const struct ua *ua, const struct sip_msg *msg,
 		list_append(&rm.refusals, &r->le, r);
 	}
 
-	(void)pl_strcpy(asked, r->asked, sizeof(r->asked));
+	str_ncpy(r->asked, asked, sizeof(r->asked));
 
 	/* Only the last few calls: the oldest goes first. */
 	for (le = rm.refusals.tail; le; ) {
@@ -157,6 +172,7 @@ static void refusal_keep(const struct ua *ua, const struct sip_msg *msg,
 /* In place of sip_auth_authenticate() for every caller but us. */
 static int authenticate(struct sip_auth *auth, const struct sip_msg *msg)
 {
+	char asked[REALM_MAX + 1];
 	struct look lk;
 	struct ua *ua;
 
@@ -175,11 +191,12 @@ static int authenticate(struct sip_auth *auth, const struct sip_msg *msg)
 		return sip_auth_authenticate(auth, msg);
 
 	ua = ua_of(msg);
-	warning("acctauth: %s: %r challenged by realm \"%r\", \"%s\" "
+	realm_copy(asked, sizeof(asked), &lk.asked);
+	warning("acctauth: %s: %r challenged by realm \"%s\", \"%s\" "
 		"configured: no credentials sent\n",
-		ua ? ua_aor(ua) : "(no account)", &msg->cseq.met, &lk.asked,
+		ua ? ua_aor(ua) : "(no account)", &msg->cseq.met, asked,
 		rm.realm);
-	refusal_keep(ua, msg, &lk.asked);
+	refusal_keep(ua, msg, asked);
 
 	return EAUTH;
 }
