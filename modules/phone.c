@@ -299,6 +299,10 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 					(int64_t)ctrl_num(r, "attempts"));
 			odict_entry_add(o, "confirmed_ago", ODICT_INT,
 					(int64_t)confirmed_ago(r));
+			odict_entry_add(o, "realm_asked", ODICT_STRING,
+					ctrl_str(r, "realm_asked"));
+			odict_entry_add(o, "auth_refused", ODICT_STRING,
+					ctrl_str(r, "auth_refused"));
 			re_snprintf(key, sizeof(key), "%d", id);
 			odict_entry_add(out, key, ODICT_OBJECT, o);
 			mem_deref(o);
@@ -320,6 +324,12 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 					    "registrar"),
 				    ctrl_num(r, "expires"), ctrl_str(r, "last"),
 				    ctrl_num(r, "attempts"), ago);
+
+			/* Why the last REGISTER got no credentials, on a
+			 * line of its own under the account. */
+			if (ctrl_str(r, "auth_refused")[0])
+				sess_printf(s, "%8s%H\n", "", ctrl_text_print,
+					    ctrl_str(r, "auth_refused"));
 		}
 		mem_deref(aor);
 	}

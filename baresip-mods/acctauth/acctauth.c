@@ -21,16 +21,25 @@
  * it has decoded (so that its address cannot be reused by a new account)
  * until its user agent shuts down.
  *
+ * It also holds the Realm setting (realm.c): with 'acctauth_realm' set,
+ * only digest challenges of that realm are answered with the accounts'
+ * credentials. sipsh writes the key only when the realm is set; without
+ * it every realm is answered, as baresip does.
+ *
  * Sample account line (written by sipsh; the password is "a b;c%"):
  *
  *   <sip:1001@sip.example.net:5060>;auth_pass=a%20b%3Bc%25;regint=300
  *
- * It has no configuration keys; sipsh loads it before account.so.
+ * Sample config (sipsh loads the module before account.so):
+ *
+ *   module           acctauth.so
+ *   acctauth_realm   sip.example.net
  */
 #include <string.h>
 #include "baresip.h"
 #include "version_check.h"
 #include "ua_alive.h"
+#include "realm.h"
 
 /* An account whose credentials are decoded, and its user agent. */
 struct done {
@@ -199,10 +208,15 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 	if (!ua)
 		return;
 
-	if (ev == UA_EVENT_SHUTDOWN)
+	if (ev == UA_EVENT_SHUTDOWN) {
 		ua_forget(ua);
-	else
-		ua_decode(ua);
+		realm_forget(ua);
+		return;
+	}
+
+	if (ev == UA_EVENT_REGISTER_OK)
+		realm_reg_ok(ua);
+	ua_decode(ua);
 }
 
 static int acctauth_close(void)
@@ -215,14 +229,30 @@ static int acctauth_close(void)
 	}
 
 	list_flush(&aa.done);
+	realm_close();
 	return 0;
 }
 
 static int acctauth_init(void)
 {
+	char realm[129] = "";
 	int err;
 
 	err = sipsh_mod_version_check("acctauth");
+	if (err)
+		return err;
+
+	/* Optional: no key is "any realm"; a realm too long is refused. */
+	err = conf_get_str(conf_cur(), "acctauth_realm", realm,
+			   sizeof(realm));
+	if (err == ENOENT)
+		realm[0] = '\0';
+	else if (err) {
+		warning("acctauth: acctauth_realm: %m: not loading\n", err);
+		return err;
+	}
+
+	err = realm_init(realm);
 	if (err)
 		return err;
 
@@ -230,8 +260,10 @@ static int acctauth_init(void)
 	tmr_init(&aa.scan);
 
 	err = uag_event_register(ua_event_handler, NULL);
-	if (err)
+	if (err) {
+		realm_close();
 		return err;
+	}
 	aa.evreg = true;
 
 	/* After the modules: account.so, loaded last, adds the accounts. */

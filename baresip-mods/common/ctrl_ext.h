@@ -31,6 +31,13 @@
  * it returns (numbers, strings, true/false) are added to that call's
  * entry, e.g. {"line": 2} for a call on a phone line. At most one module
  * can register it (baresip refuses a name twice).
+ *
+ * Another is "auth_info" (CTRL_EXT_AUTH_INFO), registered by acctauth
+ * when a realm is configured: ctrl's "registrations" calls it for each
+ * account with {"aor": AOR}, and a closed call's event with {"call":
+ * CALLID}; a challenge refused for its realm comes back as {"realm_asked":
+ * R, "realm": CONFIGURED, "auth_refused": REASON}, added to the account's
+ * entry or the event's reason.
  */
 #ifndef SIPSH_CTRL_EXT_H
 #define SIPSH_CTRL_EXT_H
@@ -44,6 +51,7 @@ enum {
 };
 
 #define CTRL_EXT_CALL_INFO "call_info"
+#define CTRL_EXT_AUTH_INFO "auth_info"
 
 struct ctrl_ext {
 	uint32_t magic;                 /* CTRL_EXT_MAGIC */

@@ -122,6 +122,7 @@ static void registrar_print(char *buf, size_t sz, const struct account *acc)
 
 int cmd_registrations(const struct req *rq, struct rep *rp)
 {
+	const struct cmd *hook = ext_find(CTRL_EXT_AUTH_INFO);
 	struct le *le;
 	int err;
 	(void)rq;
@@ -166,6 +167,9 @@ int cmd_registrations(const struct req *rq, struct rep *rp)
 				       (int64_t)rs->since);
 		err |= odict_entry_add(o, "confirmed", ODICT_INT,
 				       (int64_t)rs->confirmed);
+		/* A REGISTER refused for its realm: which asked (acctauth). */
+		if (!err)
+			err = ext_info_add(hook, o, NULL, rs->aor);
 		if (!err)
 			err = rep_arr_add(rp->data, ODICT_OBJECT, o);
 
@@ -192,10 +196,11 @@ const char *call_state_name(enum call_state st)
 }
 
 
-/* Adds to a call's entry what the call_info hook says of it, if a
- * module registered one (common/ctrl_ext.h). Its failure adds nothing. */
-static int call_info_add(const struct cmd *hook, struct odict *o,
-			 const char *id, const char *aor)
+/* Adds to an entry what a hook (common/ctrl_ext.h) says of a call
+ * (id set) or an account, if a module registered it. Its failure adds
+ * nothing. */
+int ext_info_add(const struct cmd *hook, struct odict *o, const char *id,
+		 const char *aor)
 {
 	struct odict *prm = NULL, *data = NULL;
 	char why[64];
@@ -208,7 +213,8 @@ static int call_info_add(const struct cmd *hook, struct odict *o,
 	err  = odict_alloc(&prm, 4);
 	if (err)
 		return err;
-	err  = odict_entry_add(prm, "call", ODICT_STRING, id);
+	if (id)
+		err = odict_entry_add(prm, "call", ODICT_STRING, id);
 	err |= odict_entry_add(prm, "aor", ODICT_STRING, aor);
 	if (!err && ext_call(hook, prm, &data, why, sizeof(why)))
 		data = NULL;
@@ -285,8 +291,8 @@ int cmd_calls(const struct req *rq, struct rep *rp)
 			err |= odict_entry_add(o, "held", ODICT_BOOL,
 					       call_is_onhold(call));
 			if (!err)
-				err = call_info_add(hook, o, nz(call_id(call)),
-						    nz(ua_aor(ua)));
+				err = ext_info_add(hook, o, nz(call_id(call)),
+						   nz(ua_aor(ua)));
 			if (!err)
 				err = rep_arr_add(rp->data, ODICT_OBJECT, o);
 

@@ -59,7 +59,11 @@
  *                      "attempts":N (failures since the last success),
  *                      "since":UNIXTIME (last state change),
  *                      "confirmed":UNIXTIME (the last REGISTER 200 OK,
- *                      0: none)}, ...]
+ *                      0: none)
+ *                      [, "realm_asked":R, "realm":CONFIGURED,
+ *                      "auth_refused":"realm \"R\" asked, \"C\"
+ *                      configured" when acctauth refused the last
+ *                      REGISTER's challenge for its realm]}, ...]
  *                      "off" whenever the account's regint is 0, and
  *                      after an un-REGISTER. REGISTER refreshes that
  *                      change nothing raise no event.
@@ -101,7 +105,9 @@
  *   {"event":"call","type":"incoming"|"ringing"|"progress"|"established"|
  *    "closed","aor":AOR,"id":CALLID,"direction":"in"|"out","peer":URI,
  *    "reason":TEXT}   reason is the close reason ("" for other types),
- *       e.g. "Connection reset by user" after our hangup.
+ *       e.g. "Connection reset by user" after our hangup; a call
+ *       whose challenge acctauth refused for its realm adds why:
+ *       "407 Proxy Authentication Required: realm \"R\" asked, ...".
  *       "incoming" is raised only for accounts with answermode=manual.
  *   {"event":"sip","dir":"send"|"recv","transport":"UDP"|"TCP"|"TLS"|...,
  *    "src":"ip:port","dst":"ip:port","text":WHOLE MESSAGE}

@@ -104,6 +104,8 @@ const char *call_state_name(enum call_state st);
 int  cmd_version(const struct req *rq, struct rep *rp);
 int  cmd_registrations(const struct req *rq, struct rep *rp);
 int  cmd_calls(const struct req *rq, struct rep *rp);
+int  ext_info_add(const struct cmd *hook, struct odict *o, const char *id,
+		  const char *aor);
 
 /* cmd_call.c */
 int  find_ua(struct rep *rp, const char *aor, struct ua **uap);

@@ -2,6 +2,7 @@
  * The UA events ctrl follows: registration changes (regstat.c), call
  * events for every client, and the SIP stack shutting down.
  */
+#include "ctrl_ext.h"
 #include "ctrl.h"
 
 
@@ -26,6 +27,28 @@ static void call_event(struct ua *ua, const char *type, struct call *call,
 		client_broadcast(od, false);
 
 	mem_deref(od);
+}
+
+
+/* A call refused credentials for its realm (acctauth's auth_info hook)
+ * says so after the response that ended it. */
+static void closed_event(struct ua *ua, struct call *call, const char *prm)
+{
+	const struct cmd *hook = ext_find(CTRL_EXT_AUTH_INFO);
+	struct odict *o = NULL;
+	const char *why;
+	char reason[512];
+
+	if (hook && 0 == odict_alloc(&o, 4) &&
+	    0 == ext_info_add(hook, o, nz(call_id(call)), nz(ua_aor(ua))) &&
+	    (why = odict_string(o, "auth_refused")) != NULL) {
+		re_snprintf(reason, sizeof(reason), "%s%s%s", nz(prm),
+			    str_isset(prm) ? ": " : "", why);
+		prm = reason;
+	}
+
+	call_event(ua, "closed", call, prm);
+	mem_deref(o);
 }
 
 
@@ -69,7 +92,7 @@ void ctrl_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
 		break;
 
 	case UA_EVENT_CALL_CLOSED:
-		call_event(ua, "closed", call, prm);
+		closed_event(ua, call, prm);
 		break;
 
 	default:

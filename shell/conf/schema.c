@@ -181,10 +181,20 @@ const struct setting schema[] = {
 	/* 8 */
 	{SECT_SIP, "realm", "Realm", &vt_word, NULL,
 	 "Realm whose digest challenges are answered",
-	 INT(1, 128), SF_NO_EFFECT,
-	 "Only digest challenges of this realm are answered with the "
-	 "account's credentials. Unset: any realm.",
-	 NO_EFFECT_YET},
+	 INT(1, 128), 0,
+	 "Only digest challenges (401 and 407) of this realm, compared "
+	 "without regard to case, are answered with the account's "
+	 "credentials, for REGISTER, INVITE and every other request. A "
+	 "challenge of another realm is not answered: no Authorization "
+	 "header is sent, the request fails with the registrar's or proxy's "
+	 "401 or 407, and a response that also challenges for another realm "
+	 "is refused as a whole. show registrations then says which realm "
+	 "asked and which is configured; a failed call's close reason and "
+	 "the phone's log say the same. A refused REGISTER counts as a failed "
+	 "attempt. Unset: challenges of any realm are answered.",
+	 /* The acctauth module reads it at baresip's start; the generator
+	  * writes the key only when the realm is set. */
+	 USES(MOD("acctauth_realm"))},
 	/* 9 */
 	{SECT_SIP, "localnet", "Localnet", &vt_prefix,
 	 "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16",

@@ -371,6 +371,12 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 				 "ctrl_socket_mode\t0660\n", run);
 	if (!err)
 		err = keys_print(pf, c, "regctl_");
+	/* The acctauth module's realm, only when one is set: without the key
+	 * it answers every realm. */
+	if (!err && gen_have_module("acctauth.so") &&
+	    cfg_str(c, SECT_SIP, 0, "realm")[0])
+		err = re_hprintf(pf, "acctauth_realm\t\t%s\n",
+				 cfg_str(c, SECT_SIP, 0, "realm"));
 	if (!err && gen_have_phoneline())
 		err = phoneline_print(pf, c, run);
 	if (!err && gen_have_module("sipwire.so"))

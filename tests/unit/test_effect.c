@@ -29,7 +29,8 @@ int test_effect_diff(void);
 
 /* The modules a complete configuration loads, built by 'make all'. */
 static const char *const our_modules[] = {
-	"phoneline.so", "sipwire.so", "siptls.so", "regctl.so", "ctrl.so"
+	"phoneline.so", "sipwire.so", "siptls.so", "regctl.so", "ctrl.so",
+	"acctauth.so"
 };
 
 /* A CA certificate of this test's own (valid until 2126). */
@@ -787,8 +788,7 @@ int test_schema_effect(void)
 				 "setting", sec->name);
 	}
 
-	/* Today's rows with no effect: the settings issue gives them one. */
-	TEST_TRUE(schema_find(SECT_SIP, "realm")->flags & SF_NO_EFFECT);
+	/* Today's row with no effect: the settings issue gives it one. */
 	TEST_TRUE(schema_find(SECT_SIP, "localnet")->flags & SF_NO_EFFECT);
 
 	return 0;
@@ -943,16 +943,16 @@ static int check_warning(void)
 		goto out;
 	}
 
-	err = set(c, SECT_SIP, 0, "realm", "example.net");
+	err = set(c, SECT_SIP, 0, "localnet", "10.1.0.0/16");
 	if (!err)
 		err = cfg_check(c, &pf, &nerr, &nwarn);
 	if (err)
 		goto out;
 	re_snprintf(out, sizeof(out), "%b", mb->buf, mb->end);
 	if (nerr || nwarn != 1 ||
-	    strcmp(out, "  warning: sip: realm is stored but has no effect "
-		   "in this version\n")) {
-		fprintf(stderr, "%s:%d: realm set: %u problems, %u warnings: "
+	    strcmp(out, "  warning: sip: localnet is stored but has no "
+		   "effect in this version\n")) {
+		fprintf(stderr, "%s:%d: localnet set: %u problems, %u warnings: "
 			"%s\n", __FILE__, __LINE__, nerr, nwarn, out);
 		err = EINVAL;
 	}
@@ -1047,9 +1047,12 @@ int test_effect_diff(void)
 	err = set(old, SECT_LINE, 0, "shutdown", "no");
 	if (err)
 		goto out;
-	CASE(set(new, SECT_SIP, 0, "realm", "example.net") ||
+	CASE(set(new, SECT_SIP, 0, "localnet", "10.1.0.0/16") ||
 	     set(new, SECT_SYSTEM, 0, "hostname", "gw"), AC_SHELL, 0, 0,
-	     "shell: hostname changed\nno effect: realm changed\n");
+	     "shell: hostname changed\nno effect: localnet changed\n");
+	/* The realm is read by acctauth at baresip's start. */
+	CASE(set(new, SECT_SIP, 0, "realm", "example.net"), AC_RESTART, 0, 0,
+	     "restart: realm changed\n");
 	CASE(set(new, SECT_SIP, 0, "dns-manager-refresh", "60"), 0, 0, 0,
 	     "no effect: dns-manager-refresh changed\n");
 	CASE(set(new, SECT_SIP, 0, "bind-port", "5080") ||
