@@ -240,6 +240,47 @@ static long confirmed_ago(const struct odict *r)
 	return (long)time(NULL) - t;
 }
 
+/* One cell of a table: the value, then blanks to the column's width, and
+ * always at least one, so that no two values ever run together. */
+static int cell(struct session *s, size_t width, const char *value)
+{
+	static const char blanks[] = "                                ";
+	size_t n = strlen(value);
+	size_t pad = n < width ? width - n : 1;
+
+	return sess_printf(s, "%s%b", value, blanks,
+			   pad < sizeof(blanks) ? pad : sizeof(blanks) - 1);
+}
+
+/* An account of 'show registrations' in 80 columns: its state on the
+ * first line (the account first, for grep), where it registers on the
+ * second. What came from the network is printed escaped. */
+static void reg_row(struct session *s, int id, const char *aor,
+		    const char *state, const char *registrar,
+		    const struct odict *r)
+{
+	char num[24], last[96], ago[24] = "-";
+
+	re_snprintf(num, sizeof(num), "%d", id);
+	cell(s, 4, num);
+	cell(s, 13, state);
+	re_snprintf(num, sizeof(num), "%ld", ctrl_num(r, "expires"));
+	cell(s, 8, num);
+	re_snprintf(last, sizeof(last), "%H", ctrl_text_print,
+		    ctrl_str(r, "last"));
+	cell(s, 22, last[0] ? last : "-");
+	re_snprintf(num, sizeof(num), "%ld", ctrl_num(r, "attempts"));
+	cell(s, 9, num);
+	if (confirmed_ago(r) >= 0)
+		re_snprintf(ago, sizeof(ago), "%lds ago", confirmed_ago(r));
+	sess_printf(s, "%s\n", ago);
+
+	if (4 + strlen(aor) + 4 + strlen(registrar) <= 80)
+		sess_printf(s, "    %s -> %s\n", aor, registrar);
+	else
+		sess_printf(s, "    %s\n    -> %s\n", aor, registrar);
+}
+
 static int h_show_registrations(struct session *s, const struct cmdctx *c)
 {
 	struct odict *regs = NULL, *out = NULL;
@@ -254,10 +295,9 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 	if (s->json)
 		odict_alloc(&out, 8);
 	else
-		sess_note(s, "%-8s%-26s%-13s%-22s%-8s%-20s%-9s%s\n",
-			    "Account", "Address", "State", "Registrar",
-			    "Expires", "Last response", "Attempts",
-			    "Confirmed");
+		sess_note(s, "Acc State        Expires Last response         "
+			  "Attempts Confirmed\n"
+			  "    Address -> registrar\n");
 
 	for (id = 0; id < INST_MAX; id++) {
 		const struct odict *r = NULL;
@@ -308,27 +348,18 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 			mem_deref(o);
 		}
 		else {
-			char ago[24] = "-";
-
-			if (confirmed_ago(r) >= 0)
-				re_snprintf(ago, sizeof(ago), "%lds ago",
-					    confirmed_ago(r));
-			sess_printf(s, "%-8d%-26s%-13s%-22s%-8ld%-20s%-9ld%s\n",
-				    id, aor,
-				    r ? ctrl_str(r, "state") :
-				    cfg_bool(s->running, SECT_ACCOUNT, id,
-					     "shutdown") ? "shutdown" :
-				    "absent",
-				    r ? ctrl_str(r, "registrar") :
-				    cfg_str(s->running, SECT_ACCOUNT, id,
-					    "registrar"),
-				    ctrl_num(r, "expires"), ctrl_str(r, "last"),
-				    ctrl_num(r, "attempts"), ago);
+			reg_row(s, id, aor,
+				r ? ctrl_str(r, "state") :
+				cfg_bool(s->running, SECT_ACCOUNT, id,
+					 "shutdown") ? "shutdown" : "absent",
+				r ? ctrl_str(r, "registrar") :
+				cfg_str(s->running, SECT_ACCOUNT, id,
+					"registrar"), r);
 
 			/* Why the last REGISTER got no credentials, on a
 			 * line of its own under the account. */
 			if (ctrl_str(r, "auth_refused")[0])
-				sess_printf(s, "%8s%H\n", "", ctrl_text_print,
+				sess_printf(s, "    %H\n", ctrl_text_print,
 					    ctrl_str(r, "auth_refused"));
 		}
 		mem_deref(aor);
@@ -343,25 +374,6 @@ static int h_show_registrations(struct session *s, const struct cmdctx *c)
 }
 
 /* --- calls and lines -------------------------------------------------- */
-
-/* The lines of account id, as "0,1". */
-static void lines_of(const struct cfg *c, int acc, char *buf, size_t sz)
-{
-	size_t n = 0;
-	int l;
-
-	buf[0] = '\0';
-	for (l = 0; l < INST_MAX; l++) {
-		const char *a;
-
-		if (!cfg_inst(c, SECT_LINE, l))
-			continue;
-		a = cfg_str(c, SECT_LINE, l, "account");
-		if (a[0] && atoi(a) == acc)
-			n += (size_t)re_snprintf(buf + n, sz - n, "%s%d",
-						 n ? "," : "", l);
-	}
-}
 
 static int h_show_calls(struct session *s, const struct cmdctx *c)
 {
@@ -393,7 +405,7 @@ static int h_show_calls(struct session *s, const struct cmdctx *c)
 			continue;
 		call = e->u.odict;
 		acc = account_of(s->running, ctrl_str(call, "aor"));
-		lines_of(s->running, acc, lines, sizeof(lines));
+		str_ncpy(lines, ctrl_str(call, "lines"), sizeof(lines));
 
 		if (out) {
 			struct odict *o = NULL;
@@ -418,12 +430,19 @@ static int h_show_calls(struct session *s, const struct cmdctx *c)
 			mem_deref(o);
 		}
 		else {
-			sess_printf(s, "%-7s%-8d%-5s%-13s%-9ld%-5s%H\n",
-				    lines[0] ? lines : "-", acc,
-				    ctrl_str(call, "direction"),
-				    ctrl_str(call, "state"), ctrl_num(call, "duration"),
-				    ctrl_bool(call, "held") ? "yes" : "no",
-				    ctrl_text_print, ctrl_str(call, "peer"));
+			char num[24];
+
+			cell(s, 7, lines[0] ? lines : "-");
+			re_snprintf(num, sizeof(num), "%d", acc);
+			cell(s, 8, num);
+			cell(s, 5, ctrl_str(call, "direction"));
+			cell(s, 13, ctrl_str(call, "state"));
+			re_snprintf(num, sizeof(num), "%ld",
+				    ctrl_num(call, "duration"));
+			cell(s, 9, num);
+			cell(s, 5, ctrl_bool(call, "held") ? "yes" : "no");
+			sess_printf(s, "%H\n", ctrl_text_print,
+				    ctrl_str(call, "peer"));
 		}
 		++n;
 	}
@@ -436,6 +455,23 @@ static int h_show_calls(struct session *s, const struct cmdctx *c)
 	mem_deref(out);
 	mem_deref(calls);
 	return rc;
+}
+
+/* Whether line number l is in a list of the phone's "lines", "0,2". */
+static bool line_in(const char *lines, int l)
+{
+	while (*lines) {
+		char *end;
+		long n = strtol(lines, &end, 10);
+
+		if (end == lines)
+			return false;
+		if (n == l)
+			return true;
+		lines = *end == ',' ? end + 1 : end;
+	}
+
+	return false;
 }
 
 /* The call of a line: on its account, the first (or one in 'state'). */
@@ -488,6 +524,9 @@ static int line_call(struct session *s, int line, const char *want_state,
 		    !ctrl_aor_match(ctrl_str(e->u.odict, "aor"), aor))
 			continue;
 		if (want_state && strcmp(ctrl_str(e->u.odict, "state"), want_state))
+			continue;
+		/* Two lines on one account: the call of this line. */
+		if (!line_in(ctrl_str(e->u.odict, "lines"), line))
 			continue;
 
 		str_ncpy(id, ctrl_str(e->u.odict, "id"), idsz);
@@ -545,7 +584,8 @@ static int h_show_lines(struct session *s, const struct cmdctx *c)
 				const struct odict_entry *e = le->data;
 
 				if (e->type == ODICT_OBJECT &&
-				    ctrl_aor_match(ctrl_str(e->u.odict, "aor"), aor)) {
+				    ctrl_aor_match(ctrl_str(e->u.odict, "aor"), aor) &&
+				    line_in(ctrl_str(e->u.odict, "lines"), l)) {
 					state = ctrl_str(e->u.odict, "state");
 					peer = ctrl_str(e->u.odict, "peer");
 					break;
@@ -571,10 +611,14 @@ static int h_show_lines(struct session *s, const struct cmdctx *c)
 			mem_deref(o);
 		}
 		else {
-			sess_printf(s, "%-6d%-20s%-9s%-12s%H\n", l,
-				    cfg_str(s->running, SECT_LINE, l, "name"),
-				    a[0] ? a : "-", state, ctrl_text_print,
-				    peer);
+			char num[24];
+
+			re_snprintf(num, sizeof(num), "%d", l);
+			cell(s, 6, num);
+			cell(s, 20, cfg_str(s->running, SECT_LINE, l, "name"));
+			cell(s, 9, a[0] ? a : "-");
+			cell(s, 12, state);
+			sess_printf(s, "%H\n", ctrl_text_print, peer);
 		}
 		mem_deref(aor);
 	}

@@ -193,6 +193,7 @@ static int ctrl_close(void)
 {
 	uag_event_unregister(ctrl_event_handler);
 	trace_restore();
+	log_plain_stop();
 	clients_flush();
 	regstat_flush();
 	socket_close();
@@ -213,6 +214,7 @@ static int ctrl_init(void)
 	if (err)
 		return err;
 
+	log_plain_start();
 	status_init();
 	trace_init();
 

@@ -133,6 +133,10 @@ void trace_restore(void);
 void trace_stack_exit(void);
 int  cmd_trace(const struct req *rq, struct rep *rp);
 
+/* log_plain.c */
+void log_plain_start(void);
+void log_plain_stop(void);
+
 /* events.c */
 void ctrl_event_handler(struct ua *ua, enum ua_event ev, struct call *call,
 			const char *prm, void *arg);

@@ -231,6 +231,26 @@ void debug(const char *fmt, ...);
 void info(const char *fmt, ...);
 void warning(const char *fmt, ...);
 
+enum log_level {
+	LEVEL_DEBUG = 0,
+	LEVEL_INFO,
+	LEVEL_WARN,
+	LEVEL_ERROR,
+};
+
+typedef void (log_h)(uint32_t level, const char *msg);
+
+struct log {
+	struct le le;
+	log_h *h;
+};
+
+void log_register_handler(struct log *logh);
+void log_unregister_handler(struct log *logh);
+/* Off: nothing is printed to stdout but what the handlers print. On,
+ * 1.0.0 wraps warnings and errors in colour escapes, whatever stdout is. */
+void log_enable_stdout(bool enable);
+
 
 /*
  * User Agent

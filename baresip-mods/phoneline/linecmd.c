@@ -23,10 +23,11 @@
  *   line_answer {"line":N} -> {"line":N}
  *       Answers the call ringing line N, as if its handset were lifted.
  *
- *   call_info {"call":CALLID, "aor":AOR} -> {"line":N} or {}
- *       The line that holds the call of that account (the lowest, for a
- *       call ringing several). ctrl's "calls" asks it for each call, so its entries
- *       say "line":N for the calls on a line (ctrl_ext.h).
+ *   call_info {"call":CALLID, "aor":AOR} -> {"line":N, "lines":"N,M"} or {}
+ *       The lines that hold the call of that account: "line" the lowest,
+ *       "lines" every one (a call ringing several lines is held by each
+ *       until one answers). ctrl's "calls" asks it for each call, so its
+ *       entries say which lines take part in it (ctrl_ext.h).
  */
 #include <string.h>
 #include "ctrl_ext.h"
@@ -197,6 +198,9 @@ static int cmd_call_info(struct re_printf *pf, void *arg)
 	struct ctrl_ext *x = ctrl_ext_of(arg);
 	const struct line *ln;
 	const char *id, *aor;
+	char lines[PL_LINES_MAX * 4] = "";
+	size_t n = 0;
+	int err;
 
 	if (!x)
 		return console(pf);
@@ -209,11 +213,18 @@ static int cmd_call_info(struct re_printf *pf, void *arg)
 		return EINVAL;
 	}
 
-	ln = pl_line_of_call_id(id, aor);
-	if (ln)
-		return reply_line(x, ln->num);
+	ln = pl_line_of_call_id(id, aor, 0);
+	if (!ln)
+		return odict_alloc(&x->data, 1);
 
-	return odict_alloc(&x->data, 1);
+	err = reply_line(x, ln->num);
+	for (; ln && !err; ln = pl_line_of_call_id(id, aor, ln->num + 1))
+		n += (size_t)re_snprintf(lines + n, sizeof(lines) - n, "%s%u",
+					 n ? "," : "", ln->num);
+	if (!err)
+		err = odict_entry_add(x->data, "lines", ODICT_STRING, lines);
+
+	return err;
 }
 
 static const struct cmd cmdv[] = {

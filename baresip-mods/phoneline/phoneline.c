@@ -156,11 +156,14 @@ static bool aor_eq(const char *a, const char *b)
  * the account of that AOR: both legs of a call between two accounts of
  * this phone have the same Call-ID.
  */
-const struct line *pl_line_of_call_id(const char *id, const char *aor)
+/* The first line from number 'from' on that holds call id of aor: a call
+ * ringing several lines is held by each of them. */
+const struct line *pl_line_of_call_id(const char *id, const char *aor,
+				      unsigned from)
 {
 	struct line *ln;
 
-	for (ln = line_from(0); id && aor && ln; ln = line_from(ln->num + 1)) {
+	for (ln = line_from(from); id && aor && ln; ln = line_from(ln->num + 1)) {
 		const char *a;
 
 		if (!ln->call || str_cmp(call_id(ln->call), id))

@@ -88,7 +88,8 @@ struct line {
 void pl_lock(void);
 void pl_unlock(void);
 struct line *pl_line_of_call(const struct call *call);
-const struct line *pl_line_of_call_id(const char *id, const char *aor);
+const struct line *pl_line_of_call_id(const char *id, const char *aor,
+				      unsigned from);
 struct line *pl_line_of_audio(const struct audio *a);
 struct line *pl_line_near_audio(const void *p);
 uint32_t pl_lines_of_ua(const struct ua *ua);     /* bit N: line N */
