@@ -231,11 +231,12 @@ $(B)/baresip-mods/%.so: $$(wildcard baresip-mods/$$*/*.c) \
 
 # The tools around the simulated phone line (tools/): sipsh-phone, the
 # telephone a person or a test plugs into a line, installed; tone-analyze
-# and mkwav, which make and measure test audio, for the tests only.
+# and mkwav, which make and measure test audio, and sipflood, the INVITE
+# flood of t-flood and the flood benchmark, for the tests only.
 TOOL_CFLAGS := $(CFLAGS) -Ibaresip-mods/phoneline -Itools
 TOOL_DEPS   := tools/wav.c tools/wav.h baresip-mods/phoneline/sim_proto.h
 
-all: $(B)/sipsh-phone $(B)/tone-analyze $(B)/mkwav
+all: $(B)/sipsh-phone $(B)/tone-analyze $(B)/mkwav $(B)/sipflood
 
 $(B)/sipsh-phone: tools/sipsh-phone.c $(TOOL_DEPS) $(B)/build-vars
 	@mkdir -p $(dir $@)
@@ -245,6 +246,10 @@ $(B)/sipsh-phone: tools/sipsh-phone.c $(TOOL_DEPS) $(B)/build-vars
 $(B)/tone-analyze: tools/tone_analyze.c $(TOOL_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_CFLAGS) $(LDFLAGS) -o $@ tools/tone_analyze.c tools/wav.c -lm
+
+$(B)/sipflood: tools/sipflood.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tools/sipflood.c
 
 $(B)/mkwav: tools/mkwav.c $(TOOL_DEPS)
 	@mkdir -p $(dir $@)
