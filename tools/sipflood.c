@@ -1,14 +1,14 @@
 /*
  * sipflood: a flood of SIP INVITEs over UDP, for the flood test and the
  * flood benchmark. It plays a caller that is not an allowed proxy: a
- * source address of its own (127.0.0.x on loopback), COUNT INVITEs at
- * RATE a second, each a new call, optionally each sent again a fixed
- * number of times, and it counts what comes back, per status code and
- * per INVITE. Bounded in count and in time whatever the peer does; it
+ * source address of its own (127.0.0.x on loopback), or SOURCES
+ * consecutive addresses in turn, COUNT INVITEs at RATE a second, each a
+ * new call, optionally each sent again a fixed number of times, and it
+ * counts what comes back, per status code and per INVITE. Bounded in count and in time whatever the peer does; it
  * never ACKs, as flooders do not.
  *
- *   sipflood -d ADDR:PORT -s SRCADDR [-p SRCPORT] [-n COUNT] [-r RATE]
- *            [-x RETRANS] [-i INTERVAL_MS] [-w LINGER_MS] [-t LIMIT_S]
+ *   sipflood -d ADDR:PORT -s SRCADDR [-S SOURCES] [-p SRCPORT] [-n COUNT]
+ *            [-r RATE] [-x RETRANS] [-i INTERVAL_MS] [-w LINGER_MS] [-t LIMIT_S]
  *            [-u USER]
  *
  * It prints "key value" lines: sent, retransmitted, replies, one
@@ -34,11 +34,13 @@ enum {
 	RETRANS_MAX = 10,
 	LIMIT_MAX  = 600,      /* s */
 	CODE_MAX   = 700,
+	SRC_MAX    = 256,
 };
 
 struct opts {
 	struct sockaddr_in dst;
 	struct sockaddr_in src;
+	unsigned sources;
 	unsigned count;
 	unsigned rate;
 	unsigned retrans;
@@ -58,10 +60,13 @@ static uint64_t now_us(void)
 
 static void usage(FILE *f)
 {
-	fputs("usage: sipflood -d ADDR:PORT -s SRCADDR [-p SRCPORT] "
-	      "[-n COUNT] [-r RATE]\n"
-	      "                [-x RETRANS] [-i INTERVAL_MS] [-w LINGER_MS] "
-	      "[-t LIMIT_S] [-u USER]\n"
+	fputs("usage: sipflood -d ADDR:PORT -s SRCADDR [-S SOURCES] "
+	      "[-p SRCPORT] [-n COUNT]\n"
+	      "                [-r RATE] [-x RETRANS] [-i INTERVAL_MS] "
+	      "[-w LINGER_MS] [-t LIMIT_S]\n"
+	      "                [-u USER]\n"
+	      "  -S  send from SRCADDR and the next SOURCES-1 addresses in "
+	      "turn (default 1)\n"
 	      "  -n  INVITEs, each a new call (default 100)\n"
 	      "  -r  INVITEs a second (default 100)\n"
 	      "  -x  times each INVITE is sent again (default 0)\n"
@@ -115,6 +120,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int c, err = 0;
 
 	memset(o, 0, sizeof(*o));
+	o->sources = 1;
 	o->count = 100;
 	o->rate = 100;
 	o->interval_ms = 500;
@@ -122,11 +128,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->limit_s = 60;
 	o->user = "1001";
 
-	while ((c = getopt(argc, argv, "d:s:p:n:r:x:i:w:t:u:")) != -1) {
+	while ((c = getopt(argc, argv, "d:s:S:p:n:r:x:i:w:t:u:")) != -1) {
 		switch (c) {
 		case 'd': err |= parse_addr(optarg, true, &o->dst); dst = true;
 			  break;
 		case 's': err |= parse_addr(optarg, false, &o->src); src = true;
+			  break;
+		case 'S': err |= parse_uint(optarg, 1, SRC_MAX, &o->sources);
 			  break;
 		case 'p': err |= parse_uint(optarg, 0, 65535, &sport); break;
 		case 'n': err |= parse_uint(optarg, 1, COUNT_MAX, &o->count);
@@ -214,53 +222,103 @@ static bool reply_parse(const char *buf, size_t len, unsigned *code,
 	return true;
 }
 
+/* Reads what is waiting on one socket; counts our replies. */
+static void drain(int fd, unsigned count, uint16_t *per, unsigned *codes,
+		  uint64_t *replies, unsigned *answered, unsigned *maxper)
+{
+	char buf[4096];
+
+	for (int j = 0; j < 256; j++) {
+		ssize_t r = recv(fd, buf, sizeof(buf), 0);
+		unsigned code, idx;
+
+		if (r <= 0)
+			break;
+		if (!reply_parse(buf, (size_t)r, &code, &idx) || idx >= count)
+			continue;
+		(*replies)++;
+		codes[code]++;
+		if (per[idx] == UINT16_MAX)
+			continue;
+		if (!per[idx]++)
+			(*answered)++;
+		if (per[idx] > *maxper)
+			*maxper = per[idx];
+	}
+}
+
+/* One UDP socket per source address: SRCADDR, SRCADDR + 1, ... */
+static int sockets_open(const struct opts *o, struct pollfd *pfdv,
+			char srcv[][INET_ADDRSTRLEN], unsigned *portv)
+{
+	for (unsigned i = 0; i < o->sources; i++) {
+		struct sockaddr_in sa = o->src, me;
+		socklen_t melen = sizeof(me);
+
+		sa.sin_addr.s_addr = htonl(ntohl(o->src.sin_addr.s_addr) + i);
+		pfdv[i].fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+		pfdv[i].events = POLLIN;
+		if (pfdv[i].fd < 0 ||
+		    bind(pfdv[i].fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+		    getsockname(pfdv[i].fd, (struct sockaddr *)&me, &melen)) {
+			perror("sipflood: socket");
+			return errno ? errno : EINVAL;
+		}
+		inet_ntop(AF_INET, &me.sin_addr, srcv[i], INET_ADDRSTRLEN);
+		portv[i] = ntohs(me.sin_port);
+	}
+
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned codes[CODE_MAX];
+	static struct pollfd pfdv[SRC_MAX];
+	static char srcv[SRC_MAX][INET_ADDRSTRLEN];
+	static unsigned portv[SRC_MAX];
 	unsigned next[RETRANS_MAX + 1] = {0};
-	struct sockaddr_in me;
-	socklen_t melen = sizeof(me);
-	char src[INET_ADDRSTRLEN], buf[4096];
+	char buf[4096];
 	uint64_t t0, end, limit, stop_at = 0, sent = 0, resent = 0,
 		replies = 0;
-	unsigned answered = 0, maxper = 0, k;
+	unsigned answered = 0, maxper = 0, k, i;
 	uint16_t *per = NULL;
 	struct opts o;
-	int fd = -1, rc = 1;
+	int rc = 1;
 
 	if (parse_opts(argc, argv, &o)) {
 		usage(stderr);
 		return 2;
 	}
+	for (i = 0; i < SRC_MAX; i++)
+		pfdv[i].fd = -1;
 
 	per = calloc(o.count, sizeof(*per));
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	if (!per || fd < 0) {
+	if (!per) {
 		perror("sipflood");
 		goto out;
 	}
-	if (bind(fd, (struct sockaddr *)&o.src, sizeof(o.src)) ||
-	    getsockname(fd, (struct sockaddr *)&me, &melen)) {
-		perror("sipflood: bind");
+	if (sockets_open(&o, pfdv, srcv, portv))
 		goto out;
-	}
-	inet_ntop(AF_INET, &me.sin_addr, src, sizeof(src));
 
 	t0 = now_us();
 	limit = t0 + (uint64_t)o.limit_s * 1000000;
 
 	for (;;) {
 		uint64_t t = now_us(), due, wake = UINT64_MAX;
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		bool left = false;
 		int timeout;
 
 		if (t >= limit)
 			break;
 
-		/* Round k sends INVITE i at t0 + i/rate + k * interval. */
+		/* Round k sends INVITE i at t0 + i/rate + k * interval, from
+		 * source i % sources. */
 		for (k = 0; k <= o.retrans; k++) {
 			while (next[k] < o.count) {
+				unsigned s = next[k] % o.sources;
+				int n;
+
 				due = t0 + (uint64_t)next[k] * 1000000 / o.rate
 					+ (uint64_t)k * o.interval_ms * 1000;
 				if (due > t) {
@@ -268,11 +326,11 @@ int main(int argc, char **argv)
 						wake = due;
 					break;
 				}
-				int n = invite(buf, sizeof(buf), &o, src,
-					       ntohs(me.sin_port), next[k]);
-				if (n > 0 && sendto(fd, buf, (size_t)n, 0,
-					   (struct sockaddr *)&o.dst,
-					   sizeof(o.dst)) == n) {
+				n = invite(buf, sizeof(buf), &o, srcv[s],
+					   portv[s], next[k]);
+				if (n > 0 && sendto(pfdv[s].fd, buf, (size_t)n,
+						    0, (struct sockaddr *)&o.dst,
+						    sizeof(o.dst)) == n) {
 					if (k)
 						resent++;
 					else
@@ -295,25 +353,12 @@ int main(int argc, char **argv)
 			wake = limit;
 
 		timeout = wake > t ? (int)((wake - t + 999) / 1000) : 0;
-		if (poll(&pfd, 1, timeout) > 0 && (pfd.revents & POLLIN)) {
-			for (int j = 0; j < 256; j++) {
-				ssize_t r = recv(fd, buf, sizeof(buf), 0);
-				unsigned code, idx;
-
-				if (r <= 0)
-					break;
-				if (!reply_parse(buf, (size_t)r, &code, &idx) ||
-				    idx >= o.count)
-					continue;
-				replies++;
-				codes[code]++;
-				if (per[idx] == UINT16_MAX)
-					continue;
-				if (!per[idx]++)
-					answered++;
-				if (per[idx] > maxper)
-					maxper = per[idx];
-			}
+		if (poll(pfdv, o.sources, timeout) <= 0)
+			continue;
+		for (i = 0; i < o.sources; i++) {
+			if (pfdv[i].revents & POLLIN)
+				drain(pfdv[i].fd, o.count, per, codes,
+				      &replies, &answered, &maxper);
 		}
 	}
 	end = now_us();
@@ -331,8 +376,10 @@ int main(int argc, char **argv)
 	rc = 0;
 
  out:
-	if (fd >= 0)
-		close(fd);
+	for (i = 0; i < SRC_MAX; i++) {
+		if (pfdv[i].fd >= 0)
+			close(pfdv[i].fd);
+	}
 	free(per);
 	return rc;
 }
