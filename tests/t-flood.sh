@@ -126,7 +126,6 @@ if [ -n "$rep" ] && [ -z "$over" ]; then
 else
 	fail "tshark: no 403 sent again" "INVITEs: $(tr '\n' ' ' <<<"$inv"); 403s: $(tr '\n' ' ' <<<"$rep")"
 fi
-# Past the burst of 403s a source may get, the next INVITEs get nothing.
 
 # --- A burst: 3000 INVITEs at 1000 a second, a call through Kamailio -------
 sleep $((BURST / PER_S + 1))     # the source's bucket is full again
@@ -236,3 +235,14 @@ else
 	fail "the phone ran through every flood" "PID $pid, now '$(phone_pid)'"
 fi
 check "phone stop" S -c 'phone stop'
+
+# sipsh.conf(5), under 'proxy', says what a refused source gets, in the
+# module's own figures.
+txt=$(tr '\n' ' ' <"$TOP/build/man/sipsh.conf.5" | tr -s ' ')
+if grep -qF "at most $BURST such answers at once and then $PER_S a second" <<<"$txt" &&
+	grep -qF "together $ALL_PER_S a second" <<<"$txt" &&
+	grep -qF "An allowed proxy is never limited" <<<"$txt"; then
+	pass "sipsh.conf(5) says what a refused source gets ($BURST at once, $PER_S/s; $ALL_PER_S/s in all)"
+else
+	fail "sipsh.conf(5) says what a refused source gets" "no '$BURST such answers at once and then $PER_S a second' under proxy"
+fi
