@@ -31,7 +31,9 @@ LDLIBS  += $(PKG_LIBS)
 B       := build
 CORE_SRC := $(wildcard shell/*/*.c) $(wildcard modules/*.c)
 CORE_SRC := $(filter-out shell/main.c,$(CORE_SRC))
-UNIT_SRC := $(wildcard tests/unit/*.c)
+# sipwire's INVITE filter decision is plain libre code: unit-tested here.
+UNIT_SRC := $(wildcard tests/unit/*.c) baresip-mods/sipwire/ratetable.c \
+	    baresip-mods/sipwire/verdict.c
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/obj/%.o)
@@ -87,6 +89,11 @@ $(B)/unit-tests-asan: $(ASAN_UNIT_OBJ) $(ASAN_CORE_OBJ)
 
 $(B)/sipsh-asan: $(B)/asan/shell/main.o $(ASAN_CORE_OBJ)
 	$(CC) $(LDFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+# sipwire's decision and its unit test follow the module's headers.
+SIPWIRE_UNIT_OBJ := $(filter %/ratetable.o %/verdict.o %/test_verdict.o,\
+		    $(UNIT_OBJ) $(ASAN_UNIT_OBJ))
+$(SIPWIRE_UNIT_OBJ): $(wildcard baresip-mods/sipwire/*.h)
 
 # sipsh.conf(5) is made from the schema: man/mkman, linked with the core,
 # replaces the template's line '.\" @SETTINGS@' with every setting.

@@ -5,7 +5,10 @@
  * by themselves, RATE_BURST / RATE_PER_S seconds after their last
  * refusal. When every slot a new source may take is busy, the one used
  * longest ago is taken over; its source then starts afresh, which the
- * bucket for all sources together bounds.
+ * bucket for all sources together bounds. That bucket also bounds how
+ * many slots are in use at all: only a refusal takes a token, so at most
+ * RATE_ALL_BURST + RATE_ALL_PER_S * RATE_BURST / RATE_PER_S (300)
+ * sources are unexpired at once, well under RATE_SLOTS.
  */
 #include <string.h>
 #include "ratetable.h"
