@@ -33,7 +33,9 @@ LDLIBS  += $(PKG_LIBS)
 B       := build
 CORE_SRC := $(wildcard shell/*/*.c) $(wildcard modules/*.c)
 CORE_SRC := $(filter-out shell/main.c,$(CORE_SRC))
-UNIT_SRC := $(wildcard tests/unit/*.c)
+# sipwire's INVITE filter decision is plain libre code: unit-tested here.
+UNIT_SRC := $(wildcard tests/unit/*.c) baresip-mods/sipwire/ratetable.c \
+	    baresip-mods/sipwire/verdict.c
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/obj/%.o)
@@ -89,6 +91,11 @@ $(B)/unit-tests-asan: $(ASAN_UNIT_OBJ) $(ASAN_CORE_OBJ)
 
 $(B)/sipsh-asan: $(B)/asan/shell/main.o $(ASAN_CORE_OBJ)
 	$(CC) $(LDFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+# sipwire's decision and its unit test follow the module's headers.
+SIPWIRE_UNIT_OBJ := $(filter %/ratetable.o %/verdict.o %/test_verdict.o,\
+		    $(UNIT_OBJ) $(ASAN_UNIT_OBJ))
+$(SIPWIRE_UNIT_OBJ): $(wildcard baresip-mods/sipwire/*.h)
 
 # sipsh.conf(5) is made from the schema: man/mkman, linked with the core,
 # replaces the template's line '.\" @SETTINGS@' with every setting.
@@ -238,11 +245,12 @@ $(B)/baresip-mods/%.so: $$(wildcard baresip-mods/$$*/*.c) \
 
 # The tools around the simulated phone line (tools/): sipsh-phone, the
 # telephone a person or a test plugs into a line, installed; tone-analyze
-# and mkwav, which make and measure test audio, for the tests only.
+# and mkwav, which make and measure test audio, and sipflood, the INVITE
+# flood of t-flood and the flood benchmark, for the tests only.
 TOOL_CFLAGS := $(CFLAGS) -Ibaresip-mods/phoneline -Itools
 TOOL_DEPS   := tools/wav.c tools/wav.h baresip-mods/phoneline/sim_proto.h
 
-all: $(B)/sipsh-phone $(B)/tone-analyze $(B)/mkwav
+all: $(B)/sipsh-phone $(B)/tone-analyze $(B)/mkwav $(B)/sipflood
 
 $(B)/sipsh-phone: tools/sipsh-phone.c $(TOOL_DEPS) $(B)/build-vars
 	@mkdir -p $(dir $@)
@@ -252,6 +260,10 @@ $(B)/sipsh-phone: tools/sipsh-phone.c $(TOOL_DEPS) $(B)/build-vars
 $(B)/tone-analyze: tools/tone_analyze.c $(TOOL_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_CFLAGS) $(LDFLAGS) -o $@ tools/tone_analyze.c tools/wav.c -lm
+
+$(B)/sipflood: tools/sipflood.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tools/sipflood.c
 
 $(B)/mkwav: tools/mkwav.c $(TOOL_DEPS)
 	@mkdir -p $(dir $@)

@@ -38,3 +38,4 @@ t0=$(date +%s%N)
 t1=$(date +%s%N)
 echo "load + show, 40000 localnet lines: $(((t1 - t0) / 1000000)) ms"
 python3 "$TOP/bench/measure.py" "$KP" "$SP" "$PP" "$N" "$T" "$SIPSH" "$AP" "$RTP"
+bash "$TOP/bench/flood.sh"

@@ -1,10 +1,12 @@
 /*
  * The allowed SIP proxies: a new INVITE from any other address is
- * answered 403 before baresip sees it, and a retransmission of one is
- * absorbed.
+ * answered 403 before baresip sees it, statelessly and only up to a rate
+ * per source (verdict.c decides, ratetable.c counts); above it the
+ * INVITE is dropped. Nothing is kept of a refused request.
  */
 #include <string.h>
 #include "sipwire.h"
+#include "verdict.h"
 
 static void proxy_destructor(void *arg)
 {
@@ -50,9 +52,10 @@ static bool proxy_allows(const struct proxy *p, const struct sa *src)
 	return false;
 }
 
-static bool allowed(const struct sa *src)
+static bool allowed(const struct sa *src, void *arg)
 {
 	struct le *le;
+	(void)arg;
 
 	if (list_isempty(&sw.proxyl))
 		return true;
@@ -97,74 +100,48 @@ int proxy_handler(const struct pl *pl, void *arg)
 	return 0;
 }
 
-static void rejected_destructor(void *arg)
-{
-	struct rejected *r = arg;
-
-	list_unlink(&r->le);
-	mem_deref(r->key);
-}
-
-/* Whether this INVITE was refused before (a retransmission); otherwise
- * remember it. Entries older than a transaction's life are dropped. */
-static bool refused_before(const struct sip_msg *msg)
-{
-	uint64_t now = tmr_jiffies();
-	struct rejected *r;
-	struct le *le;
-	char *key = NULL;
-
-	le = list_head(&sw.rejl);
-	while (le) {
-		r = le->data;
-		le = le->next;
-		if (now - r->when > REJ_MS)
-			mem_deref(r);
-	}
-
-	if (re_sdprintf(&key, "%r;%r", &msg->via.branch, &msg->via.sentby))
-		return false;
-
-	for (le = list_head(&sw.rejl); le; le = le->next) {
-		r = le->data;
-		if (!strcmp(r->key, key)) {
-			mem_deref(key);
-			return true;
-		}
-	}
-
-	if (list_count(&sw.rejl) >= REJ_MAX)
-		mem_deref(list_ledata(list_head(&sw.rejl)));
-
-	r = mem_zalloc(sizeof(*r), rejected_destructor);
-	if (!r) {
-		mem_deref(key);
-		return false;
-	}
-	r->key = key;
-	r->when = now;
-	list_append(&sw.rejl, &r->le, r);
-
-	return false;
-}
-
+/*
+ * Refusing costs less than accepting: a 403 through a server transaction
+ * would be kept and retransmitted for 64*T1 (32 s) to a sender that never
+ * ACKs, so a flood of INVITEs would hold thousands of transactions. The
+ * 403 is sent statelessly instead (sip_reply), and a retransmitted INVITE
+ * is judged again like any other: answered again while its source has
+ * tokens, dropped after.
+ */
 bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	(void)arg;
 
-	if (!sw.filtering || pl_strcmp(&msg->met, "INVITE") ||
-	    pl_isset(&msg->to.tag))
+	if (!sw.filtering)
 		return false;
 
-	if (allowed(&msg->src))
+	switch (invite_verdict(msg, allowed, NULL, &sw.rates,
+			       tmr_jiffies())) {
+
+	case VERDICT_PASS:
 		return false;
 
-	if (refused_before(msg))
-		return true;
+	case VERDICT_REFUSE:
+		info("sipwire: INVITE from %J refused (403): not an allowed "
+		     "proxy\n", &msg->src);
+		(void)sip_reply(sw.sip, msg, 403, "Forbidden");
+		break;
 
-	info("sipwire: INVITE from %J refused (403): not an allowed "
-	     "proxy\n", &msg->src);
-	(void)sip_treply(NULL, sw.sip, msg, 403, "Forbidden");
+	case VERDICT_DROP_SOURCE:
+		info("sipwire: INVITEs from %j dropped unanswered: more than "
+		     "%u refusals at once or %u a second\n", &msg->src,
+		     RATE_BURST, RATE_PER_S);
+		break;
+
+	case VERDICT_DROP_ALL:
+		info("sipwire: INVITEs from callers not allowed dropped "
+		     "unanswered: more than %u refusals a second in all\n",
+		     RATE_ALL_PER_S);
+		break;
+
+	default:
+		break;
+	}
 
 	return true;
 }

@@ -33,8 +33,11 @@
  *                listener claims every INVITE, so our listener is moved to
  *                the head of the list (a libre 1.1.0 struct sip_lsnr
  *                starts with its struct le, checked before it is moved).
- *                A retransmission of an INVITE we refused is absorbed:
- *                libre's server transaction repeats the 403 on its own.
+ *                The 403 is stateless and keeps nothing; a source gets
+ *                RATE_BURST of them at once and RATE_PER_S a second, all
+ *                refused sources together RATE_ALL_PER_S a second
+ *                (ratetable.h); INVITEs above that are dropped unanswered.
+ *                An allowed source is never counted.
  *  DNS Manager   Proxy names are resolved (A and AAAA) with baresip's DNS
  *                client at load and, when sipwire_dns_refresh is above 0,
  *                again every that many seconds, so a changed address is
@@ -99,7 +102,6 @@ static int sipwire_close(void)
 
 	sip_release();
 	list_flush(&sw.proxyl);
-	list_flush(&sw.rejl);
 	sw.tos_on = false;
 	sw.seenc = 0;
 	sw.nsc = 0;
@@ -122,7 +124,7 @@ static int sipwire_init(void)
 	tmr_init(&sw.tmr_scan);
 	tmr_init(&sw.tmr_dns);
 	list_init(&sw.proxyl);
-	list_init(&sw.rejl);
+	rate_init(&sw.rates, rand_u32(), tmr_jiffies());
 
 	sw.sip = uag_sip();
 	if (!sw.sip) {

@@ -2,14 +2,16 @@
  * What the files of the sipwire module share: its state, libre 1.1.0's
  * private structures as far as they are read, and the calls between the
  * layout checks (layout.c), SIP DiffServ (tos.c), the User-Agent swap
- * (useragent.c), the allowed-proxies filter (proxies.c) and its DNS
- * refresh (dns.c). sipwire.c, the module itself, says what each does.
+ * (useragent.c), the allowed-proxies filter (proxies.c, deciding in
+ * verdict.c with the rate table of ratetable.c) and its DNS refresh
+ * (dns.c). sipwire.c, the module itself, says what each does.
  */
 #ifndef SIPWIRE_H
 #define SIPWIRE_H
 
 #include "re_base.h"
 #include "baresip.h"
+#include "ratetable.h"
 
 enum {
 	SCAN_MS   = 1000,        /* TOS rescan period */
@@ -17,8 +19,6 @@ enum {
 	LADDR_MAX = 6,           /* UDP, TCP, TLS x IPv4, IPv6 */
 	ADDR_MAX  = 8,           /* addresses kept per proxy and family */
 	NS_MAX    = 4,           /* configured DNS servers we recognise */
-	REJ_MAX   = 32,          /* refused INVITEs remembered */
-	REJ_MS    = 32000,       /* 64*T1: libre's transaction lives that long */
 	UA_MAX    = 256,         /* longest User-Agent we accept or read */
 };
 
@@ -60,13 +60,6 @@ struct proxy {
 	struct dns_query *qv[2];
 };
 
-/* A refused INVITE, by its Via branch and sent-by. */
-struct rejected {
-	struct le le;
-	char *key;
-	uint64_t when;
-};
-
 struct sipwire {
 	struct sip *sip;            /* the stack we act on, until it exits */
 	struct sip_lsnr *lsnr;      /* libre clears it if the stack goes */
@@ -90,7 +83,7 @@ struct sipwire {
 	struct list proxyl;
 	uint32_t refresh;           /* s; 0: resolve once */
 	struct tmr tmr_dns;
-	struct list rejl;
+	struct rate_table rates;    /* refusals per source (ratetable.h) */
 	bool filtering;
 };
 

@@ -123,7 +123,14 @@ const struct setting schema[] = {
 	 "A proxy allowed to send incoming calls (host name or address)",
 	 NONE, SF_LIST,
 	 "Hosts allowed to send incoming calls. Names are resolved to "
-	 "addresses; an INVITE from any other address is refused with 403. "
+	 "addresses; an INVITE that opens a call from any other address is "
+	 "refused with 403 Forbidden, sent statelessly: the phone keeps "
+	 "nothing of it and never repeats the 403. A refused source gets "
+	 "at most 5 such answers at once and then 1 a second (an IPv6 /64 "
+	 "counts as one source), all refused sources together 50 a second; "
+	 "INVITEs above that are dropped unanswered, so that a flood costs "
+	 "the phone little and calls through the allowed proxies go on. "
+	 "An allowed proxy is never limited. "
 	 "With no proxy configured, calls are accepted from anywhere.",
 	 USES(MOD("sipwire_proxy"))},
 	/* 2 */
