@@ -56,7 +56,7 @@ int unit_put(const char *path, const char *text);
 	X(test_commit) \
 	X(test_paths) \
 	X(test_ctrl_text) \
-	X(test_got_hook)
+	X(test_got_hook) \
 	X(test_invite_verdict)
 
 /* Weak, so that the table links while a test is being written; main()
