@@ -46,7 +46,7 @@ const char *json_shape(const char *p, size_t len)
 
 		case '{':
 		case '[':
-			if (++depth > JSON_DEPTH)
+			if (++depth > REQ_JSON_DEPTH)
 				return "nested too deeply";
 			break;
 
