@@ -1,10 +1,11 @@
 /*
- * The allowed SIP proxies: a new INVITE from any other address is
- * answered 403 before baresip sees it, and a retransmission of one is
- * absorbed.
+ * The allowed SIP proxies: a new INVITE from any other address (the
+ * decision is allow.c's) is answered 403 before baresip sees it, and a
+ * retransmission of one is absorbed.
  */
 #include <string.h>
 #include "sipwire.h"
+#include "allow.h"
 
 static void proxy_destructor(void *arg)
 {
@@ -34,35 +35,6 @@ int addrs_print(struct re_printf *pf, const struct proxy *p)
 		err |= re_hprintf(pf, "(none)");
 
 	return err;
-}
-
-static bool proxy_allows(const struct proxy *p, const struct sa *src)
-{
-	unsigned f, i;
-
-	for (f = 0; f < 2; f++) {
-		for (i = 0; i < p->addrc[f]; i++) {
-			if (sa_cmp(&p->addrv[f][i], src, SA_ADDR))
-				return true;
-		}
-	}
-
-	return false;
-}
-
-static bool allowed(const struct sa *src)
-{
-	struct le *le;
-
-	if (list_isempty(&sw.proxyl))
-		return true;
-
-	for (le = list_head(&sw.proxyl); le; le = le->next) {
-		if (proxy_allows(le->data, src))
-			return true;
-	}
-
-	return false;
 }
 
 int proxy_handler(const struct pl *pl, void *arg)
@@ -152,11 +124,7 @@ bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	(void)arg;
 
-	if (!sw.filtering || pl_strcmp(&msg->met, "INVITE") ||
-	    pl_isset(&msg->to.tag))
-		return false;
-
-	if (allowed(&msg->src))
+	if (!sw.filtering || !allow_refuse(&sw.proxyl, msg))
 		return false;
 
 	if (refused_before(msg))

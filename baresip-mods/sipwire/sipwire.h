@@ -2,8 +2,9 @@
  * What the files of the sipwire module share: its state, libre 1.1.0's
  * private structures as far as they are read, and the calls between the
  * layout checks (layout.c), SIP DiffServ (tos.c), the User-Agent swap
- * (useragent.c), the allowed-proxies filter (proxies.c) and its DNS
- * refresh (dns.c). sipwire.c, the module itself, says what each does.
+ * (useragent.c), the allowed-proxies filter (proxies.c, its decision in
+ * allow.c) and its DNS refresh (dns.c). sipwire.c, the module itself,
+ * says what each does.
  */
 #ifndef SIPWIRE_H
 #define SIPWIRE_H
