@@ -322,6 +322,8 @@ FUZZ_SRC_fuzz_ctrl    := baresip-mods/ctrl/req_parse.c baresip-mods/ctrl/json.c
 FUZZ_SRC_fuzz_invite  := baresip-mods/sipwire/allow.c tests/fuzz/lib/sipmsg.c
 FUZZ_SRC_fuzz_contact := baresip-mods/phoneline/contact_user.c \
 			 tests/fuzz/lib/sipmsg.c
+FUZZ_SRC_fuzz_info    := baresip-mods/phoneline/info_body.c \
+			 tests/fuzz/lib/sipmsg.c
 
 FUZZ_ALL_SRC := $(sort $(foreach f,$(FUZZ_NAMES),$(FUZZ_SRC_$(f))))
 FUZZ_OBJ     := $(FUZZ_ALL_SRC:%.c=$(B)/fuzz/obj/%.o)
