@@ -318,7 +318,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_SRC_fuzz_conf    := $(FUZZ_CORE)
 FUZZ_SRC_fuzz_value   := $(FUZZ_CORE) tests/fuzz/lib/canon.c
 FUZZ_SRC_fuzz_pem     := $(FUZZ_CORE) tests/fuzz/lib/canon.c
-FUZZ_SRC_fuzz_ctrl    := baresip-mods/ctrl/req_parse.c baresip-mods/ctrl/json.c
+FUZZ_SRC_fuzz_ctrl    := baresip-mods/ctrl/req_parse.c baresip-mods/ctrl/json.c \
+			 baresip-mods/ctrl/request.c
 FUZZ_SRC_fuzz_invite  := baresip-mods/sipwire/allow.c tests/fuzz/lib/sipmsg.c
 FUZZ_SRC_fuzz_contact := baresip-mods/phoneline/contact_user.c \
 			 tests/fuzz/lib/sipmsg.c
