@@ -24,11 +24,11 @@
  * digits then come as late as its jitter buffer lets them).
  *
  * SIP INFO: read by info_rx.c, which hands each digit over when its
- * INFO comes. Only when it cannot find the call's session does baresip
- * read the INFO (application/dtmf-relay only): it raises CALL_DTMF_START
- * with the digit when the INFO comes and CALL_DTMF_END with none after
- * its Duration; the digit is remembered at the start and handed over at
- * the end.
+ * INFO comes. Only when that cannot find the call's session or place its
+ * listener does baresip read the INFO (application/dtmf-relay only): it
+ * raises CALL_DTMF_START with the digit when the INFO comes and
+ * CALL_DTMF_END with none after its Duration; the digit is remembered at
+ * the start and handed over at the end.
  *
  * A far end that sends each digit both ways would have it twice: a call
  * takes its digits from the first kind that brings one (telephone-event
