@@ -35,7 +35,7 @@ CORE_SRC := $(wildcard shell/*/*.c) $(wildcard modules/*.c)
 CORE_SRC := $(filter-out shell/main.c,$(CORE_SRC))
 # sipwire's INVITE filter decision is plain libre code: unit-tested here.
 UNIT_SRC := $(wildcard tests/unit/*.c) baresip-mods/sipwire/ratetable.c \
-	    baresip-mods/sipwire/verdict.c
+	    baresip-mods/sipwire/verdict.c baresip-mods/sipwire/allow.c
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/obj/%.o)
@@ -93,9 +93,10 @@ $(B)/sipsh-asan: $(B)/asan/shell/main.o $(ASAN_CORE_OBJ)
 	$(CC) $(LDFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
 # sipwire's decision and its unit test follow the module's headers.
-SIPWIRE_UNIT_OBJ := $(filter %/ratetable.o %/verdict.o %/test_verdict.o,\
+SIPWIRE_UNIT_OBJ := $(filter %/ratetable.o %/verdict.o %/allow.o %/test_verdict.o,\
 		    $(UNIT_OBJ) $(ASAN_UNIT_OBJ))
 $(SIPWIRE_UNIT_OBJ): $(wildcard baresip-mods/sipwire/*.h)
+$(SIPWIRE_UNIT_OBJ): CFLAGS += -Ibaresip-mods/include -Ibaresip-mods/common
 
 # sipsh.conf(5) is made from the schema: man/mkman, linked with the core,
 # replaces the template's line '.\" @SETTINGS@' with every setting.
@@ -316,28 +317,50 @@ install-menu: $(B)/sipsh-menu
 		$(DESTDIR)$(PREFIX)/share/man/man1/sipsh-menu.1
 
 # Fuzzing (tests/fuzz/): libFuzzer targets built with clang, ASan and
-# UBSan, over the configuration core alone (shell/conf: it stands without
-# the engine). 'make check' runs each a few seconds on its committed seed
-# corpus (tests/t-fuzz.sh); 'make fuzz FUZZ_SECONDS=N' runs each for N
+# UBSan, each linked with only what it fuzzes: the configuration core
+# (shell/conf: it stands without the engine), or the pure functions of our
+# baresip modules with libre (no baresip). Code the targets share lives in
+# tests/fuzz/lib/. 'make check' runs each a few seconds on its committed
+# seed corpus (tests/t-fuzz.sh); 'make fuzz FUZZ_SECONDS=N' runs each for N
 # seconds (default 60), adding what it finds to a corpus under build/.
 FUZZ_CC      := clang
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined \
 		-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := $(filter-out -Ishell/engine -Imodules -Ishell/phone,$(CFLAGS)) \
+		-Itests/fuzz/lib -Ibaresip-mods/include -Ibaresip-mods/common \
+		-Ibaresip-mods/ctrl -Ibaresip-mods/phoneline -Ibaresip-mods/sipwire
 FUZZ_NAMES   := $(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZERS      := $(FUZZ_NAMES:%=$(B)/fuzz/%)
 FUZZ_CORE    := $(wildcard shell/conf/*.c)
-FUZZ_OBJ     := $(FUZZ_CORE:%.c=$(B)/fuzz/obj/%.o)
 FUZZ_SECONDS ?= 60
 
-$(FUZZ_OBJ): $(B)/fuzz/obj/%.o: %.c $(wildcard shell/conf/*.h)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(filter-out -Ishell/engine -Imodules -Ishell/phone,$(CFLAGS)) \
-		-O1 $(FUZZ_SAN) -c -o $@ $<
+# What each target links besides its own source.
+FUZZ_SRC_fuzz_conf    := $(FUZZ_CORE)
+FUZZ_SRC_fuzz_value   := $(FUZZ_CORE) tests/fuzz/lib/canon.c
+FUZZ_SRC_fuzz_pem     := $(FUZZ_CORE) tests/fuzz/lib/canon.c
+FUZZ_SRC_fuzz_ctrl    := baresip-mods/ctrl/req_parse.c baresip-mods/ctrl/json.c \
+			 baresip-mods/ctrl/request.c
+FUZZ_SRC_fuzz_invite  := baresip-mods/sipwire/allow.c tests/fuzz/lib/sipmsg.c
+FUZZ_SRC_fuzz_contact := baresip-mods/phoneline/contact_user.c \
+			 tests/fuzz/lib/sipmsg.c
+FUZZ_SRC_fuzz_info    := baresip-mods/phoneline/info_body.c \
+			 tests/fuzz/lib/sipmsg.c
 
-$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+FUZZ_ALL_SRC := $(sort $(foreach f,$(FUZZ_NAMES),$(FUZZ_SRC_$(f))))
+FUZZ_OBJ     := $(FUZZ_ALL_SRC:%.c=$(B)/fuzz/obj/%.o)
+
+$(FUZZ_OBJ): $(B)/fuzz/obj/%.o: %.c $(wildcard shell/conf/*.h \
+		baresip-mods/*/*.h tests/fuzz/lib/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(filter-out -Ishell/engine -Imodules -Ishell/phone,$(CFLAGS)) \
-		-O1 $(subst fuzzer-no-link,fuzzer,$(FUZZ_SAN)) -o $@ $^ $(PKG_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -O1 $(FUZZ_SAN) -c -o $@ $<
+
+define FUZZ_TARGET
+$(B)/fuzz/$(1): tests/fuzz/$(1).c $(FUZZ_SRC_$(1):%.c=$(B)/fuzz/obj/%.o)
+	@mkdir -p $$(dir $$@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -O1 $(subst fuzzer-no-link,fuzzer,$(FUZZ_SAN)) \
+		-o $$@ $$^ $(PKG_LIBS)
+endef
+$(foreach f,$(FUZZ_NAMES),$(eval $(call FUZZ_TARGET,$(f))))
 
 fuzzers: $(FUZZERS)
 

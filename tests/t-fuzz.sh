@@ -2,8 +2,13 @@
 # The fuzz targets (tests/fuzz/, built by 'make check' with clang, ASan
 # and UBSan), each run for a bounded few seconds from its committed seed
 # corpus: the file reader with its print-reload round trip, every value
-# type with its canonical form, and pasted PEM. A crash, a sanitizer
-# report or a broken round trip fails; 'make fuzz' runs them for longer.
+# type with its canonical form, pasted PEM, the control socket's request
+# lines (re-encoded, accepted again), and the SIP-facing code of our
+# baresip modules over messages decoded by libre: the INVITE filter's
+# allowed-proxies decision, the line suffix's Contact user (read back,
+# put into a Contact that keeps every other part) and DTMF INFO bodies
+# (what we would send reads back the same). A crash, a sanitizer report
+# or a broken property fails; 'make fuzz' runs them for longer.
 . "$(dirname "$0")/lib.sh"
 
 SECS=${FUZZ_CHECK_SECONDS:-3}

@@ -120,9 +120,24 @@ static void registrar_print(char *buf, size_t sz, const struct account *acc)
 }
 
 
+/*
+ * A binding whose expiry has passed since the registrar last confirmed it
+ * is not registered as far as the phone can know, whatever libre still
+ * believes: its refresh went unanswered (over UDP libre waits 64*T1, 32 s,
+ * before it says so). The account is then shown registering, as it is.
+ */
+static bool binding_expired(const struct regstat *rs, uint32_t regint,
+			    time_t now)
+{
+	return !strcmp(rs->state, "registered") && rs->confirmed && regint &&
+		now >= rs->confirmed + (time_t)regint;
+}
+
+
 int cmd_registrations(const struct req *rq, struct rep *rp)
 {
 	const struct cmd *hook = ext_find(CTRL_EXT_AUTH_INFO);
+	time_t now = time(NULL);
 	struct le *le;
 	int err;
 	(void)rq;
@@ -141,6 +156,7 @@ int cmd_registrations(const struct req *rq, struct rep *rp)
 		uint32_t regint = account_regint(acc);
 		struct odict *o = NULL;
 		char registrar[256];
+		bool expired;
 
 		if (!rs)
 			return ENOMEM;
@@ -152,10 +168,12 @@ int cmd_registrations(const struct req *rq, struct rep *rp)
 			break;
 
 		err  = odict_entry_add(o, "aor", ODICT_STRING, rs->aor);
+		expired = binding_expired(rs, regint, now);
 		err |= odict_entry_add(o, "registered", ODICT_BOOL,
-				       ua_isregistered(ua));
+				       ua_isregistered(ua) && !expired);
 		err |= odict_entry_add(o, "state", ODICT_STRING,
-				       regint ? rs->state : "off");
+				       !regint ? "off" :
+				       expired ? "registering" : rs->state);
 		err |= odict_entry_add(o, "registrar", ODICT_STRING,
 				       registrar);
 		err |= odict_entry_add(o, "expires", ODICT_INT,

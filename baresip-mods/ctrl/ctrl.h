@@ -1,11 +1,11 @@
 /*
  * What the files of the ctrl module share: the client and request types
  * and the calls between the socket (sock.c), the client connections
- * (client.c), the JSON framing (json.c), request parsing and replies
- * (request.c), the command table (commands.c), the command groups
- * (cmd_status.c, cmd_call.c, cmd_ua.c, trace.c), the registration state
- * (regstat.c) and the UA events (events.c). ctrl.c, the module itself,
- * documents the protocol.
+ * (client.c), the JSON framing (json.c), request parsing (req_parse.c)
+ * and replies (request.c), the command table (commands.c), the command
+ * groups (cmd_status.c, cmd_call.c, cmd_ua.c, trace.c), the registration
+ * state (regstat.c) and the UA events (events.c). ctrl.c, the module
+ * itself, documents the protocol.
  */
 #ifndef CTRL_H
 #define CTRL_H
@@ -15,12 +15,12 @@
 #include <sys/types.h>
 #include <time.h>
 #include "baresip.h"
+#include "req_parse.h"
 
 enum {
 	INBUF_MAX   = 64 * 1024,       /* longest request line */
 	OUTBUF_MAX  = 4 * 1024 * 1024, /* replies and events not yet read */
 	READ_CHUNK  = 4096,
-	JSON_DEPTH  = 8,
 	MAX_CLIENTS = 32,
 	BACKLOG     = 16,
 };
@@ -78,7 +78,6 @@ bool clients_tracing(void);
 void clients_flush(void);
 
 /* json.c */
-const char *json_shape(const char *p, size_t len);
 void utf8_sanitize(char *s);
 
 /* request.c */

@@ -1,7 +1,7 @@
 /*
- * One request line: decoded, dispatched by its "command" and answered
- * with exactly one reply; and the helpers the commands use to read their
- * parameters and build their replies.
+ * One request line: taken apart (req_parse.c), dispatched by its
+ * "command" and answered with exactly one reply; and the helpers the
+ * commands use to read their parameters and build their replies.
  */
 #include <errno.h>
 #include <string.h>
@@ -120,61 +120,23 @@ static void reply(struct client *cl, const struct odict_entry *id,
 
 void handle_line(struct client *cl, const char *p, size_t len)
 {
-	const struct odict_entry *id = NULL;
-	struct odict *od = NULL;
+	struct req_line rl;
 	struct rep rp;
-	const char *problem, *name;
-	size_t i;
 	int err;
 
 	memset(&rp, 0, sizeof(rp));
 
-	if (len && p[len - 1] == '\r')
-		--len;
-
-	for (i = 0; i < len && (p[i] == ' ' || p[i] == '\t'); i++)
-		;
-	if (i == len)
-		return;
-
-	problem = json_shape(p, len);
-	if (problem) {
-		err = rep_fail(&rp, EBADMSG, "malformed JSON: %s", problem);
+	err = req_parse(&rl, rp.err, sizeof(rp.err), p, len);
+	if (err == ENODATA)
 		goto out;
+
+	if (!err) {
+		const struct req rq = {cl, rl.od};
+		err = command_run(rl.command, &rq, &rp);
 	}
 
-	err = json_decode_odict(&od, 16, p, len, JSON_DEPTH + 1);
-	if (err) {
-		err = rep_fail(&rp, err, "malformed JSON: %s",
-			       err == EBADMSG ? "invalid syntax" :
-			       "cannot decode");
-		goto out;
-	}
-
-	id = odict_lookup(od, "id");
-	if (!id) {
-		err = rep_fail(&rp, EINVAL, "missing 'id'");
-		goto out;
-	}
-	if (id->type != ODICT_INT) {
-		id = NULL;
-		err = rep_fail(&rp, EINVAL, "'id' must be an integer");
-		goto out;
-	}
-
-	name = odict_string(od, "command");
-	if (!name) {
-		err = rep_fail(&rp, EINVAL, "missing 'command' (a string)");
-		goto out;
-	}
-
-	{
-		const struct req rq = {cl, od};
-		err = command_run(name, &rq, &rp);
-	}
-
+	reply(cl, rl.id, &rp, err);
  out:
-	reply(cl, id, &rp, err);
 	mem_deref(rp.data);
-	mem_deref(od);
+	mem_deref(rl.od);
 }

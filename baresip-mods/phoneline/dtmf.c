@@ -3,7 +3,8 @@
  *
  *   rfc2833        RFC 4733 telephone-events (call_send_digit), 100 ms
  *   sip-info       SIP INFO, application/dtmf-relay "Signal=5\r\n
- *                  Duration=160\r\n", on the call's own session
+ *                  Duration=160\r\n" (info_body.c), on the call's own
+ *                  session
  *   inband         the digit's two frequencies in the audio, nothing else
  *   compatibility  like inband, but telephone-event is still offered:
  *                  digits the far end sends as telephone-events or INFO
@@ -27,12 +28,14 @@
  * mode, is dtmf_rx.c's.
  */
 #include <string.h>
+#include "info_body.h"
 #include "phoneline.h"
 
 enum {
 	RFC2833_MS = 100,       /* key down time of a telephone-event */
 	INBAND_ON_MS = 100,     /* ITU-T Q.24: at least 40 ms on, 40 ms off */
 	INBAND_OFF_MS = 60,
+	INFO_MS = 160,          /* the Duration our SIP INFO says */
 };
 
 static const char *const modev[] = {
@@ -68,7 +71,7 @@ const char *dtmf_mode_name(enum dtmf_mode m)
 }
 
 /* The call's sipsess, or NULL when the 1.0.0 layout does not hold. */
-static struct sipsess *call_sess(const struct call *call)
+struct sipsess *dtmf_call_sess(const struct call *call)
 {
 	void *const *slot = (void *const *)(const void *)call;
 	const struct ua *ua = call_get_ua(call);
@@ -109,7 +112,8 @@ static void info_resp(int err, const struct sip_msg *msg, void *arg)
 
 static void send_info(struct line *ln, char key)
 {
-	struct sipsess *sess = call_sess(ln->call);
+	const struct info_dtmf d = {INFO_DTMF_RELAY, key, INFO_MS};
+	struct sipsess *sess = dtmf_call_sess(ln->call);
 	struct mbuf *mb;
 	int err;
 
@@ -124,10 +128,10 @@ static void send_info(struct line *ln, char key)
 	mb = mbuf_alloc(64);
 	if (!mb)
 		return;
-	err = mbuf_printf(mb, "Signal=%c\r\nDuration=160\r\n", key);
+	err = mbuf_printf(mb, "%H", info_body_print, &d);
 	mb->pos = 0;
 	if (!err)
-		err = sipsess_info(sess, "application/dtmf-relay", mb,
+		err = sipsess_info(sess, info_kind_ctype(d.kind), mb,
 				   info_resp, (void *)(uintptr_t)ln->num);
 	if (err)
 		warning("phoneline: line %u: INFO: %m\n", ln->num, err);

@@ -23,10 +23,12 @@
  * Otherwise a log line says so and baresip's own events are used (the
  * digits then come as late as its jitter buffer lets them).
  *
- * SIP INFO (application/dtmf-relay): baresip raises CALL_DTMF_START with
- * the digit when the INFO comes and CALL_DTMF_END with none after its
- * Duration; the digit is remembered at the start and handed over at the
- * end.
+ * SIP INFO: read by info_rx.c, which hands each digit over when its
+ * INFO comes. Only when that cannot find the call's session or place its
+ * listener does baresip read the INFO (application/dtmf-relay only): it
+ * raises CALL_DTMF_START with the digit when the INFO comes and
+ * CALL_DTMF_END with none after its Duration; the digit is remembered at
+ * the start and handed over at the end.
  *
  * A far end that sends each digit both ways would have it twice: a call
  * takes its digits from the first kind that brings one (telephone-event
@@ -82,7 +84,7 @@ static int call_rtp(const struct call *call, struct udp_sock **usp,
 }
 
 /* The first kind of digit a call brings is the one it keeps. */
-static bool take_from(struct line *ln, enum dtmf_src src)
+bool dtmf_rx_take(struct line *ln, enum dtmf_src src)
 {
 	struct dtmf_rx *rx = &ln->rx;
 
@@ -110,7 +112,7 @@ static void telev_over(struct line *ln, const char *how)
 	rx->active = false;
 	rx->done = true;
 	rx->done_ts = rx->ts;
-	if (take_from(ln, DSRC_TELEV))
+	if (dtmf_rx_take(ln, DSRC_TELEV))
 		pl_line_digit(ln, rx->key, how);
 }
 
@@ -249,7 +251,7 @@ void dtmf_rx_baresip(struct line *ln, bool end, const char *prm)
 
 	/* A digit still pending when the next one starts (baresip keeps
 	 * one end timer per call) is over now. */
-	if (rx->info_key && take_from(ln, DSRC_INFO))
+	if (rx->info_key && dtmf_rx_take(ln, DSRC_INFO))
 		pl_line_digit(ln, rx->info_key, how[rx->uh != NULL][end]);
 	rx->info_key = end || !prm ? '\0' : prm[0];
 }

@@ -10,9 +10,9 @@
  *                      then sip:DIGITS@<the account's domain> is called
  *   180 / 183          ringback tone / the far end's early media
  *   answered           connected; digits go out as phoneline_dtmf_mode
- *                      says (dtmf.c); each digit received (telephone-
- *                      event or SIP INFO) is played once, when it ends
- *                      (dtmf_rx.c)
+ *                      says (dtmf.c); each digit received is played
+ *                      once: a telephone-event when it ends (dtmf_rx.c),
+ *                      a SIP INFO when it comes (info_rx.c)
  *   far end hangs up   busy tone (also for 486 / 600 busy answers)
  *   call fails         phoneline_congestion_tone: the congestion tone, or
  *                      the special information tone ('info')
@@ -1095,6 +1095,7 @@ static int phoneline_close(void)
 		pl.ev_registered = false;
 	}
 	pl.drv = mem_deref(pl.drv);      /* stops the audio thread */
+	info_rx_close();
 	suffix_close();
 	audev_close();
 
@@ -1156,6 +1157,9 @@ static int phoneline_init(void)
 	if (err)
 		goto out;
 	err = suffix_init(pl.suffix);
+	if (err)
+		goto out;
+	err = info_rx_init();
 	if (err)
 		goto out;
 	err = uag_event_register(ua_event_handler, NULL);

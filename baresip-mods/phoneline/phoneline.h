@@ -1,9 +1,10 @@
 /*
  * What the files of the phoneline module share: the line object and the
  * calls between the line logic (phoneline.c), the audio devices
- * (audev.c), DTMF sending (dtmf.c) and receiving (dtmf_rx.c), the
- * Contact line suffix (suffix.c)
- * and the line commands of the ctrl socket (linecmd.c).
+ * (audev.c), DTMF sending (dtmf.c) and receiving (dtmf_rx.c, SIP INFO
+ * in info_rx.c, its bodies in info_body.c), the Contact line suffix
+ * (suffix.c, its user in contact_user.c) and the line commands of the
+ * ctrl socket (linecmd.c).
  */
 #ifndef PHONELINE_H
 #define PHONELINE_H
@@ -38,7 +39,7 @@ enum { DIGITS_MAX = 32, DTMFQ_MAX = 32 };
 enum dtmf_src {
 	DSRC_NONE,
 	DSRC_TELEV,      /* RFC 4733 telephone-events */
-	DSRC_INFO,       /* SIP INFO, through baresip's DTMF events */
+	DSRC_INFO,       /* SIP INFO (info_rx.c, or baresip's DTMF events) */
 };
 
 /* Digits being received on a line's call; main thread only. */
@@ -119,6 +120,7 @@ void audev_forget_line(const struct line *ln);
 int  dtmf_mode_parse(const char *s, enum dtmf_mode *mp);
 const char *dtmf_mode_name(enum dtmf_mode m);
 void dtmf_send(struct line *ln, char key);
+struct sipsess *dtmf_call_sess(const struct call *call);
 void dtmf_mix_inband(struct line *ln, int16_t *mic);
 
 /* dtmf_rx.c */
@@ -126,6 +128,12 @@ void dtmf_rx_attach(struct line *ln);       /* its call is established */
 void dtmf_rx_detach(struct line *ln);       /* before ln->call changes */
 void dtmf_rx_baresip(struct line *ln, bool end, const char *prm);
 void dtmf_rx_local_sdp(struct call *call);  /* UA_EVENT_CALL_LOCAL_SDP */
+/* Whether the call takes a digit of this kind (the first kind it brings). */
+bool dtmf_rx_take(struct line *ln, enum dtmf_src src);
+
+/* info_rx.c: DTMF in SIP INFO from a line's far end. */
+int  info_rx_init(void);
+void info_rx_close(void);
 
 /* suffix.c */
 int  suffix_init(bool enable);

@@ -1,9 +1,9 @@
 /*
  * The Contact line suffix (phoneline_contact_suffix yes): each account
  * that has lines registers the Contact user "<user>_<lines>", e.g.
- * 1001_01 for lines 0 and 1, and an incoming INVITE whose Request-URI
- * user carries a suffix rings exactly the lines it names (1001_1: line 1
- * only; the registered 1001_01: both).
+ * 1001_01 for lines 0 and 1 (contact_user.c makes and reads it), and an
+ * incoming INVITE whose Request-URI user carries a suffix rings exactly
+ * the lines it names (1001_1: line 1 only; the registered 1001_01: both).
  *
  * baresip 1.0.0 builds the Contact user once ("<user>-%p", ua.c
  * ua_alloc) and has no setter. On UA_EVENT_REGISTERING, which 1.0.0
@@ -27,6 +27,7 @@
  * the registered Contact user, and lets baresip handle the request.
  */
 #include <string.h>
+#include "contact_user.h"
 #include "lsnr_first.h"
 #include "phoneline.h"
 
@@ -62,39 +63,17 @@ static int user_of(const struct ua *ua, struct pl *user)
 	return 0;
 }
 
-/* "_" and the lines of the mask, lowest first. */
-static int suffix_print(char *buf, size_t sz, uint32_t mask)
-{
-	size_t o = 0;
-	unsigned l;
-
-	for (l = 0; l < 32; l++) {
-		int n;
-
-		if (!(mask & (1u << l)))
-			continue;
-		n = re_snprintf(buf + o, sz - o, "%s%u", o ? "" : "_", l);
-		if (n < 0)
-			return ENOSPC;
-		o += (size_t)n;
-	}
-
-	return o ? 0 : ENOENT;
-}
-
 void suffix_apply(struct ua *ua)
 {
 	char **slotv = (char **)(void *)ua;
 	const char *cur = ua_cuser(ua);
-	char sfx[64], *want = NULL;
+	char *want = NULL;
 	struct pl user;
 	size_t i;
 
 	if (!sx.enabled || !cur || user_of(ua, &user))
 		return;
-	if (suffix_print(sfx, sizeof(sfx), pl_lines_of_ua(ua)))
-		return;
-	if (re_sdprintf(&want, "%r%s", &user, sfx))
+	if (contact_user_make(&want, &user, pl_lines_of_ua(ua)))
 		return;
 	if (!strcmp(cur, want))
 		goto out;
@@ -164,9 +143,9 @@ static void pending_add(const struct pl *callid, uint32_t mask)
 
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
-	struct pl user = msg->uri.user, base, digits;
+	struct pl user = msg->uri.user, base;
 	struct le *le;
-	const char *us;
+	uint32_t named;
 
 	(void)arg;
 
@@ -185,32 +164,19 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 			suffix_apply(ua);
 	}
 
-	us = pl_isset(&user) ? memchr(user.p, '_', user.l) : NULL;
-	if (!us)
+	if (contact_user_split(&user, &base, &named))
 		return false;
-	base.p = user.p;
-	base.l = (size_t)(us - user.p);
-	digits.p = us + 1;
-	digits.l = user.l - base.l - 1;
 
 	for (le = list_head(uag_list()); le; le = le->next) {
 		struct ua *ua = le->data;
-		uint32_t lines = pl_lines_of_ua(ua), mask = 0;
+		uint32_t lines = pl_lines_of_ua(ua);
 		struct pl auser;
-		size_t i;
 
-		if (!lines || user_of(ua, &auser) || pl_cmp(&auser, &base))
+		if (!lines || user_of(ua, &auser) || pl_cmp(&auser, &base) ||
+		    !(named & lines))
 			continue;
 
-		for (i = 0; i < digits.l; i++) {
-			if (digits.p[i] < '0' || digits.p[i] > '9')
-				break;
-			mask |= 1u << (digits.p[i] - '0');
-		}
-		if (i < digits.l || !(mask & lines))
-			continue;
-
-		pending_add(&msg->callid, mask & lines);
+		pending_add(&msg->callid, named & lines);
 
 		/* Not the registered Contact user: let baresip find the
 		 * account by its AOR user. The user is a view into the

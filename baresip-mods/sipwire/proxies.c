@@ -1,11 +1,13 @@
 /*
  * The allowed SIP proxies: a new INVITE from any other address is
  * answered 403 before baresip sees it, statelessly and only up to a rate
- * per source (verdict.c decides, ratetable.c counts); above it the
+ * per source (verdict.c decides with allow.c,
+ * ratetable.c counts); above it the
  * INVITE is dropped. Nothing is kept of a refused request.
  */
 #include <string.h>
 #include "sipwire.h"
+#include "allow.h"
 #include "verdict.h"
 
 static void proxy_destructor(void *arg)
@@ -38,34 +40,11 @@ int addrs_print(struct re_printf *pf, const struct proxy *p)
 	return err;
 }
 
-static bool proxy_allows(const struct proxy *p, const struct sa *src)
-{
-	unsigned f, i;
-
-	for (f = 0; f < 2; f++) {
-		for (i = 0; i < p->addrc[f]; i++) {
-			if (sa_cmp(&p->addrv[f][i], src, SA_ADDR))
-				return true;
-		}
-	}
-
-	return false;
-}
-
 static bool allowed(const struct sa *src, void *arg)
 {
-	struct le *le;
 	(void)arg;
 
-	if (list_isempty(&sw.proxyl))
-		return true;
-
-	for (le = list_head(&sw.proxyl); le; le = le->next) {
-		if (proxy_allows(le->data, src))
-			return true;
-	}
-
-	return false;
+	return allow_src(&sw.proxyl, src);
 }
 
 int proxy_handler(const struct pl *pl, void *arg)

@@ -3,8 +3,9 @@
  * private structures as far as they are read, and the calls between the
  * layout checks (layout.c), SIP DiffServ (tos.c), the User-Agent swap
  * (useragent.c), the allowed-proxies filter (proxies.c, deciding in
- * verdict.c with the rate table of ratetable.c) and its DNS refresh
- * (dns.c). sipwire.c, the module itself, says what each does.
+ * verdict.c: allowed by allow.c, else limited by the rate table of
+ * ratetable.c) and its DNS refresh (dns.c). sipwire.c, the module itself,
+ * says what each does.
  */
 #ifndef SIPWIRE_H
 #define SIPWIRE_H

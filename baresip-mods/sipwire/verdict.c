@@ -6,14 +6,14 @@
  * refused sources) holds tokens, then nothing: a retransmission of a
  * refused INVITE is just another INVITE from that source.
  */
+#include "allow.h"
 #include "verdict.h"
 
 enum verdict invite_verdict(const struct sip_msg *msg,
 			    verdict_allow_h *allowh, void *arg,
 			    struct rate_table *rt, uint64_t now)
 {
-	if (!msg || !msg->req || pl_strcmp(&msg->met, "INVITE") ||
-	    pl_isset(&msg->to.tag))
+	if (!allow_applies(msg))
 		return VERDICT_PASS;
 
 	/* No allow-list: nobody is refused. */

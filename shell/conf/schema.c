@@ -275,8 +275,9 @@ const struct setting schema[] = {
 	 "Add the numbers of an account's lines to its Contact user",
 	 NONE, 0,
 	 "On: the Contact user gets '_' and the numbers of the lines that "
-	 "ring for the account (0123456_01 for lines 0 and 1); incoming "
-	 "requests to that Contact ring exactly those lines.",
+	 "ring for the account (0123456_01 for lines 0 and 1; lines 10 "
+	 "to 31 are the letters a to v); incoming requests to that "
+	 "Contact ring exactly those lines.",
 	 USES(MOD_V("phoneline_contact_suffix"))},
 	/* 19 */
 	{SECT_SIP, "diffserv sip", "SIP DiffServ", &vt_dscp, "cs3",
