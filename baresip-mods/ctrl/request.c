@@ -1,7 +1,8 @@
 /*
- * One request line: decoded, dispatched by its "command" and answered
- * with exactly one reply; and the helpers the commands use to read their
- * parameters and build their replies.
+ * One request line: decoded, authorised by the client's role and the
+ * command's, dispatched by its "command" and answered with exactly one
+ * reply; and the helpers the commands use to read their parameters and
+ * build their replies.
  */
 #include <errno.h>
 #include <string.h>
@@ -124,6 +125,7 @@ void handle_line(struct client *cl, const char *p, size_t len)
 	struct odict *od = NULL;
 	struct rep rp;
 	const char *problem, *name;
+	enum role need = ROLE_ADMIN;
 	size_t i;
 	int err;
 
@@ -168,6 +170,23 @@ void handle_line(struct client *cl, const char *p, size_t len)
 		goto out;
 	}
 
+	/* A peer with no role learns nothing, not even which commands
+	 * exist; a known command beyond the peer's role is refused by name
+	 * of the group it needs. */
+	if (cl->peer.role == ROLE_NONE) {
+		(void)auth_permits(&cl->peer, ROLE_VIEW, rp.err,
+				   sizeof(rp.err));
+		err = EACCES;
+		goto out;
+	}
+	if (0 == command_role(name, &need) &&
+	    !auth_permits(&cl->peer, need, rp.err, sizeof(rp.err))) {
+		info("ctrl: client %d (uid %u, %s): '%s' refused\n", cl->fd,
+		     (unsigned)cl->peer.uid, role_name(cl->peer.role), name);
+		err = EACCES;
+		goto out;
+	}
+
 	{
 		const struct req rq = {cl, od};
 		err = command_run(name, &rq, &rp);
@@ -177,4 +196,8 @@ void handle_line(struct client *cl, const char *p, size_t len)
 	reply(cl, id, &rp, err);
 	mem_deref(rp.data);
 	mem_deref(od);
+
+	/* Answered once, then gone: it holds no connection. */
+	if (cl->peer.role == ROLE_NONE)
+		client_drop(cl, "no role");
 }

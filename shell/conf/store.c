@@ -32,6 +32,7 @@
 #include <openssl/evp.h>
 #include "afile.h"
 #include "store.h"
+#include "roles.h"
 
 #define HIST_TMP ".tmp."   /* prefix of a copy being written into history */
 
@@ -666,6 +667,10 @@ static void clean_temps(int dfd, const char *prefix, int histfd)
 	(void)closedir(d);
 }
 
+/* The mode of a new history directory: 0700, or 0770 for the admin
+ * group (roles.h). */
+static mode_t hist_mode = 0700;
+
 /* Opens the history directory, creating it (0700) if it is missing. */
 static int hist_open(const struct names *nm, const struct stat *owner,
 		     int *fdp)
@@ -674,7 +679,7 @@ static int hist_open(const struct names *nm, const struct stat *owner,
 
 	fd = open(nm->hist, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
-		if (mkdir(nm->hist, 0700) && errno != EEXIST)
+		if (mkdir(nm->hist, hist_mode) && errno != EEXIST)
 			return errno;
 		fd = open(nm->hist, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd >= 0) {
@@ -692,12 +697,31 @@ static int hist_open(const struct names *nm, const struct stat *owner,
 	return 0;
 }
 
-/* The store's files are 0600: they hold SIP passwords. */
+/* The store's files hold SIP passwords: 0600, or 0660 when the file
+ * belongs to the admin group (roles.h), set before any byte is written. */
+static mode_t file_mode = 0600;
+
 static int secret_temp(const char *tmpl, const char *data, size_t len,
 			   const struct stat *owner,
 			   const struct timespec *mtime, char **tmpp)
 {
-	return afile_temp(tmpl, 0600, data, len, owner, mtime, tmpp);
+	return afile_temp(tmpl, file_mode, data, len, owner, mtime, tmpp);
+}
+
+/* A file or directory of the store shared with the admin group: its
+ * group and mode, best effort (only its owner or root can). */
+static void share_fix(int fd, const struct stat *cur, mode_t mode)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) || (st.st_uid != geteuid() &&
+					  geteuid() != 0))
+		return;
+
+	if (st.st_gid != cur->st_gid)
+		(void)fchown(fd, (uid_t)-1, cur->st_gid);
+	if ((st.st_mode & 07777) != mode)
+		(void)fchmod(fd, mode);
 }
 
 /*
@@ -845,7 +869,7 @@ int store_save(const char *path, const char *text, size_t len,
 	       const struct store_id *base)
 {
 	struct names *nm = NULL;
-	struct stat cur;
+	struct stat cur, group_only;
 	const struct stat *owner = NULL;
 	char vname[16], *old = NULL, *tmp = NULL;
 	size_t old_len = 0;
@@ -897,6 +921,21 @@ int store_save(const char *path, const char *text, size_t len,
 		(void)keep_owner(lockfd, owner);
 	}
 
+	/* A file of the admin group stays readable by the group, and its
+	 * history and lock usable by its members; a member who is not root
+	 * gives what it creates the group, the owner being itself. */
+	file_mode = exists ? roles_store_mode(cur.st_gid, &hist_mode) : 0600;
+	if (!exists)
+		hist_mode = 0700;
+	if (file_mode != 0600) {
+		share_fix(lockfd, &cur, 0660);
+		if (!owner) {
+			group_only = cur;
+			group_only.st_uid = (uid_t)-1;
+			owner = &group_only;
+		}
+	}
+
 	/* A history that cannot be opened now is reported below, after the
 	 * temp file exists, by hist_open: cleaning up is best effort. */
 	histfd = open(nm->hist, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -913,6 +952,8 @@ int store_save(const char *path, const char *text, size_t len,
 		if (err)
 			goto out;
 	}
+	if (file_mode != 0600)
+		share_fix(histfd, &cur, hist_mode);
 
 	err = record_current(histfd, nm->hist, exists ? old : NULL, old_len,
 			     &cur, owner, &seq);

@@ -189,6 +189,12 @@ int ctrl_request(struct odict **datap, const char *command,
 	ctrl_reader_init(&r, fd);
 	err = ctrl_send(fd, command, params, id);
 
+	/* A phone that refuses the connection (its limits) says why in a
+	 * line without an id, and may have closed before the request was
+	 * written: that line is the answer. */
+	if (err == EPIPE || err == ECONNRESET)
+		err = 0;
+
 	for (i = 0; i < 1000 && !err; i++) {
 		struct odict *o = NULL;
 		uint64_t rid = 0;
@@ -198,6 +204,17 @@ int ctrl_request(struct odict **datap, const char *command,
 		err = ctrl_read(&r, &o, CTRL_TIMEOUT_MS);
 		if (err)
 			break;
+
+		/* A refusal of the connection itself. */
+		if (!odict_lookup(o, "event") && odict_lookup(o, "id") &&
+		    odict_lookup(o, "id")->type == ODICT_NULL) {
+			const char *e = odict_string(o, "error");
+
+			re_snprintf(errbuf, errsz, "%s", e ? e : "refused");
+			mem_deref(o);
+			err = EPROTO;
+			break;
+		}
 
 		/* Events share the socket: skip them. */
 		if (!odict_get_number(o, &rid, "id") || rid != (uint64_t)id) {
