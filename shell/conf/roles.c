@@ -25,9 +25,6 @@
 #define SIPSH_VIEW_GROUP "sipsh-view"
 #endif
 
-/* What a password becomes in the masked rendering: a value the reader
- * takes (stars are refused there), which no show prints. */
-#define VIEW_SECRET "masked-in-the-view"
 
 enum { NGROUPS_SELF = 256 };
 
@@ -149,7 +146,7 @@ bool roles_refuse_config(char *buf, size_t sz)
 	return true;
 }
 
-/* c with every password set replaced by VIEW_SECRET. */
+/* c with every password set replaced by ROLES_VIEW_SECRET. */
 static int view_cfg(struct cfg **cp, const struct cfg *c)
 {
 	struct cfg *v = NULL;
@@ -171,7 +168,7 @@ static int view_cfg(struct cfg **cp, const struct cfg *c)
 			struct inst *i = cfg_inst(v, (enum sect_id)sect, id);
 
 			if (i && inst_val(i, st)->n)
-				err = inst_set(i, st, VIEW_SECRET);
+				err = inst_set(i, st, ROLES_VIEW_SECRET);
 		}
 	}
 
@@ -183,12 +180,39 @@ static int view_cfg(struct cfg **cp, const struct cfg *c)
 	return err;
 }
 
-int roles_view_write(const char *path, const struct cfg *c, char *why,
-		     size_t whysz)
+int roles_view_text(struct mbuf **mbp, const struct cfg *c)
 {
 	struct mbuf *mb = NULL;
 	struct re_printf pf;
 	struct cfg *v = NULL;
+	int err;
+
+	err = view_cfg(&v, c);
+	if (err)
+		return err;
+
+	mb = mbuf_alloc(4096);
+	if (!mb) {
+		err = ENOMEM;
+		goto out;
+	}
+	pf.vph = pf_mbuf_vph;
+	pf.arg = mb;
+	err = cfg_print(&pf, v, PR_SECRETS, NULL);
+
+ out:
+	if (err)
+		mem_deref(mb);
+	else
+		*mbp = mb;
+	mem_deref(v);
+	return err;
+}
+
+int roles_view_write(const char *path, const struct cfg *c, char *why,
+		     size_t whysz)
+{
+	struct mbuf *mb = NULL;
 	struct stat grp;
 	char *vpath = NULL, *tmpl = NULL, *tmp = NULL;
 	gid_t gid;
@@ -202,18 +226,7 @@ int roles_view_write(const char *path, const struct cfg *c, char *why,
 	if (!err)
 		err = re_sdprintf(&tmpl, "%s.XXXXXX", vpath);
 	if (!err)
-		err = view_cfg(&v, c);
-	if (err)
-		goto out;
-
-	mb = mbuf_alloc(4096);
-	if (!mb) {
-		err = ENOMEM;
-		goto out;
-	}
-	pf.vph = pf_mbuf_vph;
-	pf.arg = mb;
-	err = cfg_print(&pf, v, PR_SECRETS, NULL);
+		err = roles_view_text(&mb, c);
 	if (err)
 		goto out;
 
@@ -244,7 +257,6 @@ int roles_view_write(const char *path, const struct cfg *c, char *why,
 	mem_deref(tmpl);
 	mem_deref(vpath);
 	mem_deref(mb);
-	mem_deref(v);
 	return err;
 }
 

@@ -48,6 +48,14 @@ void roles_init(const char *path);
  * unit tests, the tools), since the kernel still decides then. */
 enum role roles_self(void);
 
+/* What a password becomes in the masked rendering: a value the reader
+ * takes (stars are refused there), which no show prints. */
+#define ROLES_VIEW_SECRET "masked-in-the-view"
+
+/* The masked rendering's text: c printed as the file is, with every
+ * password set replaced by ROLES_VIEW_SECRET. */
+struct mbuf;
+int  roles_view_text(struct mbuf **mbp, const struct cfg *c);
 /* DIR/.NAME.view for DIR/NAME (mem string). */
 int  roles_view_path(char **pp, const char *path);
 /* The masked rendering of c beside path; why says what went wrong. */

@@ -180,7 +180,7 @@ int ctrl_request(struct odict **datap, const char *command,
 {
 	static int next_id = 1;
 	struct ctrl_reader r;
-	int fd = -1, id = next_id++, i, err;
+	int fd = -1, id = next_id++, i, send_err = 0, err;
 
 	err = ctrl_connect(&fd, errbuf, errsz);
 	if (err)
@@ -192,8 +192,10 @@ int ctrl_request(struct odict **datap, const char *command,
 	/* A phone that refuses the connection (its limits) says why in a
 	 * line without an id, and may have closed before the request was
 	 * written: that line is the answer. */
-	if (err == EPIPE || err == ECONNRESET)
+	if (err == EPIPE || err == ECONNRESET) {
+		send_err = err;
 		err = 0;
+	}
 
 	for (i = 0; i < 1000 && !err; i++) {
 		struct odict *o = NULL;
@@ -202,6 +204,8 @@ int ctrl_request(struct odict **datap, const char *command,
 		const struct odict_entry *data;
 
 		err = ctrl_read(&r, &o, CTRL_TIMEOUT_MS);
+		if (err && send_err)
+			err = send_err;   /* no word why: the write's error */
 		if (err)
 			break;
 
