@@ -273,6 +273,9 @@ if grep -q "permission denied: this command needs the $GA group" <<<"$out"; then
 else
 	fail "the viewer's shell prints the phone's refusal of dial" "$out"
 fi
+expect_out "the viewer cannot stop the phone, and is told why" \
+	"-c:1: % Permission denied: phone stop needs the $GA group" \
+	R "$VIEW" -c 'phone stop'
 out=$(PYC "$ADM" req '{"id":1,"command":"trace","on":true}' 2>&1)
 check "ctrl lets the admin trace" grep -q '^{"id":1,"ok":true' <<<"$out"
 
