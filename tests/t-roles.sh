@@ -22,6 +22,7 @@ GV=sipsh-view
 ADM=sipsh-adm-$$
 VIEW=sipsh-vw-$$
 OUT=sipsh-out-$$
+ADM2=sipsh-ad2-$$                # an admin outside the view group
 PORT=$((19200 + $$ % 400))       # sshd
 SP=$((20000 + $$ % 1000))        # the phone's SIP port
 KP=$((SP + 1000))                # a registrar nobody answers at
@@ -37,7 +38,7 @@ finish() {
 		wait "$SSHD_PID" 2>/dev/null
 	[ -n "${HOLD_PID:-}" ] && kill "$HOLD_PID" 2>/dev/null
 	phone_down
-	for u in "$ADM" "$VIEW" "$OUT"; do
+	for u in "$ADM" "$ADM2" "$VIEW" "$OUT"; do
 		pkill -u "$u" 2>/dev/null
 		userdel "$u" 2>/dev/null
 	done
@@ -60,9 +61,10 @@ done
 # Login shells must be paths every user may run.
 install -d -m 0755 "$T/bin" "$T/homes"
 install -m 0755 "$SIPSH" "$T/bin/sipsh"
-for u in "$ADM" "$VIEW" "$OUT"; do
+for u in "$ADM" "$ADM2" "$VIEW" "$OUT"; do
 	case $u in
 	"$ADM") groups="-G $GA,$GV" ;;
+	"$ADM2") groups="-G $GA" ;;
 	"$VIEW") groups="-G $GV" ;;
 	*) groups= ;;
 	esac
@@ -397,3 +399,21 @@ check "a request left unfinished is closed after the idle timeout" \
 check "the phone logged why" \
 	grep -q 'no complete request within the idle timeout' \
 	"$SIPSH_RUNDIR/log/current"
+
+# --- An admin who cannot give the view its group ------------------------
+out=$(R "$ADM2" -c sip -c 'register-interval 1200' 2>&1)
+rc=$?
+if [ $rc = 0 ] && grep -q "no view for the $GV group: only root or a member of $GV can give it that group" <<<"$out" &&
+	[ ! -e "$V" ] && grep -qx ' register-interval 1200' "$C"; then
+	pass "an admin outside the view group commits; the stale view is removed, and the commit says so"
+else
+	fail "an admin outside the view group commits; the stale view is removed, and the commit says so" \
+		"rc=$rc $out; $(ls -la "$D")"
+fi
+out=$(R "$VIEW" -c 'show running-config' 2>&1)
+check "...and the viewer is told there is no view, not shown an old one" \
+	grep -q 'no view of the configuration for the group yet' <<<"$out"
+S -q -c sip -c 'register-interval 1500'
+out=$(R "$VIEW" -c 'show running-config sip' 2>&1)
+check "root's next commit writes the view again" \
+	grep -qx ' register-interval 1500' <<<"$out"

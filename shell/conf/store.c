@@ -668,7 +668,7 @@ static void clean_temps(int dfd, const char *prefix, int histfd)
 }
 
 /* The mode of a new history directory: 0700, or 0770 for the admin
- * group (roles.h). */
+ * group (roles.h); store_save sets it, and file_mode, for each save. */
 static mode_t hist_mode = 0700;
 
 /* Opens the history directory, creating it (0700) if it is missing. */
