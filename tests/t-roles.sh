@@ -22,6 +22,8 @@ GV=sipsh-view
 ADM=sipsh-adm-$$
 VIEW=sipsh-vw-$$
 OUT=sipsh-out-$$
+VIEW2=sipsh-vw2-$$
+VIEW3=sipsh-vw3-$$
 ADM2=sipsh-ad2-$$                # an admin outside the view group
 PORT=$((19200 + $$ % 400))       # sshd
 SP=$((20000 + $$ % 1000))        # the phone's SIP port
@@ -33,12 +35,13 @@ V=$D/.sipsh.conf.view
 SOCK=$SIPSH_RUNDIR/ctrl.sock
 made_groups=()
 
+HOLD_PIDS=()
 finish() {
+	[ ${#HOLD_PIDS[@]} -gt 0 ] && kill "${HOLD_PIDS[@]}" 2>/dev/null
 	[ -n "${SSHD_PID:-}" ] && kill "$SSHD_PID" 2>/dev/null &&
 		wait "$SSHD_PID" 2>/dev/null
-	[ -n "${HOLD_PID:-}" ] && kill "$HOLD_PID" 2>/dev/null
 	phone_down
-	for u in "$ADM" "$ADM2" "$VIEW" "$OUT"; do
+	for u in "$ADM" "$ADM2" "$VIEW" "$VIEW2" "$VIEW3" "$OUT"; do
 		pkill -u "$u" 2>/dev/null
 		userdel "$u" 2>/dev/null
 	done
@@ -61,11 +64,11 @@ done
 # Login shells must be paths every user may run.
 install -d -m 0755 "$T/bin" "$T/homes"
 install -m 0755 "$SIPSH" "$T/bin/sipsh"
-for u in "$ADM" "$ADM2" "$VIEW" "$OUT"; do
+for u in "$ADM" "$ADM2" "$VIEW" "$VIEW2" "$VIEW3" "$OUT"; do
 	case $u in
 	"$ADM") groups="-G $GA,$GV" ;;
 	"$ADM2") groups="-G $GA" ;;
-	"$VIEW") groups="-G $GV" ;;
+	"$VIEW" | "$VIEW2" | "$VIEW3") groups="-G $GV" ;;
 	*) groups= ;;
 	esac
 	# '*': no password, but not a locked account, which sshd refuses.
@@ -206,10 +209,11 @@ check "the viewer is shown the phone's state" \
 cat >"$T/ctrl.py" <<'EOF'
 # ctrl.py SOCKET MODE: what the socket answers this user.
 #   req LINE...   send each request, print each reply
+#   follow N SECS hold N connections that each made a request, SECS
 #   hold N SECS   hold N connections that send nothing; after SECS print
 #                 how many the phone has closed
 #   partial SECS  send half a request; print whether it was closed
-import socket, sys, time
+import os, socket, sys, time
 
 def conn(path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -236,6 +240,17 @@ if mode == 'req':
             pass    # refused before it was written: the reply says why
         print(line(s))
     print('closed' if s.recv(10) == b'' else 'open')
+elif mode == 'follow':
+    n, secs = int(sys.argv[3]), float(sys.argv[4])
+    socks = []
+    for i in range(n):
+        s = conn(path)
+        s.sendall(b'{"id":1,"command":"version"}\n')
+        if '"ok":true' not in line(s):
+            sys.exit('connection %d refused' % i)
+        socks.append(s)
+    print('holding', os.getpid(), flush=True)
+    time.sleep(secs)
 elif mode in ('hold', 'partial'):
     n = int(sys.argv[3]) if mode == 'hold' else 1
     secs = float(sys.argv[4] if mode == 'hold' else sys.argv[3])
@@ -244,18 +259,21 @@ elif mode in ('hold', 'partial'):
         socks[0].sendall(b'{"id":1,')
     print('holding', flush=True)
     end = time.time() + secs
-    closed = set()
+    closed, refused = set(), set()
     while time.time() < end and len(closed) < n:
         for i, s in enumerate(socks):
             if i in closed:
                 continue
             s.settimeout(0.05)
             try:
-                if s.recv(10) == b'':
+                b = s.recv(100)
+                if b == b'':
                     closed.add(i)
+                else:
+                    refused.add(i)    # told why: not an idle close
             except socket.timeout:
                 pass
-    print('closed', len(closed), 'of', n)
+    print('closed', len(closed), 'of', n, 'refused', len(refused))
 EOF
 chmod 0644 "$T/ctrl.py"
 PYC() { local u=$1; shift; runuser -u "$u" -- "$PY" "$T/ctrl.py" "$SOCK" "$@"; }
@@ -374,30 +392,56 @@ else
 fi
 
 # --- The control socket's limits ------------------------------------------
-# The viewer fills its share with connections that send nothing; the
-# admin's shell is served beside them, the viewer's next connection is
-# refused for its user's limit, and the idle ones are closed.
-PYC "$VIEW" hold 8 20 >"$T/hold.out" 2>&1 &
-HOLD_PID=$!
-wait_for 5 grep -q holding "$T/hold.out"
+# Viewers that stay connected after a request (as a client following
+# events does) fill their shares: a user's ninth connection is refused;
+# with three viewers' 24 the rest are kept for admins, so the outsider is
+# refused while the admin's shell is served.
+HOLD_PIDS=()
+for u in "$VIEW" "$VIEW2" "$VIEW3"; do
+	PYC "$u" follow 8 60 >"$T/follow.$u" 2>&1 &
+	TEST_PIDS+=($!)
+	wait_for 10 grep -q holding "$T/follow.$u"
+	# The holder's own PID: the shell's is only its runuser's parent.
+	p=$(awk '/^holding/ { print $2 }' "$T/follow.$u")
+	[ -n "$p" ] && HOLD_PIDS+=("$p")
+done
 out=$(PYC "$VIEW" req '{"id":1,"command":"version"}' 2>&1)
 if grep -q '^{"id":null,"ok":false,"error":"too many connections of uid '"$(id -u "$VIEW")"' (8)"}' <<<"$out"; then
 	pass "one user's ninth connection is refused, saying why"
 else
 	fail "one user's ninth connection is refused, saying why" "$out"
 fi
+out=$(PYC "$OUT" req '{"id":1,"command":"version"}' 2>&1)
+if grep -q '^{"id":null,"ok":false,"error":"too many connections (24); the last 8 are kept for the '"$GA"' group"}' <<<"$out"; then
+	pass "past 24 connections the rest are kept for admins"
+else
+	fail "past 24 connections the rest are kept for admins" "$out"
+fi
 out=$(R "$ADM" -c 'show phone' 2>&1)
-check "another user's show phone works beside them" \
+check "the admin's show phone is served beside them" \
 	grep -q 'Modules:.* ctrl' <<<"$out"
-wait "$HOLD_PID"
-HOLD_PID=
+out=$(R "$VIEW" -c 'show phone' 2>&1)
+check "...and the viewer's shell says why it is not" \
+	grep -q "too many connections of uid $(id -u "$VIEW") (8)" <<<"$out"
+kill "${HOLD_PIDS[@]}" 2>/dev/null
+all_gone() {
+	local p
+	for p in "${HOLD_PIDS[@]}"; do
+		kill -0 "$p" 2>/dev/null && return 1
+	done
+	return 0
+}
+check "the holders are gone" wait_for 10 all_gone
+
+# Connections that send nothing, or half a request, are closed.
+PYC "$VIEW" hold 8 20 >"$T/hold.out" 2>&1
 check "connections that send nothing are closed after the idle timeout" \
-	grep -qx 'closed 8 of 8' "$T/hold.out"
+	grep -qx 'closed 8 of 8 refused 0' "$T/hold.out"
 out=$(PYC "$VIEW" partial 20 2>&1)
 check "a request left unfinished is closed after the idle timeout" \
-	grep -qx 'closed 1 of 1' <<<"$out"
+	grep -qx 'closed 1 of 1 refused 0' <<<"$out"
 check "the phone logged why" \
-	grep -q 'no complete request within the idle timeout' \
+	grep -q "ctrl: client [0-9]* (uid $(id -u "$VIEW")): no complete request within 5000 ms: closing it" \
 	"$SIPSH_RUNDIR/log/current"
 
 # --- An admin who cannot give the view its group ------------------------

@@ -192,7 +192,11 @@ static void idle_timeout(void *arg)
 {
 	struct client *cl = arg;
 
-	client_drop(cl, "no complete request within the idle timeout");
+	/* A warning, unbuffered: a client holding a slot it does not use
+	 * may be someone trying to lock the others out. */
+	warning("ctrl: client %d (uid %u): no complete request within %u ms:"
+		" closing it\n", cl->fd, (unsigned)cl->peer.uid, IDLE_MS);
+	client_drop(cl, "idle");
 }
 
 
@@ -318,6 +322,12 @@ static const char *limit_why(const struct peer *p, char *buf, size_t sz)
 {
 	unsigned n = list_count(&clients);
 
+	/* The user's own limit first: it is what that user can change. */
+	if (p->uid != 0 && uid_count(p->uid) >= PER_UID_MAX) {
+		(void)re_snprintf(buf, sz, "too many connections of uid %u"
+				  " (%u)", (unsigned)p->uid, PER_UID_MAX);
+		return buf;
+	}
 	if (n >= MAX_CLIENTS) {
 		(void)re_snprintf(buf, sz, "too many connections (%u)",
 				  MAX_CLIENTS);
@@ -328,11 +338,6 @@ static const char *limit_why(const struct peer *p, char *buf, size_t sz)
 				  " last %u are kept for the %s group",
 				  MAX_CLIENTS - RESERVE, RESERVE,
 				  auth_group(ROLE_ADMIN));
-		return buf;
-	}
-	if (p->uid != 0 && uid_count(p->uid) >= PER_UID_MAX) {
-		(void)re_snprintf(buf, sz, "too many connections of uid %u"
-				  " (%u)", (unsigned)p->uid, PER_UID_MAX);
 		return buf;
 	}
 
