@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <grp.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
