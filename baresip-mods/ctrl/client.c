@@ -180,6 +180,10 @@ void client_broadcast(const struct odict *od, bool tracing_only)
 
 		le = le->next;   /* sending may drop this client, only it */
 
+		/* A peer with no role is told nothing, events included. */
+		if (cl->peer.role == ROLE_NONE)
+			continue;
+
 		if (!tracing_only || cl->trace)
 			client_send(cl, s, str_len(s));
 	}
