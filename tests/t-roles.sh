@@ -7,8 +7,12 @@
 # viewer is shown the configuration with its password masked, cannot
 # read any file that holds it, cannot configure, and the running phone's
 # control socket refuses it a 'dial'; the outsider is refused everything.
-# Then the control socket's limits: one user's idle connections lock out
-# no other user, and an idle connection is closed.
+# Then the control socket's limits: one user's connections lock out no
+# other user, three viewers' leave the admins their reserve, and an idle
+# connection is closed; last, an admin outside the view group, whose
+# commit cannot give the masked view its group. Users and groups are
+# made here and removed at the end (groups only if the machine had none).
+# Every user's shell is an exact copy of build/sipsh.
 . "$(dirname "$0")/lib.sh"
 
 if [ "$(id -u)" != 0 ]; then
