@@ -120,9 +120,18 @@ $(B)/build-vars: FORCE
 		echo '$(BUILD_VARS)' >$@
 
 BUILD_VARS = SIPSH_MODULES=$(BMOD_NAMES) SYSCONFDIR=$(SYSCONFDIR) \
-	     VERSION=$(VERSION) PREFIX=$(PREFIX) RUNSTATEDIR=$(RUNSTATEDIR)
+	     VERSION=$(VERSION) PREFIX=$(PREFIX) RUNSTATEDIR=$(RUNSTATEDIR) \
+	     ADMIN_GROUP=$(ADMIN_GROUP) VIEW_GROUP=$(VIEW_GROUP)
 
 $(B)/obj/shell/main.o $(B)/asan/shell/main.o: $(B)/build-vars
+$(B)/obj/shell/conf/roles.o $(B)/asan/shell/conf/roles.o: $(B)/build-vars
+
+# The groups of the roles (sipsh(1) ROLES): defined here alone.
+ADMIN_GROUP ?= sipsh-admin
+VIEW_GROUP  ?= sipsh-view
+$(B)/obj/shell/conf/roles.o $(B)/asan/shell/conf/roles.o: \
+	CFLAGS += -DSIPSH_ADMIN_GROUP='"$(ADMIN_GROUP)"' \
+		  -DSIPSH_VIEW_GROUP='"$(VIEW_GROUP)"'
 $(B)/obj/modules/system.o $(B)/asan/modules/system.o: $(B)/build-vars
 $(B)/obj/shell/phone/phone_paths.o $(B)/asan/shell/phone/phone_paths.o: $(B)/build-vars
 $(B)/obj/shell/phone/frontend.o $(B)/asan/shell/phone/frontend.o: $(B)/build-vars

@@ -15,6 +15,7 @@
 #include "phone.h"
 #include "ctrl_data.h"
 #include "ctrl_client.h"
+#include "roles.h"
 #include <openssl/crypto.h>
 
 #define ERRSZ 256
@@ -193,6 +194,14 @@ static int h_phone(struct session *s, const struct cmdctx *c)
 	const char *verb = c->m->node->arg;
 	char err[ERRSZ] = "";
 	int rc;
+
+	/* Said before any file says it less clearly; a viewer's session
+	 * holds the masked view, never to be made a phone's files. */
+	if (roles_self() != ROLE_ADMIN) {
+		sess_error(s, NOCOL, "Permission denied: phone %s needs the "
+			   "%s group", verb, roles_admin_group());
+		return EXIT_CMD;
+	}
 
 	/* A phone starts with our modules and for this file, or not at
 	 * all: generating is what a start by init does first. */

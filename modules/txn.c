@@ -19,6 +19,7 @@
 #include "lock.h"
 #include "confirm.h"
 #include "commit.h"
+#include "roles.h"
 #include "txn.h"
 
 /* The exclusive lock's refusals, in a session's words. */
@@ -90,10 +91,16 @@ static int excl_take(struct session *s)
 
 int txn_configure(struct session *s, bool exclusive)
 {
+	char msg[160];
 	int err;
 
 	if (!s)
 		return EXIT_CMD;
+
+	if (roles_refuse_config(msg, sizeof(msg))) {
+		sess_error(s, NOCOL, "%s", msg);
+		return EXIT_CMD;
+	}
 
 	err = refuse_unwritable(s, "Configure");
 	if (err)

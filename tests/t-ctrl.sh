@@ -119,6 +119,7 @@ ctrl_cleanup() {
 trap ctrl_cleanup EXIT
 
 GROUPLINE=
+VIEWLINE=
 if [ "$(id -u)" = 0 ] && groupadd "$G" 2>/dev/null; then
 	have_users=1
 	if ! useradd -M -N -g nogroup -s /usr/sbin/nologin "$UOUT" ||
@@ -126,6 +127,8 @@ if [ "$(id -u)" = 0 ] && groupadd "$G" 2>/dev/null; then
 		fail "ctrl: throwaway users" "useradd failed"
 	fi
 	GROUPLINE="ctrl_socket_group $G"
+	# Its members may read state (auth.c): the view role.
+	VIEWLINE="ctrl_view_group $G"
 fi
 
 PORT=$(free_port)
@@ -169,7 +172,8 @@ check "ctrl: ... and leaves no socket behind" test ! -e "$T/other.sock"
 
 # --- Start baresip over a stale socket left by a dead server ------------
 "$PY" -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$SOCK"
-mkconf "$T/b" "$PORT" "ctrl_socket $SOCK" ${GROUPLINE:+"$GROUPLINE"}
+mkconf "$T/b" "$PORT" "ctrl_socket $SOCK" ${GROUPLINE:+"$GROUPLINE"} \
+	${VIEWLINE:+"$VIEWLINE"}
 baresip -f "$T/b" </dev/null >"$T/baresip.log" 2>&1 &
 BPID=$!
 TEST_PIDS+=("$BPID")

@@ -181,9 +181,9 @@ INIT_RUNSV=
 # A runtime directory that does not exist yet, parents and all.
 out=$(SIPSH_RUNDIR=$T/deep/er/var "$SIPSH" -C "$A" -c 'phone generate' 2>&1)
 if [ -z "$out" ] && [ "$(cat "$T/deep/er/var/conf-file" 2>/dev/null)" = "$A" ] &&
-	[ "$(stat -c %a "$T/deep/er/var")" = 700 ] && [ -s "$T/deep/er/var/baresip/config" ]; then
-	pass "a new runtime directory is made (0700) and records its file"
+	[ "$(stat -c %a "$T/deep/er/var")" = 711 ] && [ -s "$T/deep/er/var/baresip/config" ]; then
+	pass "a new runtime directory is made (0711: the socket reachable, nothing listed) and records its file"
 else
-	fail "a new runtime directory is made (0700) and records its file" \
+	fail "a new runtime directory is made (0711: the socket reachable, nothing listed) and records its file" \
 		"$out; $(ls -la "$T/deep/er/var" 2>&1)"
 fi

@@ -5,7 +5,9 @@
  * CTRL_EXT_CMD; ctrl serves a request whose "command" is not one of its
  * own by looking the name up there, and calls the handler only when the
  * command carries that flag (so no console command of baresip's can be
- * reached through the socket).
+ * reached through the socket). Such a command needs the admin role on
+ * the socket unless it also carries CTRL_EXT_VIEW: give that flag only
+ * to a command that reads state and changes nothing.
  *
  * The handler is an ordinary baresip command handler, int h(struct
  * re_printf *pf, void *arg), with arg a struct cmd_arg whose data is a
@@ -47,6 +49,7 @@
 
 enum {
 	CTRL_EXT_CMD   = 1 << 8,        /* a flag baresip 1.0.0 does not use */
+	CTRL_EXT_VIEW  = 1 << 9,        /* read-only: the view role may */
 	CTRL_EXT_MAGIC = 0x63747831,    /* "ctx1" */
 };
 

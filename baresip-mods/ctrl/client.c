@@ -1,7 +1,15 @@
 /*
- * The client connections of the ctrl socket: each one's input and output
- * buffers, sending without blocking, reading request lines, and events
- * sent to every client.
+ * The client connections of the ctrl socket: who may connect (the limits
+ * that keep one user from locking out another), each one's input and
+ * output buffers, sending without blocking, reading request lines, the
+ * idle timeout, and events sent to every client.
+ *
+ * Limits: MAX_CLIENTS connections in all, of which the last RESERVE only
+ * for admins; PER_UID_MAX for each user but root. A connection must send
+ * a complete request line within IDLE_MS of connecting, and finish any
+ * request it starts within IDLE_MS of its first byte; between requests a
+ * client may stay as long as it likes (it follows events), counted
+ * against its user's limit.
  */
 #include <errno.h>
 #include <string.h>
@@ -20,6 +28,7 @@ static void client_destructor(void *arg)
 	struct client *cl = arg;
 
 	list_unlink(&cl->le);
+	tmr_cancel(&cl->idle);
 
 	if (cl->fd >= 0) {
 		fd_close(cl->fd);
@@ -43,6 +52,7 @@ void client_drop(struct client *cl, const char *why)
 	info("ctrl: client %d disconnected: %s\n", cl->fd, why);
 
 	list_unlink(&cl->le);
+	tmr_cancel(&cl->idle);
 	fd_close(cl->fd);
 	(void)close(cl->fd);
 	cl->fd = -1;
@@ -170,11 +180,47 @@ void client_broadcast(const struct odict *od, bool tracing_only)
 
 		le = le->next;   /* sending may drop this client, only it */
 
+		/* A peer with no role is told nothing, events included. */
+		if (cl->peer.role == ROLE_NONE)
+			continue;
+
 		if (!tracing_only || cl->trace)
 			client_send(cl, s, str_len(s));
 	}
 
 	mem_deref(s);
+}
+
+
+static void idle_timeout(void *arg)
+{
+	struct client *cl = arg;
+
+	/* A warning, unbuffered: a client holding a slot it does not use
+	 * may be someone trying to lock the others out. */
+	warning("ctrl: client %d (uid %u): no complete request within %u ms:"
+		" closing it\n", cl->fd, (unsigned)cl->peer.uid, IDLE_MS);
+	client_drop(cl, "idle");
+}
+
+
+/*
+ * The timer runs while the client owes us the rest of a request: from
+ * the connection until its first line, and from the first byte of a
+ * line until its end. done: a line was completed now.
+ */
+static void idle_arm(struct client *cl, bool done)
+{
+	if (cl->fd < 0)
+		return;
+
+	if (!cl->in->end) {
+		tmr_cancel(&cl->idle);
+		return;
+	}
+
+	if (done || !tmr_isrunning(&cl->idle))
+		tmr_start(&cl->idle, IDLE_MS, idle_timeout, cl);
 }
 
 
@@ -237,6 +283,8 @@ static void client_read(struct client *cl)
 	memmove(in->buf, in->buf + start, in->end - start);
 	in->end -= start;
 	in->pos = 0;
+
+	idle_arm(cl, start > 0);
 }
 
 
@@ -257,18 +305,93 @@ static void client_handler(int flags, void *arg)
 }
 
 
+/* The connections of one user. */
+static unsigned uid_count(uid_t uid)
+{
+	struct le *le;
+	unsigned n = 0;
+
+	for (le = clients.head; le; le = le->next) {
+		const struct client *cl = le->data;
+
+		n += cl->peer.uid == uid;
+	}
+
+	return n;
+}
+
+
+/* Why this peer may not connect now, or NULL. */
+static const char *limit_why(const struct peer *p, char *buf, size_t sz)
+{
+	unsigned n = list_count(&clients);
+
+	/* The user's own limit first: it is what that user can change. */
+	if (p->uid != 0 && uid_count(p->uid) >= PER_UID_MAX) {
+		(void)re_snprintf(buf, sz, "too many connections of uid %u"
+				  " (%u)", (unsigned)p->uid, PER_UID_MAX);
+		return buf;
+	}
+	if (n >= MAX_CLIENTS) {
+		(void)re_snprintf(buf, sz, "too many connections (%u)",
+				  MAX_CLIENTS);
+		return buf;
+	}
+	if (p->role != ROLE_ADMIN && n >= MAX_CLIENTS - RESERVE) {
+		(void)re_snprintf(buf, sz, "too many connections (%u); the"
+				  " last %u are kept for the %s group",
+				  MAX_CLIENTS - RESERVE, RESERVE,
+				  auth_group(ROLE_ADMIN));
+		return buf;
+	}
+
+	return NULL;
+}
+
+
+/*
+ * Says why, in a reply without an id (the request is not read), and
+ * closes. What the peer already sent is read first: closing a UNIX socket
+ * with unread bytes would make the peer's read fail before it sees why.
+ */
+static void refuse(int fd, const char *why)
+{
+	char line[400], junk[512];
+	int n;
+
+	n = re_snprintf(line, sizeof(line),
+			"{\"id\":null,\"ok\":false,\"error\":\"%s\"}\n", why);
+	if (n > 0)
+		(void)send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	while (recv(fd, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+		;
+
+	(void)close(fd);
+}
+
+
 /* A new connection, served from now on; the descriptor is ours either way. */
 int client_add(int fd)
 {
 	struct client *cl;
-	struct ucred cred;
-	socklen_t clen = sizeof(cred);
+	struct peer peer;
+	char buf[200];
+	const char *why;
 	int err;
 
-	if (list_count(&clients) >= MAX_CLIENTS) {
-		warning("ctrl: %u clients already: refusing one\n",
-			MAX_CLIENTS);
-		(void)close(fd);
+	err = auth_peer(fd, &peer);
+	if (err) {
+		warning("ctrl: cannot tell who connected: %m\n", err);
+		refuse(fd, "cannot tell who you are");
+		return err;
+	}
+
+	why = limit_why(&peer, buf, sizeof(buf));
+	if (why) {
+		warning("ctrl: refusing uid %u (pid %d): %s\n",
+			(unsigned)peer.uid, (int)peer.pid, why);
+		refuse(fd, why);
 		return EMFILE;
 	}
 
@@ -279,6 +402,8 @@ int client_add(int fd)
 	}
 
 	cl->fd = fd;
+	cl->peer = peer;
+	tmr_init(&cl->idle);
 	cl->in = mbuf_alloc(READ_CHUNK);
 	cl->out = mbuf_alloc(READ_CHUNK);
 	err = (cl->in && cl->out) ? 0 : ENOMEM;
@@ -291,10 +416,10 @@ int client_add(int fd)
 	}
 
 	list_append(&clients, &cl->le, cl);
+	tmr_start(&cl->idle, IDLE_MS, idle_timeout, cl);
 
-	if (0 == getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen))
-		info("ctrl: client %d connected (uid %u, pid %d)\n",
-		     fd, (unsigned)cred.uid, (int)cred.pid);
+	info("ctrl: client %d connected (uid %u, pid %d, role %s)\n",
+	     fd, (unsigned)peer.uid, (int)peer.pid, role_name(peer.role));
 
 	return 0;
 }

@@ -1,8 +1,10 @@
 /*
- * The command table: the name of each command ctrl serves and its
- * handler. A name that is not here may be a command another module of
- * ours registered in baresip's command table for the socket
- * (common/ctrl_ext.h); ctrl knows no such command by name.
+ * The command table: the name of each command ctrl serves, the role it
+ * needs and its handler. A name that is not here may be a command another
+ * module of ours registered in baresip's command table for the socket
+ * (common/ctrl_ext.h); ctrl knows no such command by name. Every command
+ * needs the admin role unless its row (or its CTRL_EXT_VIEW flag) says
+ * that it only reads state: a new command is safe by default.
  */
 #include <errno.h>
 #include <string.h>
@@ -10,21 +12,26 @@
 #include "ctrl.h"
 
 
+/* The role of a row that names none: ROLE_NONE is never a command's. */
+#define ROLE_OF(e) ((e)->role != ROLE_NONE ? (e)->role : ROLE_ADMIN)
+
 static const struct cmd_entry {
 	const char *name;
 	cmd_h *h;
+	enum role role;         /* ROLE_NONE (unset): admin */
 } cmdv[] = {
-	{"answer",        cmd_answer},
-	{"calls",         cmd_calls},
-	{"dial",          cmd_dial},
-	{"hangup",        cmd_hangup},
-	{"hold",          cmd_hold},
-	{"registrations", cmd_registrations},
-	{"resume",        cmd_resume},
-	{"trace",         cmd_trace},
-	{"ua_add",        cmd_ua_add},
-	{"ua_del",        cmd_ua_del},
-	{"version",       cmd_version},
+	{"answer",        cmd_answer,        ROLE_ADMIN},
+	{"calls",         cmd_calls,         ROLE_VIEW},
+	{"dial",          cmd_dial,          ROLE_ADMIN},
+	{"hangup",        cmd_hangup,        ROLE_ADMIN},
+	{"hold",          cmd_hold,          ROLE_ADMIN},
+	{"registrations", cmd_registrations, ROLE_VIEW},
+	{"resume",        cmd_resume,        ROLE_ADMIN},
+	/* a SIP trace carries digest headers and callers' addresses */
+	{"trace",         cmd_trace,         ROLE_ADMIN},
+	{"ua_add",        cmd_ua_add,        ROLE_ADMIN},
+	{"ua_del",        cmd_ua_del,        ROLE_ADMIN},
+	{"version",       cmd_version,       ROLE_VIEW},
 };
 
 
@@ -91,6 +98,27 @@ int ext_call(const struct cmd *cmd, const struct odict *params,
 		return odict_alloc(datap, 1);
 
 	*datap = x.data;
+
+	return 0;
+}
+
+
+/* The role a command needs; ENOENT for a name nobody serves. */
+int command_role(const char *name, enum role *rolep)
+{
+	const struct cmd_entry *cmd = cmd_find(name);
+	const struct cmd *ext;
+
+	if (cmd) {
+		*rolep = ROLE_OF(cmd);
+		return 0;
+	}
+
+	ext = ext_find(name);
+	if (!ext)
+		return ENOENT;
+
+	*rolep = (ext->flags & CTRL_EXT_VIEW) ? ROLE_VIEW : ROLE_ADMIN;
 
 	return 0;
 }

@@ -2,18 +2,22 @@
  * ctrl: sipsh's control server inside baresip, on a UNIX stream socket.
  *
  * It replaces the stock ctrl_tcp, which listens on TCP without any
- * authentication and serves one client at a time: here the socket file's
- * owner, group and mode decide who may drive the phone, several clients
- * are served at once, and every command names its account or call, never
- * baresip's "current" user agent. The sipsh shell is the client.
+ * authentication and serves one client at a time: here every request is
+ * authorised by the peer's credentials as the kernel gives them
+ * (SO_PEERCRED) and the role the command needs, several clients are
+ * served at once within limits per user, and every command names its
+ * account or call, never baresip's "current" user agent. The sipsh shell
+ * is the client.
  *
  * Sample config (baresip's config file; values cannot contain spaces):
  *
  *   module_path        /usr/lib/sipsh/baresip-modules
  *   module             ctrl.so
  *   ctrl_socket        /run/sipsh/ctrl.sock   # required; no default
- *   ctrl_socket_mode   0660                   # octal, default 0660
+ *   ctrl_socket_mode   0666                   # octal, default 0660
  *   ctrl_socket_group  sipsh                  # optional: chgrp the socket
+ *   ctrl_admin_group   sipsh-admin            # may do everything
+ *   ctrl_view_group    sipsh-view             # may read state
  *
  * module_path must be a directory holding ctrl.so: baresip 1.0.0 joins
  * module_path and the name, so 'module /abs/path/ctrl.so' does not work.
@@ -22,6 +26,31 @@
  * nobody answers on (a stale one); anything else makes the module refuse
  * to load. The socket is created with owner-only permissions, then given
  * its group and mode, and it is removed when the module is unloaded.
+ *
+ * ROLES
+ *
+ * A client's role is fixed when it connects, from its credentials and
+ * groups (supplementary ones too) as the kernel reports them: root, the
+ * user baresip runs as, and members of ctrl_admin_group are admins;
+ * members of ctrl_view_group view; anyone else has no role. A view
+ * client may use version, registrations and calls (and the commands of
+ * other modules flagged CTRL_EXT_VIEW); every other command needs admin:
+ * ua_add, ua_del, dial, answer, hangup, hold, resume, trace, line_set...
+ * A refused request is answered {"ok":false,"error":"permission denied:
+ * this command needs the GROUP group"}; a client with no role gets
+ * "permission denied: uid N is in neither group A nor V" to its first
+ * request and is disconnected. A group that is not set or does not exist
+ * gives nobody its role. The socket file's mode can then be 0666: the
+ * kernel lets anyone connect, ctrl decides.
+ *
+ * LIMITS
+ *
+ * At most 32 connections, of which the last 8 only for admins, and 8 for
+ * each user but root. A connection must send a complete request line
+ * within 5 s of connecting, and complete any request it starts within
+ * 5 s of its first byte; between requests it may stay (to follow
+ * events). A connection over a limit gets one line {"id":null,
+ * "ok":false,"error":"too many connections ..."} and is closed.
  *
  * PROTOCOL
  *
@@ -219,6 +248,10 @@ static int ctrl_init(void)
 	trace_init();
 
 	err = read_config(path, sizeof(path), &mode, &chgrp, &gid);
+	if (err)
+		return err;
+
+	err = auth_init();
 	if (err)
 		return err;
 

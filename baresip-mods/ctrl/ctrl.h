@@ -4,8 +4,8 @@
  * (client.c), the JSON framing (json.c), request parsing (req_parse.c)
  * and replies (request.c), the command table (commands.c), the command
  * groups (cmd_status.c, cmd_call.c, cmd_ua.c, trace.c), the registration
- * state (regstat.c) and the UA events (events.c). ctrl.c, the module
- * itself, documents the protocol.
+ * state (regstat.c), the UA events (events.c) and who may do what
+ * (auth.c). ctrl.c, the module itself, documents the protocol.
  */
 #ifndef CTRL_H
 #define CTRL_H
@@ -22,7 +22,24 @@ enum {
 	OUTBUF_MAX  = 4 * 1024 * 1024, /* replies and events not yet read */
 	READ_CHUNK  = 4096,
 	MAX_CLIENTS = 32,
+	RESERVE     = 8,    /* of them, only for admins */
+	PER_UID_MAX = 8,    /* connections of one user (root: no limit) */
+	IDLE_MS     = 5000, /* for a request to be complete */
 	BACKLOG     = 16,
+};
+
+/* What a client may do; ordered: a role may do what those below may. */
+enum role {
+	ROLE_NONE = 0,
+	ROLE_VIEW,
+	ROLE_ADMIN,
+};
+
+/* Who is at the other end, as the kernel said when it connected. */
+struct peer {
+	uid_t uid;
+	pid_t pid;
+	enum role role;
 };
 
 struct client {
@@ -30,6 +47,8 @@ struct client {
 	int fd;
 	struct mbuf *in;     /* bytes of the request line being received */
 	struct mbuf *out;    /* bytes queued for the client: pos..end */
+	struct tmr idle;     /* running while a request is incomplete */
+	struct peer peer;
 	bool trace;
 };
 
@@ -65,6 +84,14 @@ static inline const char *nz(const char *s)
 	return s ? s : "";
 }
 
+/* auth.c */
+int  auth_init(void);
+int  auth_peer(int fd, struct peer *p);
+bool auth_permits(const struct peer *p, enum role need, char *why,
+		  size_t whysz);
+const char *auth_group(enum role r);
+const char *role_name(enum role r);
+
 /* sock.c */
 int  socket_open(const char *path, mode_t mode, bool chgrp, gid_t gid);
 void socket_close(void);
@@ -93,6 +120,7 @@ int  param_bool(const struct req *rq, struct rep *rp, const char *key,
 /* commands.c */
 struct cmd;
 int  command_run(const char *name, const struct req *rq, struct rep *rp);
+int  command_role(const char *name, enum role *rolep);
 const struct cmd *ext_find(const char *name);
 int  ext_call(const struct cmd *cmd, const struct odict *params,
 	      struct odict **datap, char *why, size_t whysz);

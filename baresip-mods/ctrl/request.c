@@ -1,7 +1,8 @@
 /*
- * One request line: taken apart (req_parse.c), dispatched by its
- * "command" and answered with exactly one reply; and the helpers the
- * commands use to read their parameters and build their replies.
+ * One request line: taken apart (req_parse.c), authorised by the
+ * client's role and the command's, dispatched by its "command" and
+ * answered with exactly one reply; and the helpers the commands use to
+ * read their parameters and build their replies.
  */
 #include <errno.h>
 #include <string.h>
@@ -118,6 +119,28 @@ static void reply(struct client *cl, const struct odict_entry *id,
 }
 
 
+/* Whether the client's role may run the command: a peer with no role
+ * learns nothing, not even which commands exist; a known command beyond
+ * the peer's role is refused by name of the group it needs. */
+static int permitted(struct client *cl, const char *name, struct rep *rp)
+{
+	enum role need = ROLE_ADMIN;
+
+	if (cl->peer.role == ROLE_NONE) {
+		(void)auth_permits(&cl->peer, ROLE_VIEW, rp->err,
+				   sizeof(rp->err));
+		return EACCES;
+	}
+	if (0 == command_role(name, &need) &&
+	    !auth_permits(&cl->peer, need, rp->err, sizeof(rp->err))) {
+		info("ctrl: client %d (uid %u, %s): '%s' refused\n", cl->fd,
+		     (unsigned)cl->peer.uid, role_name(cl->peer.role), name);
+		return EACCES;
+	}
+
+	return 0;
+}
+
 void handle_line(struct client *cl, const char *p, size_t len)
 {
 	struct req_line rl;
@@ -130,6 +153,8 @@ void handle_line(struct client *cl, const char *p, size_t len)
 	if (err == ENODATA)
 		goto out;
 
+	if (!err)
+		err = permitted(cl, rl.command, &rp);
 	if (!err) {
 		const struct req rq = {cl, rl.od};
 		err = command_run(rl.command, &rq, &rp);
@@ -139,4 +164,8 @@ void handle_line(struct client *cl, const char *p, size_t len)
  out:
 	mem_deref(rp.data);
 	mem_deref(rl.od);
+
+	/* Answered once, then gone: it holds no connection. */
+	if (cl->peer.role == ROLE_NONE)
+		client_drop(cl, "no role");
 }

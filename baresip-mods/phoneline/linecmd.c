@@ -236,7 +236,8 @@ static const struct cmd cmdv[] = {
 	 cmd_line_dial},
 	{"line_answer", 0, CTRL_EXT_CMD, "Answer on a phone line (ctrl)",
 	 cmd_line_answer},
-	{CTRL_EXT_CALL_INFO, 0, CTRL_EXT_CMD, "The line of a call (ctrl)",
+	{CTRL_EXT_CALL_INFO, 0, CTRL_EXT_CMD | CTRL_EXT_VIEW,
+	 "The line of a call (ctrl)",
 	 cmd_call_info},
 };
 

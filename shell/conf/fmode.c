@@ -12,12 +12,13 @@
 #include <unistd.h>
 #include "re_base.h"
 #include "fmode.h"
+#include "roles.h"
 
 bool fmode_group_trusted(gid_t gid)
 {
-	(void)gid;
+	gid_t admin;
 
-	return false;
+	return 0 == roles_gid(roles_admin_group(), &admin) && gid == admin;
 }
 
 /* Who other than the owner can write a directory of mode st; NULL: no

@@ -14,14 +14,20 @@
 #include <sys/types.h>
 
 enum {
-	FMODE_CONF = 0600,  /* the file, its versions, temporaries: secrets */
+	FMODE_CONF = 0600,  /* the file, its versions, temporaries: secrets
+			     * (0660 with the admin group: roles.h) */
 	FMODE_SIDE = 0600,  /* the lock, exclusive-lock, confirm, last-commit */
 	FMODE_HIST = 0700,  /* the history directory */
+	/* the same when the file's group is the admin group (roles.h) */
+	FMODE_CONF_SHARED = 0660,
+	FMODE_SIDE_SHARED = 0660,
+	FMODE_HIST_SHARED = 0770,
+	FMODE_VIEW = 0640,  /* the masked rendering, for the view group */
 };
 
 /*
  * Whether a directory may be writable by group gid: only a group every
- * member of which may configure anyway could be. None is today.
+ * member of which may configure anyway, the admin group (roles.h).
  */
 bool fmode_group_trusted(gid_t gid);
 

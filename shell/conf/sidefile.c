@@ -12,6 +12,7 @@
 #include "re_base.h"
 #include "fmode.h"
 #include "sidefile.h"
+#include "roles.h"
 
 enum { STEP_MS = 10 };
 
@@ -46,10 +47,18 @@ void side_owner(int fd, const char *path)
 {
 	struct stat st;
 
-	if (geteuid() != 0 || stat(path, &st))
+	if (stat(path, &st))
 		return;
 
-	(void)fchown(fd, st.st_uid, st.st_gid);
+	if (geteuid() == 0)
+		(void)fchown(fd, st.st_uid, st.st_gid);
+
+	/* The side file of a configuration of the admin group is the
+	 * group's: every member may take the lock, and see who holds it. */
+	if (roles_store_mode(st.st_gid, NULL) != 0600) {
+		(void)fchown(fd, (uid_t)-1, st.st_gid);
+		(void)fchmod(fd, 0660);
+	}
 }
 
 int side_dir_open(const char *path, int *dfdp)

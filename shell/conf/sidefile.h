@@ -31,7 +31,8 @@
 int  side_parts(const char *path, char **dirp, const char **namep);
 /* DIR/.NAME plus suffix (mem string). */
 int  side_path(char **pp, const char *path, const char *suffix);
-/* Gives a side file made by root the owner of the configuration file. */
+/* Gives a side file made by root the owner of the configuration file,
+ * and one of a configuration of the admin group to the group (0660). */
 void side_owner(int fd, const char *path);
 /* An absolute form of path (mem string). */
 int  side_abspath(char **pp, const char *path);

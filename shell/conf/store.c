@@ -41,6 +41,7 @@
 #include "fmode.h"
 #include "sidefile.h"
 #include "store.h"
+#include "roles.h"
 
 #define HIST_TMP ".tmp."   /* prefix of a copy being written into history */
 
@@ -688,6 +689,10 @@ static void clean_temps(int dfd, const char *prefix, int histfd)
 	(void)closedir(d);
 }
 
+/* The mode of a new history directory: FMODE_HIST, or 0770 for the
+ * admin group (roles.h); store_save sets it, and file_mode, for each save. */
+static mode_t hist_mode = FMODE_HIST;
+
 #define HIST_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 /* Whether the history open as fd may be written: others cannot. */
@@ -705,7 +710,7 @@ static int hist_open(int dirfd, const struct names *nm,
 
 	fd = openat(dirfd, nm->hist, HIST_FLAGS);
 	if (fd < 0 && errno == ENOENT) {
-		if (mkdirat(dirfd, nm->hist, FMODE_HIST) && errno != EEXIST)
+		if (mkdirat(dirfd, nm->hist, hist_mode) && errno != EEXIST)
 			return errno;
 		fd = openat(dirfd, nm->hist, HIST_FLAGS);
 		if (fd >= 0) {
@@ -729,13 +734,33 @@ static int hist_open(int dirfd, const struct names *nm,
 	return 0;
 }
 
-/* The store's files hold SIP passwords: their mode is FMODE_CONF. */
+/* The store's files hold SIP passwords: FMODE_CONF, or 0660 when the
+ * file belongs to the admin group (roles.h), set before any byte is
+ * written. */
+static mode_t file_mode = FMODE_CONF;
+
 static int secret_temp(int dfd, const char *prefix, const char *data,
 		       size_t len, const struct stat *owner,
 		       const struct timespec *mtime, char **tmpp)
 {
-	return afile_temp_at(dfd, prefix, FMODE_CONF, data, len, owner, mtime,
+	return afile_temp_at(dfd, prefix, file_mode, data, len, owner, mtime,
 			     tmpp);
+}
+
+/* A file or directory of the store shared with the admin group: its
+ * group and mode, best effort (only its owner or root can). */
+static void share_fix(int fd, const struct stat *cur, mode_t mode)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) || (st.st_uid != geteuid() &&
+					  geteuid() != 0))
+		return;
+
+	if (st.st_gid != cur->st_gid)
+		(void)fchown(fd, (uid_t)-1, cur->st_gid);
+	if ((st.st_mode & 07777) != mode)
+		(void)fchmod(fd, mode);
 }
 
 /*
@@ -878,7 +903,7 @@ int store_save(const char *path, const char *text, size_t len,
 	       const struct store_id *base)
 {
 	struct names *nm = NULL;
-	struct stat cur;
+	struct stat cur, group_only;
 	const struct stat *owner = NULL;
 	char vname[16], *old = NULL, *tmp = NULL;
 	size_t old_len = 0;
@@ -936,6 +961,22 @@ int store_save(const char *path, const char *text, size_t len,
 		(void)keep_owner(lockfd, owner);
 	}
 
+	/* A file of the admin group stays readable by the group, and its
+	 * history and lock usable by its members; a member who is not root
+	 * gives what it creates the group, the owner being itself. */
+	file_mode = exists ? roles_store_mode(cur.st_gid, &hist_mode) :
+		FMODE_CONF;
+	if (!exists)
+		hist_mode = FMODE_HIST;
+	if (file_mode != FMODE_CONF) {
+		share_fix(lockfd, &cur, FMODE_SIDE_SHARED);
+		if (!owner) {
+			group_only = cur;
+			group_only.st_uid = (uid_t)-1;
+			owner = &group_only;
+		}
+	}
+
 	/* A history that cannot be opened now is reported below, after the
 	 * temp file exists, by hist_open: cleaning up is best effort. */
 	histfd = openat(dirfd, nm->hist, HIST_FLAGS);
@@ -956,6 +997,8 @@ int store_save(const char *path, const char *text, size_t len,
 		if (err)
 			goto out;
 	}
+	if (file_mode != FMODE_CONF)
+		share_fix(histfd, &cur, hist_mode);
 
 	err = record_current(histfd, exists ? old : NULL, old_len,
 			     &cur, owner, &seq);

@@ -1,6 +1,7 @@
 /*
  * The configuration file on disk. It holds SIP passwords, so it is only
- * ever written whole, mode 0600, by an atomic rename; the last STORE_KEEP
+ * ever written whole, mode 0600 (0660 when the file belongs to the admin
+ * group: roles.h), by an atomic rename; the last STORE_KEEP
  * saved versions are kept beside it for rollback; and a save can be made
  * conditional on the file not having changed since it was read, so that
  * two shells editing at once cannot silently undo each other's commit.
@@ -10,7 +11,8 @@
  *   DIR/NAME            the current configuration
  *   DIR/.NAME.lock      flock'ed by every saver for the whole save (0600)
  *   DIR/.NAME.XXXXXX    a save in progress (or left by a killed saver)
- *   DIR/NAME.history/   0700; one file per saved version, named by its
+ *   DIR/NAME.history/   0700 (0770 for the admin group); one file per
+ *                       saved version, named by its
  *                       sequence number, "000041"; the newest is NAME
  *
  * None of these is reached through a link, and DIR and the history must

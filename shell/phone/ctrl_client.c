@@ -180,7 +180,7 @@ int ctrl_request(struct odict **datap, const char *command,
 {
 	static int next_id = 1;
 	struct ctrl_reader r;
-	int fd = -1, id = next_id++, i, err;
+	int fd = -1, id = next_id++, i, send_err = 0, err;
 
 	err = ctrl_connect(&fd, errbuf, errsz);
 	if (err)
@@ -189,6 +189,14 @@ int ctrl_request(struct odict **datap, const char *command,
 	ctrl_reader_init(&r, fd);
 	err = ctrl_send(fd, command, params, id);
 
+	/* A phone that refuses the connection (its limits) says why in a
+	 * line without an id, and may have closed before the request was
+	 * written: that line is the answer. */
+	if (err == EPIPE || err == ECONNRESET) {
+		send_err = err;
+		err = 0;
+	}
+
 	for (i = 0; i < 1000 && !err; i++) {
 		struct odict *o = NULL;
 		uint64_t rid = 0;
@@ -196,8 +204,21 @@ int ctrl_request(struct odict **datap, const char *command,
 		const struct odict_entry *data;
 
 		err = ctrl_read(&r, &o, CTRL_TIMEOUT_MS);
+		if (err && send_err)
+			err = send_err;   /* no word why: the write's error */
 		if (err)
 			break;
+
+		/* A refusal of the connection itself. */
+		if (!odict_lookup(o, "event") && odict_lookup(o, "id") &&
+		    odict_lookup(o, "id")->type == ODICT_NULL) {
+			const char *e = odict_string(o, "error");
+
+			re_snprintf(errbuf, errsz, "%s", e ? e : "refused");
+			mem_deref(o);
+			err = EPROTO;
+			break;
+		}
 
 		/* Events share the socket: skip them. */
 		if (!odict_get_number(o, &rid, "id") || rid != (uint64_t)id) {

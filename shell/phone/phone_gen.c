@@ -22,6 +22,7 @@
 #include "afile.h"
 #include "phone.h"
 #include "phone_env.h"
+#include "roles.h"
 #include "gen.h"
 
 
@@ -365,10 +366,15 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 	for (i = 0; i < n && !err; i++)
 		err = re_hprintf(pf, "module\t\t\t%s\n", mods[i].name);
 
+	/* Anyone may connect; ctrl authorises each request by the peer's
+	 * credentials and these groups (sipsh(1) ROLES). */
 	if (!err)
 		err = re_hprintf(pf,
 				 "ctrl_socket\t\t%s/ctrl.sock\n"
-				 "ctrl_socket_mode\t0660\n", run);
+				 "ctrl_socket_mode\t0666\n"
+				 "ctrl_admin_group\t%s\n"
+				 "ctrl_view_group\t\t%s\n", run,
+				 roles_admin_group(), roles_view_group());
 	if (!err)
 		err = keys_print(pf, c, "regctl_");
 	/* The acctauth module's realm, only when one is set: without the key

@@ -307,8 +307,11 @@ int phone_paths_claim(char *errbuf, size_t errsz)
 	if (err || !conf_abs[0])
 		return err;
 
-	/* Made as the generator makes it: the record may come first. */
-	err = afile_mkdirs(phone_rundir(), 0700);
+	/* Made as the generator makes it: the record may come first.
+	 * Others may pass through it to the control socket (which decides
+	 * who may do what) but not list it; what it holds is the phone's
+	 * own, in subdirectories and files of their own modes. */
+	err = afile_mkdirs(phone_rundir(), 0711);
 	if (err) {
 		re_snprintf(errbuf, errsz, "cannot create %s: %m",
 			    phone_rundir(), err);

@@ -12,7 +12,11 @@
  * empty; a request req_parse() accepts, encoded again by libre, is
  * accepted again with the same id, command and entries (one without a
  * number with a fraction: libre encodes a huge one as "inf" and reads
- * them back a little off, and the protocol has none).
+ * them back a little off, and the protocol has none). The line is run
+ * as an admin's, then as a viewer's and as a peer's with no role (roles
+ * as stand-ins: a command's role is ctrl's rule, "version", "calls" and
+ * "registrations" for viewers): each gets exactly one reply too, and a
+ * refused one says why.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +39,40 @@ void client_send_odict(struct client *cl, const struct odict *od)
 	out.text = mem_deref(out.text);
 	if (re_sdprintf(&out.text, "%H", json_encode_odict, od))
 		abort();
+}
+
+/* Who may do what: as auth.c and commands.c decide it. */
+bool auth_permits(const struct peer *p, enum role need, char *why,
+		  size_t whysz)
+{
+	if (p->role >= need)
+		return true;
+
+	re_snprintf(why, whysz, "permission denied");
+	return false;
+}
+
+const char *role_name(enum role r)
+{
+	return r == ROLE_ADMIN ? "admin" : r == ROLE_VIEW ? "view" : "none";
+}
+
+int command_role(const char *name, enum role *rolep)
+{
+	*rolep = (!strcmp(name, "version") || !strcmp(name, "calls") ||
+		  !strcmp(name, "registrations")) ? ROLE_VIEW : ROLE_ADMIN;
+	return 0;
+}
+
+void client_drop(struct client *cl, const char *why)
+{
+	(void)cl;
+	(void)why;
+}
+
+void info(const char *fmt, ...)
+{
+	(void)fmt;
 }
 
 /* The command table: every command reads its arguments as the module's
@@ -172,6 +210,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct client cl;
 	struct req_line a, b;
 	char why[256], *ta = NULL;
+	unsigned view_n;
 	int err;
 
 	/* A line is at most 64 KiB (client.c drops longer ones). */
@@ -180,8 +219,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&cl, 0, sizeof(cl));
 	cl.fd = -1;
+
+	/* A viewer and a peer with no role: one reply each, or none for a
+	 * blank line, as for an admin below. */
+	cl.peer.role = ROLE_VIEW;
 	out.n = 0;
 	handle_line(&cl, (const char *)data, size);
+	view_n = out.n;
+	cl.peer.role = ROLE_NONE;
+	out.n = 0;
+	handle_line(&cl, (const char *)data, size);
+	if (out.n != view_n || out.n > 1)
+		abort();
+
+	cl.peer.role = ROLE_ADMIN;
+	out.n = 0;
+	handle_line(&cl, (const char *)data, size);
+	if (out.n != view_n)
+		abort();
 
 	err = req_parse(&a, why, sizeof(why), (const char *)data, size);
 	if (err == ENODATA) {
