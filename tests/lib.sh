@@ -95,3 +95,28 @@ phone_down() {
 	kill -9 "${pids[@]}" 2>/dev/null
 	return 0
 }
+
+# The accounts and lines most tests call between: account 1 (1001,
+# secret1) on line 0 and account 2 (1002, secret2) on line 1, both
+# registering with the registrar at 127.0.0.1:$1 (kam_start ... 1001:secret1
+# 1002:secret2). Printed for a configuration file after its sip section.
+two_lines_conf() {
+	cat <<EOF
+account 1
+ user 1001
+ password secret1
+ registrar 127.0.0.1:$1
+!
+account 2
+ user 1002
+ password secret2
+ registrar 127.0.0.1:$1
+!
+line 0
+ account 1
+!
+line 1
+ account 2
+!
+EOF
+}

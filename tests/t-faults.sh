@@ -33,7 +33,8 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 kam_start "$KP" sipsh.test 1001:secret1 1002:secret2
 
-cat >"$T/setup.in" <<EOF
+{
+	cat <<EOF
 sip
  bind-interface lo
  bind-port $SP
@@ -41,23 +42,9 @@ sip
  register-interval 10
  register-timeout 2
 !
-account 1
- user 1001
- password secret1
- registrar 127.0.0.1:$KP
-!
-account 2
- user 1002
- password secret2
- registrar 127.0.0.1:$KP
-!
-line 0
- account 1
-!
-line 1
- account 2
-!
 EOF
+	two_lines_conf "$KP"
+} >"$T/setup.in"
 check "faults: the configuration is committed" S -f "$T/setup.in"
 check "faults: phone start" S -c 'phone start'
 if ! wait_for 10 reg_is 1 registered || ! wait_for 10 reg_is 2 registered; then

@@ -63,7 +63,8 @@ kam_start "$KP" sipsh.test 1001:secret1 1002:secret2 || {
 	exit 0
 }
 
-cat >"$T/setup.in" <<EOF
+{
+	cat <<EOF
 sip
  bind-interface lo
  bind-port $SP
@@ -71,23 +72,9 @@ sip
  proxy 127.0.0.1
  register-interval 120
 !
-account 1
- user 1001
- password secret1
- registrar 127.0.0.1:$KP
-!
-account 2
- user 1002
- password secret2
- registrar 127.0.0.1:$KP
-!
-line 0
- account 1
-!
-line 1
- account 2
-!
 EOF
+	two_lines_conf "$KP"
+} >"$T/setup.in"
 check "the configuration (proxy 127.0.0.1, Kamailio) is committed" S -f "$T/setup.in"
 check "phone start" S -c 'phone start'
 p=$(cat "$SIPSH_RUNDIR/runsv.pid" 2>/dev/null)

@@ -28,7 +28,8 @@ phone_pid() { S -c 'show phone | json' 2>/dev/null | grep -o '"pid":[0-9]*' | he
 
 kam_start "$KP" sipsh.test 1001:secret1 1002:secret2 1003:secret3 1004:secret4
 
-cat >"$T/setup.in" <<EOF
+{
+	cat <<EOF
 sip
  bind-interface lo
  bind-port $SP
@@ -36,23 +37,9 @@ sip
  register-interval 60
  register-timeout 2
 !
-account 1
- user 1001
- password secret1
- registrar 127.0.0.1:$KP
-!
-account 2
- user 1002
- password secret2
- registrar 127.0.0.1:$KP
-!
-line 0
- account 1
-!
-line 1
- account 2
-!
 EOF
+	two_lines_conf "$KP"
+} >"$T/setup.in"
 check "the configuration is committed" S -f "$T/setup.in"
 check "phone start" S -c 'phone start'
 p=$(cat "$SIPSH_RUNDIR/runsv.pid" 2>/dev/null)
