@@ -16,6 +16,7 @@ static const struct cmd_entry {
 } cmdv[] = {
 	{"answer",        cmd_answer},
 	{"calls",         cmd_calls},
+	{"conf_reload",   cmd_conf_reload},
 	{"dial",          cmd_dial},
 	{"hangup",        cmd_hangup},
 	{"hold",          cmd_hold},

@@ -65,12 +65,14 @@ static bool allowed(const struct sa *src)
 	return false;
 }
 
+/* One sipwire_proxy value, appended to the list arg (NULL: the one in
+ * use). */
 int proxy_handler(const struct pl *pl, void *arg)
 {
+	struct list *l = arg ? arg : &sw.proxyl;
 	struct proxy *p;
 	struct sa sa;
 	int err;
-	(void)arg;
 
 	if (!pl_isset(pl))
 		return 0;
@@ -93,8 +95,36 @@ int proxy_handler(const struct pl *pl, void *arg)
 		p->addrc[f] = 1;
 	}
 
-	list_append(&sw.proxyl, &p->le, p);
+	list_append(l, &p->le, p);
 	return 0;
+}
+
+/* Whether two lists name the same proxies, in the same order. */
+bool proxies_same(const struct list *a, const struct list *b)
+{
+	const struct le *x = list_head(a), *y = list_head(b);
+
+	for (; x && y; x = x->next, y = y->next) {
+		const struct proxy *p = x->data, *q = y->data;
+
+		if (strcmp(p->name, q->name))
+			return false;
+	}
+
+	return !x && !y;
+}
+
+/* The proxies of a reload in place of the ones in use; a name's
+ * addresses are resolved again (resolve_all). */
+void proxies_take(struct list *next)
+{
+	struct le *le;
+
+	list_flush(&sw.proxyl);
+	while ((le = list_head(next)) != NULL) {
+		list_unlink(le);
+		list_append(&sw.proxyl, le, le->data);
+	}
 }
 
 static void rejected_destructor(void *arg)

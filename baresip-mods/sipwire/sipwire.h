@@ -2,8 +2,8 @@
  * What the files of the sipwire module share: its state, libre 1.1.0's
  * private structures as far as they are read, and the calls between the
  * layout checks (layout.c), SIP DiffServ (tos.c), the User-Agent swap
- * (useragent.c), the allowed-proxies filter (proxies.c) and its DNS
- * refresh (dns.c). sipwire.c, the module itself, says what each does.
+ * (useragent.c), the allowed-proxies filter (proxies.c), its DNS
+ * refresh (dns.c) and the reload of their keys at run time (reload.c). sipwire.c, the module itself, says what each does.
  */
 #ifndef SIPWIRE_H
 #define SIPWIRE_H
@@ -96,6 +96,13 @@ struct sipwire {
 
 extern struct sipwire sw;
 
+/* sipwire.c */
+void filter_update(void);
+
+/* reload.c: the module's part of conf_reload (common/conf_reload.h) */
+int  reload_init(void);
+void reload_close(void);
+
 
 /* layout.c */
 bool   layout_verified(struct sip *sip);
@@ -104,17 +111,21 @@ size_t peek_str(char *dst, size_t n, const void *src);
 /* tos.c */
 void tos_scan(void);
 void tos_scan_handler(void *arg);
+void tos_take(int tos);
 int  tos_ns_handler(const struct pl *pl, void *arg);
 
 /* useragent.c */
 int  pct_decode(char *out, size_t sz, const char *in);
 int  ua_swap(const char *text);
+int  ua_take(char *ours);
 void ua_restore(void);
 
 /* proxies.c */
 int  addrs_print(struct re_printf *pf, const struct proxy *p);
 int  proxy_handler(const struct pl *pl, void *arg);
 bool request_handler(const struct sip_msg *msg, void *arg);
+bool proxies_same(const struct list *a, const struct list *b);
+void proxies_take(struct list *next);
 
 /* dns.c */
 void resolve_all(void);

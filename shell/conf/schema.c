@@ -94,8 +94,10 @@ static struct section sections[SECT_N] = {
 
 /*
  * A row's consumers, as phone_gen.c generates them and phone_apply.c
- * applies them: our modules and baresip read their keys only when baresip
- * starts (so a change restarts it), account lines are replaced through
+ * applies them: baresip reads its own keys only when it starts (so a
+ * change restarts it), and so do our modules, but for the keys a module
+ * takes again at run time (MOD_LIVE: conf_reload on the control socket,
+ * baresip-mods/common/conf_reload.h); account lines are replaced through
  * the control socket, and the phoneline module's lines are bound again.
  */
 #define USES(...) ((const struct consumer[]){__VA_ARGS__, \
@@ -107,6 +109,11 @@ static struct section sections[SECT_N] = {
 #define CONF_V(k)     {CK_CONFIG, k, AC_RESTART, NULL, true}
 #define MOD_V(k)      {CK_MODULE, k, AC_RESTART, NULL, true}
 #define MOD_IF(k, w)  {CK_MODULE, k, AC_RESTART, w, false}
+/* A module key the running phone takes again (its module has a reload
+ * handler for it): no restart, calls go on. */
+#define MOD_LIVE(k)   {CK_MODULE, k, AC_LIVE, NULL, false}
+#define MOD_LIVE_V(k) {CK_MODULE, k, AC_LIVE, NULL, true}
+#define MOD_LIVE_IF(k, w) {CK_MODULE, k, AC_LIVE, w, false}
 #define ACC(k)        {CK_ACCOUNT, k, AC_ACCOUNT, NULL, false}
 #define ACC_IF(k, w)  {CK_ACCOUNT, k, AC_ACCOUNT, w, false}
 #define LINES(k)      {CK_MODULE, k, AC_LINE, NULL, false}
@@ -125,7 +132,7 @@ const struct setting schema[] = {
 	 "Hosts allowed to send incoming calls. Names are resolved to "
 	 "addresses; an INVITE from any other address is refused with 403. "
 	 "With no proxy configured, calls are accepted from anywhere.",
-	 USES(MOD("sipwire_proxy"))},
+	 USES(MOD_LIVE("sipwire_proxy"))},
 	/* 2 */
 	{SECT_SIP, "bind-interface", "Bind Interface", &vt_ifname, NULL,
 	 "Listen for SIP only on this interface's address",
@@ -145,7 +152,7 @@ const struct setting schema[] = {
 	 INT(1, 128), 0,
 	 "The User-Agent header sent in every request. Unset: \"sipsh\" "
 	 "followed by its version.",
-	 USES(MOD("sipwire_user_agent"))},
+	 USES(MOD_LIVE("sipwire_user_agent"))},
 	/* 5 */
 	{SECT_SIP, "rtp-port-range", "RTP Port Range", &vt_portrange,
 	 "10000-20000",
@@ -170,7 +177,7 @@ const struct setting schema[] = {
 	 "it; a far end that sends each digit both ways has it taken from "
 	 "the first kind that arrives in the call. Digits received as tones "
 	 "are heard in the line's audio.",
-	 USES(MOD_V("phoneline_dtmf_mode"))},
+	 USES(MOD_LIVE_V("phoneline_dtmf_mode"))},
 	/* 7 */
 	{SECT_SIP, "register-interval", "Register Interval", &vt_int, "300",
 	 "Requested registration expiry, in seconds",
@@ -199,14 +206,14 @@ const struct setting schema[] = {
 	 INT(0, 1000), 0,
 	 "How many times a failed registration is tried before the account "
 	 "gives up. 0 tries forever.",
-	 USES(MOD_V("regctl_attempts"))},
+	 USES(MOD_LIVE_V("regctl_attempts"))},
 	/* 11 */
 	{SECT_SIP, "register-timeout", "Register Timeout", &vt_int, "30",
 	 "Seconds before a registration attempt is retried",
 	 INT(1, 3600), 0,
 	 "How long after a failed or unanswered REGISTER the next attempt "
 	 "is made.",
-	 USES(MOD_V("regctl_timeout"))},
+	 USES(MOD_LIVE_V("regctl_timeout"))},
 	/* 12 */
 	{SECT_SIP, "register-backoff-attempts", "Register Back-off Attempts",
 	 &vt_int, "0",
@@ -214,14 +221,14 @@ const struct setting schema[] = {
 	 INT(0, 1000), 0,
 	 "After this many failed attempts in a row, retries are spaced by "
 	 "the back-off timeout instead. 0 never backs off.",
-	 USES(MOD_V("regctl_backoff_attempts"))},
+	 USES(MOD_LIVE_V("regctl_backoff_attempts"))},
 	/* 13 */
 	{SECT_SIP, "register-backoff-timeout", "Register Back-off Timeout",
 	 &vt_int, "512",
 	 "Seconds between attempts while backing off",
 	 INT(1, 86400), 0,
 	 "The retry interval once back-off has started.",
-	 USES(MOD_V("regctl_backoff_timeout"))},
+	 USES(MOD_LIVE_V("regctl_backoff_timeout"))},
 	/* 14 */
 	{SECT_SIP, "remote-hold", "Remote Hold", &vt_bool, "yes",
 	 "Signal hold to the network (sendonly re-INVITE)",
@@ -229,7 +236,7 @@ const struct setting schema[] = {
 	 "On: hold is sent to the far end as a re-INVITE with a sendonly "
 	 "stream, so the network can play music on hold. Off: hold is "
 	 "handled locally and nothing is sent.",
-	 USES(MOD_V("phoneline_remote_hold"))},
+	 USES(MOD_LIVE_V("phoneline_remote_hold"))},
 	/* 15 */
 	{SECT_SIP, "srv-lookup", "SRV Lookup", &vt_bool, "yes",
 	 "Find SIP servers by DNS SRV records",
@@ -244,14 +251,14 @@ const struct setting schema[] = {
 	 NONE, 0,
 	 "On: proxy host names are resolved again every refresh interval, "
 	 "so a changed address is followed without a restart.",
-	 USES(MOD("sipwire_dns_refresh"))},
+	 USES(MOD_LIVE("sipwire_dns_refresh"))},
 	/* 17 */
 	{SECT_SIP, "dns-manager-refresh", "DNS Manager Refresh Interval",
 	 &vt_int, "300",
 	 "Seconds between re-resolutions of proxy names",
 	 INT(10, 86400), 0,
 	 "The period of the DNS manager's re-resolution.",
-	 USES(MOD_IF("sipwire_dns_refresh", "dns-manager yes"))},
+	 USES(MOD_LIVE_IF("sipwire_dns_refresh", "dns-manager yes"))},
 	/* 18 */
 	{SECT_SIP, "contact-line-suffix", "Line suffix in contact header",
 	 &vt_bool, "yes",
@@ -267,7 +274,7 @@ const struct setting schema[] = {
 	 NONE, 0,
 	 "The DiffServ code point of SIP packets: a name (cs0-cs7, "
 	 "af11-af43, ef) or a number 0-63.",
-	 USES(MOD("sipwire_tos"))},
+	 USES(MOD_LIVE("sipwire_tos"))},
 	/* 20 */
 	{SECT_SIP, "diffserv audio", "Audio DiffServ", &vt_dscp, "ef",
 	 "DSCP of RTP audio packets",
@@ -281,7 +288,7 @@ const struct setting schema[] = {
 	 0, 0, congestion_tones, NULL, 0,
 	 "congestion: the congestion (fast busy) tone. info: the special "
 	 "information tone, three rising notes.",
-	 USES(MOD_V("phoneline_congestion_tone"))},
+	 USES(MOD_LIVE_V("phoneline_congestion_tone"))},
 	/* 22 */
 	{SECT_SIP, "stun-server", "STUN server", &vt_hostport, NULL,
 	 "STUN server, HOST[:PORT] (port 3478 if not given)",

@@ -12,6 +12,9 @@
  *   account        ua_del + ua_add: the account registers again
  *   line           line_set / line_del: its socket appears or goes,
  *                  calls on the other lines go on
+ *   live           conf_reload: the modules take their keys again from
+ *                  the file just written, calls go on; when one refuses,
+ *                  none changes and baresip restarts instead
  *   shell          nothing for the phone
  */
 #include <errno.h>
@@ -110,6 +113,8 @@ static bool line_changed(const struct cfg *old, const struct cfg *new,
 struct plan {
 	bool restart;
 	char why[160];          /* why it restarts */
+	bool live;              /* the modules take keys again */
+	char live_why[160];     /* which changes: "user-agent changed" */
 	char untaken[160];      /* changes that reach nothing, for the
 				 * report: "realm changed" */
 	uint32_t accounts;      /* bit N: account N is replaced */
@@ -148,6 +153,17 @@ static int plan_make(struct plan *p, const struct cfg *old,
 		if (mb && !effect_why(&pf, e, AC_RESTART))
 			(void)re_snprintf(p->why, sizeof(p->why), "%b",
 					  mb->buf, mb->end);
+		mem_deref(mb);
+	}
+
+	if (effect_needs(e, AC_LIVE)) {
+		struct mbuf *mb = mbuf_alloc(128);
+		struct re_printf pf = {pf_mbuf_vph, mb};
+
+		p->live = true;
+		if (mb && !effect_why(&pf, e, AC_LIVE))
+			(void)re_snprintf(p->live_why, sizeof(p->live_why),
+					  "%b", mb->buf, mb->end);
 		mem_deref(mb);
 	}
 
@@ -421,15 +437,49 @@ static int restart(struct re_printf *report, const char *why)
 	return rc;
 }
 
-/* Accounts first (a new line needs its account's user agent), then the
- * lines; a removed account's lines go before the account. A phone whose
- * lines cannot change live is restarted, and the report says for what. */
+/*
+ * The modules take their keys again from the file just written. All or
+ * nothing: when one refuses, none changes, and why says it for the
+ * restart that follows.
+ */
+static int conf_reload(const struct plan *p, char *why, size_t whysz)
+{
+	struct odict *r = NULL;
+	char err[ERRSZ] = "";
+	int rc;
+
+	rc = ctrl_request(&r, "conf_reload", NULL, err, sizeof(err));
+	mem_deref(r);
+	if (!rc)
+		return 0;
+
+	if (rc == EPROTO && strstr(err, "unknown command"))
+		str_ncpy(err, "this phone cannot take settings live",
+			 sizeof(err));
+	re_snprintf(why, whysz, "%s; not taken live: %s", p->live_why,
+		    err[0] ? err : "no answer");
+
+	return rc;
+}
+
+/* The live settings first (all or nothing, or a restart), then accounts
+ * (a new line needs its account's user agent), then the lines; a removed
+ * account's lines go before the account. A phone whose lines cannot
+ * change live is restarted, and the report says for what. */
 static int live_apply(const struct plan *p, const struct cfg *old,
 		      const struct cfg *new, struct re_printf *report)
 {
-	char err[ERRSZ] = "", why[128] = "";
+	char err[ERRSZ] = "", why[ERRSZ + 160] = "";
 	const char *sep = "";
 	int id, l, rc = 0;
+
+	if (p->live) {
+		if (conf_reload(p, why, sizeof(why)))
+			return restart(report, why);
+
+		re_hprintf(report, "live: %s", p->live_why);
+		sep = ", ";
+	}
 
 	for (l = 0; l < INST_MAX && !rc; l++) {
 		char *a = line_binding(old, l);
