@@ -114,11 +114,37 @@ bool proxies_same(const struct list *a, const struct list *b)
 	return !x && !y;
 }
 
-/* The proxies of a reload in place of the ones in use; a name's
- * addresses are resolved again (resolve_all). */
+static const struct proxy *proxy_named(const struct list *l,
+				       const char *name)
+{
+	const struct le *le;
+
+	for (le = list_head(l); le; le = le->next) {
+		const struct proxy *p = le->data;
+
+		if (!strcmp(p->name, name))
+			return p;
+	}
+
+	return NULL;
+}
+
+/* The proxies of a reload in place of the ones in use. A name kept
+ * keeps its addresses until it is resolved again (resolve_all), so no
+ * call from it is refused meanwhile. */
 void proxies_take(struct list *next)
 {
 	struct le *le;
+
+	for (le = list_head(next); le; le = le->next) {
+		struct proxy *p = le->data;
+		const struct proxy *was = proxy_named(&sw.proxyl, p->name);
+
+		if (!was || p->literal)
+			continue;
+		memcpy(p->addrv, was->addrv, sizeof(p->addrv));
+		memcpy(p->addrc, was->addrc, sizeof(p->addrc));
+	}
 
 	list_flush(&sw.proxyl);
 	while ((le = list_head(next)) != NULL) {

@@ -28,6 +28,8 @@
 #include "effect.h"
 #include "phone.h"
 #include "ctrl_data.h"
+#include "store.h"
+#include "config_diff.h"
 
 #define ERRSZ 256
 
@@ -547,6 +549,29 @@ static int live_apply(const struct plan *p, const struct cfg *old,
 	return restart(report, why);
 }
 
+/*
+ * The running phone read ran; what it does not take live from the new
+ * config (a path, the environment's DNS server, a module) needs a
+ * restart, whatever the schema's classes say.
+ */
+static void config_check(struct plan *p, const char *ran, size_t ranlen,
+			 const struct phone_gen *g)
+{
+	char key[64] = "";
+
+	if (!config_differs(ran, ranlen, (const char *)g->config->buf,
+			    g->config->end, key, sizeof(key)))
+		return;
+
+	p->restart = true;
+	if (ran)
+		re_snprintf(p->why, sizeof(p->why), "%s changed in the "
+			    "phone's config", key);
+	else
+		str_ncpy(p->why, "the config the phone runs is not known",
+			 sizeof(p->why));
+}
+
 static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 		     struct re_printf *pf, void *arg)
 {
@@ -554,7 +579,9 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 	struct phone_status st;
 	struct cfg *old = NULL;
 	struct plan p;
-	char err[ERRSZ] = "";
+	char err[ERRSZ] = "", path[PATH_MAX];
+	char *ran = NULL;
+	size_t ranlen = 0;
 	int rc;
 
 	(void)arg;
@@ -565,6 +592,9 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 	/* What the phone runs now, before the record says otherwise. */
 	if (applied_load(&old))
 		old = NULL;
+	re_snprintf(path, sizeof(path), "%s/baresip/config", phone_rundir());
+	if (store_read_len(path, &ran, &ranlen, NULL))
+		ran = NULL;
 
 	rc = phone_paths_claim(err, sizeof(err));
 	if (!rc)
@@ -583,6 +613,8 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 	}
 
 	rc = plan_make(&p, old, cm->cfg);
+	if (!rc && !p.restart)
+		config_check(&p, ran, ranlen, g);
 	if (rc)
 		re_hprintf(report, "the phone was NOT updated: %m", rc);
 	else if (p.restart)
@@ -595,6 +627,7 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 		re_hprintf(report, "; not in effect: %s", p.untaken);
 
  out:
+	mem_deref(ran);
 	mem_deref(old);
 	return rc;
 }
