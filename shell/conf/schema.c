@@ -131,7 +131,8 @@ const struct setting schema[] = {
 	 NONE, SF_LIST,
 	 "Hosts allowed to send incoming calls. Names are resolved to "
 	 "addresses; an INVITE from any other address is refused with 403. "
-	 "With no proxy configured, calls are accepted from anywhere.",
+	 "With no proxy configured, calls are accepted from anywhere. A "
+	 "change applies to the next new INVITE; calls already up go on.",
 	 USES(MOD_LIVE("sipwire_proxy"))},
 	/* 2 */
 	{SECT_SIP, "bind-interface", "Bind Interface", &vt_ifname, NULL,
@@ -151,7 +152,8 @@ const struct setting schema[] = {
 	 "Text of the User-Agent header",
 	 INT(1, 128), 0,
 	 "The User-Agent header sent in every request. Unset: \"sipsh\" "
-	 "followed by its version.",
+	 "followed by its version. A change applies at once, to the next "
+	 "request or reply of calls already up too.",
 	 USES(MOD_LIVE("sipwire_user_agent"))},
 	/* 5 */
 	{SECT_SIP, "rtp-port-range", "RTP Port Range", &vt_portrange,
@@ -176,7 +178,9 @@ const struct setting schema[] = {
 	 "INFO's Duration), even from a far end that sends no audio around "
 	 "it; a far end that sends each digit both ways has it taken from "
 	 "the first kind that arrives in the call. Digits received as tones "
-	 "are heard in the line's audio.",
+	 "are heard in the line's audio. A change applies from the next "
+	 "call on: a call already up keeps the mode its SDP was made "
+	 "with.",
 	 USES(MOD_LIVE_V("phoneline_dtmf_mode"))},
 	/* 7 */
 	{SECT_SIP, "register-interval", "Register Interval", &vt_int, "300",
@@ -205,14 +209,17 @@ const struct setting schema[] = {
 	 "Registration attempts before giving up (0: forever)",
 	 INT(0, 1000), 0,
 	 "How many times a failed registration is tried before the account "
-	 "gives up. 0 tries forever.",
+	 "gives up. 0 tries forever. A change of this or any register "
+	 "timer applies at once: an attempt under way and a retry waiting "
+	 "are timed by the new values, and an account that gave up tries "
+	 "again.",
 	 USES(MOD_LIVE_V("regctl_attempts"))},
 	/* 11 */
 	{SECT_SIP, "register-timeout", "Register Timeout", &vt_int, "30",
 	 "Seconds before a registration attempt is retried",
 	 INT(1, 3600), 0,
 	 "How long after a failed or unanswered REGISTER the next attempt "
-	 "is made.",
+	 "is made. A change applies at once, to the attempt under way too.",
 	 USES(MOD_LIVE_V("regctl_timeout"))},
 	/* 12 */
 	{SECT_SIP, "register-backoff-attempts", "Register Back-off Attempts",
@@ -220,14 +227,16 @@ const struct setting schema[] = {
 	 "Failed attempts after which retries back off (0: never)",
 	 INT(0, 1000), 0,
 	 "After this many failed attempts in a row, retries are spaced by "
-	 "the back-off timeout instead. 0 never backs off.",
+	 "the back-off timeout instead. 0 never backs off. A change applies "
+	 "at once, to a retry already waiting too.",
 	 USES(MOD_LIVE_V("regctl_backoff_attempts"))},
 	/* 13 */
 	{SECT_SIP, "register-backoff-timeout", "Register Back-off Timeout",
 	 &vt_int, "512",
 	 "Seconds between attempts while backing off",
 	 INT(1, 86400), 0,
-	 "The retry interval once back-off has started.",
+	 "The retry interval once back-off has started. A change applies at "
+	 "once, to a retry already waiting too.",
 	 USES(MOD_LIVE_V("regctl_backoff_timeout"))},
 	/* 14 */
 	{SECT_SIP, "remote-hold", "Remote Hold", &vt_bool, "yes",
@@ -235,7 +244,8 @@ const struct setting schema[] = {
 	 NONE, 0,
 	 "On: hold is sent to the far end as a re-INVITE with a sendonly "
 	 "stream, so the network can play music on hold. Off: hold is "
-	 "handled locally and nothing is sent.",
+	 "handled locally and nothing is sent. A change applies to the next "
+	 "hook flash, on calls already up too.",
 	 USES(MOD_LIVE_V("phoneline_remote_hold"))},
 	/* 15 */
 	{SECT_SIP, "srv-lookup", "SRV Lookup", &vt_bool, "yes",
@@ -250,14 +260,17 @@ const struct setting schema[] = {
 	 "Re-resolve proxy host names periodically",
 	 NONE, 0,
 	 "On: proxy host names are resolved again every refresh interval, "
-	 "so a changed address is followed without a restart.",
+	 "so a changed address is followed without a restart. A change "
+	 "applies at once: the names are resolved again then.",
 	 USES(MOD_LIVE("sipwire_dns_refresh"))},
 	/* 17 */
 	{SECT_SIP, "dns-manager-refresh", "DNS Manager Refresh Interval",
 	 &vt_int, "300",
 	 "Seconds between re-resolutions of proxy names",
 	 INT(10, 86400), 0,
-	 "The period of the DNS manager's re-resolution.",
+	 "The period of the DNS manager's re-resolution. A change applies "
+	 "at once: the names are resolved again and the period starts "
+	 "then.",
 	 USES(MOD_LIVE_IF("sipwire_dns_refresh", "dns-manager yes"))},
 	/* 18 */
 	{SECT_SIP, "contact-line-suffix", "Line suffix in contact header",
@@ -273,7 +286,8 @@ const struct setting schema[] = {
 	 "DSCP of SIP packets",
 	 NONE, 0,
 	 "The DiffServ code point of SIP packets: a name (cs0-cs7, "
-	 "af11-af43, ef) or a number 0-63.",
+	 "af11-af43, ef) or a number 0-63. A change applies at once, on "
+	 "the SIP sockets of calls already up too.",
 	 USES(MOD_LIVE("sipwire_tos"))},
 	/* 20 */
 	{SECT_SIP, "diffserv audio", "Audio DiffServ", &vt_dscp, "ef",
@@ -287,7 +301,8 @@ const struct setting schema[] = {
 	 "Tone played when a call cannot be completed",
 	 0, 0, congestion_tones, NULL, 0,
 	 "congestion: the congestion (fast busy) tone. info: the special "
-	 "information tone, three rising notes.",
+	 "information tone, three rising notes. A change applies to the "
+	 "next call that fails.",
 	 USES(MOD_LIVE_V("phoneline_congestion_tone"))},
 	/* 22 */
 	{SECT_SIP, "stun-server", "STUN server", &vt_hostport, NULL,
