@@ -5,8 +5,9 @@
 # wire or at the line, while baresip's PID stays the same and the call
 # stays up. User Agent and SIP DiffServ in the next re-INVITE, Remote
 # Hold at the next hook flash, SIP proxy servers at the next new INVITE,
-# the DNS Manager's lookup at once, the register timers on the next
-# REGISTER attempt of an account whose registrar never answers, the DTMF
+# the DNS Manager's lookup at once, the register interval and timers on
+# the next REGISTER attempt of an account whose registrar never answers
+# (Expires, the attempt's time, giving up), the DTMF
 # mode from the next call on (a call keeps its own), the congestion tone
 # at the next failed call. A reload that cannot read the new config
 # (strace makes its open fail) changes nothing, and the commit restarts
@@ -209,6 +210,18 @@ fi
 live dns-manager-off "proxy changed, dns-manager changed" 'no proxy proxy.test' 'no dns-manager'
 
 # --- Register timers: the next attempt ---------------------------------------
+log_mark
+live register-interval "register-interval changed" 'register-interval 90'
+log_wait 'regctl: sip:102@127.0.0.1:[0-9]+: expiry 90 s, registering again' 5
+cap_stop call
+n90=$(cap_read call "sip.Method == \"REGISTER\" && udp.dstport == $DEADP && sip.Contact contains \"expires=90\"" sip.Contact | wc -l)
+if [ "$n90" -ge 1 ]; then
+	pass "register-interval 90: the account registers again at once, asking Expires 90"
+else
+	fail "register-interval 90: the account registers again at once, asking Expires 90" \
+		"$(cap_read call "sip.Method == \"REGISTER\"" sip.Contact | sort | uniq -c)"
+fi
+cap_start call "udp port $SP or udp port $DEADP"
 last_is() { S -c 'show registrations | json' 2>/dev/null | grep -q "\"last\":\"$1\""; }
 live register-timeout "register-timeout changed" 'register-timeout 2'
 if wait_for 15 last_is 'no answer in 2 s'; then

@@ -19,9 +19,16 @@
  * from when they began by the new values at once, and an account that
  * had given up starts again, as after a restart.
  *
+ * regctl_regint is the sip section's register interval, which each
+ * account line carries too (;regint=): at load the accounts have it
+ * already; a reload that changes it gives it to every account that
+ * registers and registers it again at once, so the next REGISTER asks
+ * for the new expiry and calls go on.
+ *
  * Sample config (written by sipsh from the sip section):
  *
  *   module                    regctl.so
+ *   regctl_regint             300
  *   regctl_timeout            30
  *   regctl_attempts           0
  *   regctl_backoff_attempts   0
@@ -39,6 +46,7 @@
 #include "ua_alive.h"
 
 struct policy {
+	uint32_t regint;           /* s: the expiry registering accounts ask */
 	uint32_t timeout;          /* s: an attempt's time, and the retry wait */
 	uint32_t attempts;         /* failures before giving up (0: never) */
 	uint32_t backoff_attempts; /* failures before backing off (0: never) */
@@ -221,8 +229,11 @@ static int policy_read(struct policy *p, const struct conf *conf,
 	static const char mod[] = "regctl";
 	int err;
 
-	err = sipsh_conf_u32_of(conf, mod, "regctl_timeout", &p->timeout,
+	err = sipsh_conf_u32_of(conf, mod, "regctl_regint", &p->regint,
 				why, whysz);
+	if (!err)
+		err = sipsh_conf_u32_of(conf, mod, "regctl_timeout",
+					&p->timeout, why, whysz);
 	if (!err)
 		err = sipsh_conf_u32_of(conf, mod, "regctl_attempts",
 					&p->attempts, why, whysz);
@@ -278,6 +289,27 @@ static void state_retime(struct regstate *st)
 	}
 }
 
+/* A new register interval for every account that registers (regint 0:
+ * it does not), asked for at once by a new REGISTER. */
+static void regint_take(uint32_t regint)
+{
+	struct le *le;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		struct ua *ua = le->data;
+		struct account *acc = ua_account(ua);
+
+		if (!acc || !account_regint(acc) ||
+		    account_regint(acc) == regint)
+			continue;
+
+		(void)account_set_regint(acc, regint);
+		info("regctl: %s: expiry %u s, registering again\n",
+		     ua_aor(ua), regint);
+		(void)ua_register(ua);
+	}
+}
+
 static int reload_h(struct re_printf *pf, void *arg)
 {
 	struct sipsh_reload *r = sipsh_reload_of(arg);
@@ -300,11 +332,14 @@ static int reload_h(struct re_printf *pf, void *arg)
 		    !memcmp(&regctl.next, &regctl.pol, sizeof(regctl.pol)))
 			break;
 
+		if (regctl.next.regint != regctl.pol.regint)
+			regint_take(regctl.next.regint);
+
 		regctl.pol = regctl.next;
-		re_snprintf(r->what, sizeof(r->what), "attempt %u s, give up "
-			    "after %u, back off after %u to %u s",
-			    regctl.pol.timeout, regctl.pol.attempts,
-			    regctl.pol.backoff_attempts,
+		re_snprintf(r->what, sizeof(r->what), "expiry %u s, attempt "
+			    "%u s, give up after %u, back off after %u to %u s",
+			    regctl.pol.regint, regctl.pol.timeout,
+			    regctl.pol.attempts, regctl.pol.backoff_attempts,
 			    regctl.pol.backoff_timeout);
 		info("regctl: now %s\n", r->what);
 

@@ -116,6 +116,9 @@ static struct section sections[SECT_N] = {
 #define MOD_LIVE_IF(k, w) {CK_MODULE, k, AC_LIVE, w, false}
 #define ACC(k)        {CK_ACCOUNT, k, AC_ACCOUNT, NULL, false}
 #define ACC_IF(k, w)  {CK_ACCOUNT, k, AC_ACCOUNT, w, false}
+/* A part of the account lines a module also gives the running accounts
+ * (MOD_LIVE): its change alone replaces no account. */
+#define ACC_LIVE(k)   {CK_ACCOUNT, k, AC_LIVE, NULL, false}
 #define LINES(k)      {CK_MODULE, k, AC_LINE, NULL, false}
 #define SHELL(k)      {CK_SHELL, k, AC_SHELL, NULL, false}
 /* siptls checks each TLS server's certificate against the host (and
@@ -187,8 +190,12 @@ const struct setting schema[] = {
 	 "Requested registration expiry, in seconds",
 	 INT(10, 86400), 0,
 	 "The expiry asked for in REGISTER; registrations are refreshed "
-	 "before it runs out.",
-	 USES(ACC("regint"))},
+	 "before it runs out. A change applies at once: every registering "
+	 "account sends a REGISTER asking for the new expiry, and its calls "
+	 "go on.",
+	 /* The account lines carry it for baresip's start and ua_add;
+	  * regctl gives it to the running accounts. */
+	 USES(ACC_LIVE("regint"), MOD_LIVE_V("regctl_regint"))},
 	/* 8 */
 	{SECT_SIP, "realm", "Realm", &vt_word, NULL,
 	 "Realm whose digest challenges are answered",

@@ -111,6 +111,69 @@ static bool line_changed(const struct cfg *old, const struct cfg *new,
 	return changed;
 }
 
+/* Whether a consumer of s is an account-line part the running phone
+ * also takes live. */
+static bool account_live(const struct setting *s)
+{
+	const struct consumer *u;
+
+	for (u = s->uses; u && u->kind != CK_END; u++) {
+		if (u->kind == CK_ACCOUNT && u->apply == AC_LIVE)
+			return true;
+	}
+
+	return false;
+}
+
+/*
+ * new with old's values of the settings whose account-line parts the
+ * running phone takes live (the register interval): their change alone
+ * replaces no account, so the account lines are compared without it.
+ */
+static int live_masked(struct cfg **cp, const struct cfg *old,
+		       const struct cfg *new)
+{
+	struct cfg *c = NULL;
+	size_t i, k;
+	int id, err;
+
+	err = cfg_dup(&c, new);
+	for (i = 0; i < schema_n && !err; i++) {
+		const struct setting *s = &schema[i];
+
+		if (!account_live(s))
+			continue;
+
+		for (id = 0; id < INST_MAX && !err; id++) {
+			const struct inst *oi = cfg_inst(old, s->sect, id);
+			struct inst *ni = cfg_inst(c, s->sect, id);
+			const struct val *v;
+
+			if (!oi || !ni)
+				continue;
+
+			v = inst_val(oi, s);
+			if (!v)
+				continue;
+			if (!setting_islist(s)) {
+				err = v->n ? inst_set(ni, s, v->v[0]) :
+					inst_reset(ni, s);
+				continue;
+			}
+			inst_clear(ni, s);
+			for (k = 0; k < v->n && !err; k++)
+				err = inst_add(ni, s, v->v[k]);
+		}
+	}
+
+	if (err)
+		mem_deref(c);
+	else
+		*cp = c;
+
+	return err;
+}
+
 /* What the phone must do to go from old to new. */
 struct plan {
 	bool restart;
@@ -132,6 +195,7 @@ static int plan_make(struct plan *p, const struct cfg *old,
 		     const struct cfg *new)
 {
 	struct effect *e = NULL;
+	struct cfg *masked = NULL;
 	int id, err;
 
 	memset(p, 0, sizeof(*p));
@@ -179,17 +243,23 @@ static int plan_make(struct plan *p, const struct cfg *old,
 		mem_deref(mb);
 	}
 
+	err = live_masked(&masked, old, new);
+	if (err)
+		goto out;
+
 	p->accounts = e->accounts;
 	p->lines = e->lines;
 	for (id = 0; id < INST_MAX; id++) {
-		if (account_changed(old, new, id))
+		if (account_changed(old, masked, id))
 			p->accounts |= 1u << id;
 		if (line_changed(old, new, id))
 			p->lines |= 1u << id;
 	}
 
+ out:
+	mem_deref(masked);
 	mem_deref(e);
-	return 0;
+	return err;
 }
 
 /* A request with one text parameter. */
