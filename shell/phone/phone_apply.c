@@ -409,14 +409,52 @@ static void calls_dropped(const struct plan *p, const struct cfg *old,
 	mem_deref(calls);
 }
 
+/*
+ * The running phone read ran; what it does not take live from the new
+ * config (a path, the environment's DNS server, a module) needs a
+ * restart, whatever the schema's classes say.
+ */
+static void config_check(struct plan *p, const char *ran, size_t ranlen,
+			 const struct phone_gen *g)
+{
+	char key[64] = "";
+
+	if (!config_differs(ran, ranlen, (const char *)g->config->buf,
+			    g->config->end, key, sizeof(key)))
+		return;
+
+	p->restart = true;
+	if (ran)
+		re_snprintf(p->why, sizeof(p->why), "%s changed in the "
+			    "phone's config", key);
+	else
+		str_ncpy(p->why, "the config the phone runs is not known",
+			 sizeof(p->why));
+}
+
+/* The config the running phone read, or NULL when there is none. */
+static char *ran_read(size_t *lenp)
+{
+	char path[PATH_MAX];
+	char *ran = NULL;
+
+	re_snprintf(path, sizeof(path), "%s/baresip/config", phone_rundir());
+	if (store_read_len(path, &ran, lenp, NULL))
+		return NULL;
+
+	return ran;
+}
+
 /* Asks (or refuses) when calls would end: nothing is dropped unsaid. */
-static int drops_confirm(struct commit *cm, struct re_printf *pf)
+static int drops_confirm(struct commit *cm, const struct phone_gen *g,
+			 struct re_printf *pf)
 {
 	struct cfg *old = NULL;
 	struct mbuf *mb = mbuf_alloc(256);
 	struct plan p;
 	unsigned n = 0;
-	char *list = NULL;
+	char *list = NULL, *ran = NULL;
+	size_t ranlen = 0;
 	int err = 0;
 
 	if (!mb)
@@ -428,6 +466,12 @@ static int drops_confirm(struct commit *cm, struct re_printf *pf)
 	err = plan_make(&p, old, cm->cfg);
 	if (err)
 		goto out;
+
+	/* What the apply will restart for, asked about now. */
+	if (!p.restart) {
+		ran = ran_read(&ranlen);
+		config_check(&p, ran, ranlen, g);
+	}
 
 	calls_dropped(&p, old, mb, &n);
 	if (!n)
@@ -452,6 +496,7 @@ static int drops_confirm(struct commit *cm, struct re_printf *pf)
 	}
 
  out:
+	mem_deref(ran);
 	mem_deref(list);
 	mem_deref(old);
 	mem_deref(mb);
@@ -483,7 +528,7 @@ static int obs_prepare(struct commit *cm, void **statep,
 	}
 
 	if (!(cm->flags & (COMMIT_CHECK | COMMIT_NOAPPLY))) {
-		rc = drops_confirm(cm, pf);
+		rc = drops_confirm(cm, g, pf);
 		if (rc) {
 			mem_deref(g);
 			return rc;
@@ -619,29 +664,6 @@ static int live_apply(const struct plan *p, const struct cfg *old,
 	return restart(report, why);
 }
 
-/*
- * The running phone read ran; what it does not take live from the new
- * config (a path, the environment's DNS server, a module) needs a
- * restart, whatever the schema's classes say.
- */
-static void config_check(struct plan *p, const char *ran, size_t ranlen,
-			 const struct phone_gen *g)
-{
-	char key[64] = "";
-
-	if (!config_differs(ran, ranlen, (const char *)g->config->buf,
-			    g->config->end, key, sizeof(key)))
-		return;
-
-	p->restart = true;
-	if (ran)
-		re_snprintf(p->why, sizeof(p->why), "%s changed in the "
-			    "phone's config", key);
-	else
-		str_ncpy(p->why, "the config the phone runs is not known",
-			 sizeof(p->why));
-}
-
 static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 		     struct re_printf *pf, void *arg)
 {
@@ -649,7 +671,7 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 	struct phone_status st;
 	struct cfg *old = NULL;
 	struct plan p;
-	char err[ERRSZ] = "", path[PATH_MAX];
+	char err[ERRSZ] = "";
 	char *ran = NULL;
 	size_t ranlen = 0;
 	int rc;
@@ -662,9 +684,7 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 	/* What the phone runs now, before the record says otherwise. */
 	if (applied_load(&old))
 		old = NULL;
-	re_snprintf(path, sizeof(path), "%s/baresip/config", phone_rundir());
-	if (store_read_len(path, &ran, &ranlen, NULL))
-		ran = NULL;
+	ran = ran_read(&ranlen);
 
 	rc = phone_paths_claim(err, sizeof(err));
 	if (!rc)
