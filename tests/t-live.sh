@@ -291,6 +291,27 @@ tel cong 0 'hook off' 'wait "tone dial" 3' 'dial 1999#' 'wait "tone info" 8' 'ho
 endtel "$TEL_PID"
 check "congestion-tone info: the next failed call plays the information tone" ev cong 'tone info'
 
+# --- A module that refuses: no module takes anything -------------------------------
+# The generated file is edited behind sipsh's back, as a config the
+# modules were not made for: regctl and phoneline (checked first) accept
+# their new values, sipwire finds no sipwire_tos; conf_reload asked
+# directly must refuse, naming it, and neither of the others may take
+# theirs.
+cp "$R/baresip/config" "$T/config.good"
+sed -e 's/^regctl_timeout.*/regctl_timeout\t7/' \
+	-e 's/^phoneline_congestion_tone.*/phoneline_congestion_tone\tcongestion/' \
+	-e '/^sipwire_tos/d' "$T/config.good" >"$R/baresip/config"
+log_mark
+python3 "$TOP/tests/tools/ctrlc.py" "$R/ctrl.sock" '{"id":1,"command":"conf_reload"}' >"$T/refuse.out" 2>&1
+if grep -q '"ok":false' "$T/refuse.out" && grep -q "sipwire: no 'sipwire_tos' in the baresip config" "$T/refuse.out" &&
+	log_has 'conf_reload refused, nothing changed' && ! log_has 'regctl: now|phoneline: now'; then
+	pass "a module refuses the new config: conf_reload says which and why, and no module takes anything"
+else
+	fail "a module refuses the new config: conf_reload says which and why, and no module takes anything" \
+		"$(cat "$T/refuse.out"; phone_log | tail -n +"$((LOG_MARK + 1))")"
+fi
+cp "$T/config.good" "$R/baresip/config"
+
 # --- A reload that fails: nothing changes, the phone restarts --------------------
 strace -f -p "$pid0" -o "$T/strace.out" -e trace=openat \
 	-e inject=openat:error=EACCES -P "$R/baresip/config" 2>/dev/null &
