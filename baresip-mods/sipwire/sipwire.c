@@ -55,7 +55,9 @@
  * sipwire_tos, sipwire_user_agent and sipwire_dns_refresh are required
  * (sipsh's generator writes them; their defaults live in its schema): the
  * module refuses to load without one and its log line names it.
- * sipwire_proxy may be absent: then every caller is allowed.
+ * sipwire_proxy may be absent: then every caller is allowed. Every key
+ * but dns_server (baresip's own) is taken again while baresip runs, by
+ * conf_reload (reload.c, common/conf_reload.h).
  */
 #include <ctype.h>
 #include <string.h>
