@@ -7,11 +7,13 @@
 # Hold at the next hook flash, SIP proxy servers at the next new INVITE,
 # the DNS Manager's lookup at once, the register interval and timers on
 # the next REGISTER attempt of an account whose registrar never answers
-# (Expires, the attempt's time, giving up), the DTMF
-# mode from the next call on (a call keeps its own), the congestion tone
-# at the next failed call. A reload that cannot read the new config
-# (strace makes its open fail) changes nothing, and the commit restarts
-# the phone and says why; bind-port still restarts.
+# (Expires, the attempt's time, giving up), the DTMF mode from the next
+# call on (a call keeps its own), the congestion tone at the next failed
+# call; and the phone section's tone plan at the next tone. A module that
+# refuses a new config makes the whole reload refuse. A reload that
+# cannot read the new config (strace makes its open fail) changes
+# nothing, and the commit restarts the phone and says why; bind-port
+# still restarts.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/telephone.sh"
 . "$TOP/tests/tools/capture.sh"
@@ -290,6 +292,22 @@ live congestion-tone "congestion-tone changed" 'congestion-tone info'
 tel cong 0 'hook off' 'wait "tone dial" 3' 'dial 1999#' 'wait "tone info" 8' 'hook on'
 endtel "$TEL_PID"
 check "congestion-tone info: the next failed call plays the information tone" ev cong 'tone info'
+
+# --- The phone section's tone plan: the next tone ------------------------------------
+S -c phone -c 'tone-plan us' >"$T/tone-plan.out" 2>&1
+if grep -q '^% Committed: live: tone-plan changed' "$T/tone-plan.out" && [ "$(phone_pid)" = "$pid0" ]; then
+	pass "tone-plan: taken live, baresip $pid0 not restarted"
+else
+	fail "tone-plan: taken live, baresip $pid0 not restarted" "$(cat "$T/tone-plan.out")"
+fi
+tel us 0 'hook off' 'wait "tone dial" 3' 'sleep 1' 'hook on'
+endtel "$TEL_PID"
+f=$("$TOP/build/tone-analyze" --freq 0 0.9 "$T/us.wav" 2>&1)
+if ev us 'tone dial' && grep -Eq '^(3[45][0-9]|4[34][0-9]) Hz' <<<"$f"; then
+	pass "tone-plan us: the next dial tone is the US one, 350 + 440 Hz ($f)"
+else
+	fail "tone-plan us: the next dial tone is the US one, 350 + 440 Hz" "$f"
+fi
 
 # --- A module that refuses: no module takes anything -------------------------------
 # The generated file is edited behind sipsh's back, as a config the

@@ -44,10 +44,11 @@
  * schema and its generator writes them all, so the module refuses to load
  * without one, and its log line names the key. Lines may also be added,
  * moved and removed while the phone runs (line_set, line_del on the ctrl
- * socket: linecmd.c). phoneline_dtmf_mode (for the next call),
- * phoneline_remote_hold and phoneline_congestion_tone are taken again
- * while the phone runs (conf_reload, common/conf_reload.h); the other keys
- * need a restart.
+ * socket: linecmd.c). phoneline_tone_plan (the next tone),
+ * phoneline_digit_timeout (the next digit), phoneline_dtmf_mode (the next
+ * call), phoneline_remote_hold and phoneline_congestion_tone are taken
+ * again while the phone runs (conf_reload, common/conf_reload.h); the
+ * other keys need a restart.
  *
  * and in the accounts file, so that the calls use the lines' audio:
  *
@@ -83,6 +84,8 @@ static const char *const state_namev[] = {
 
 /* The settings taken again at run time (live_read). */
 struct live {
+	char plan[16];
+	uint32_t digit_timeout;
 	enum dtmf_mode dtmf;
 	bool remote_hold;
 	enum pl_tone fail_tone;
@@ -92,8 +95,6 @@ static struct {
 	/* configuration */
 	char backend[32];
 	char sim_dir[256];
-	char plan[16];
-	uint32_t digit_timeout;
 	struct live live;          /* what conf_reload may change */
 	struct live next;          /* what a reload's check kept */
 	bool next_kept;
@@ -270,7 +271,7 @@ static void set_tone(struct line *ln, enum pl_tone tone)
 	if (tone == TONE_NONE)
 		tone_stop(&ln->ear_tone);
 	else if (tone != ln->tone || !ln->ear_tone.on)
-		tone_start(&ln->ear_tone, tone_find(pl.plan, tone));
+		tone_start(&ln->ear_tone, tone_find(pl.live.plan, tone));
 	pl_unlock();
 
 	if (tone != ln->tone)
@@ -533,7 +534,8 @@ static void event_handler(unsigned num, enum pl_drv_ev ev, char digit,
 				ln->digits[ln->digitc++] = digit;
 				ln->digits[ln->digitc] = '\0';
 			}
-			tmr_start(&ln->tmr_digit, pl.digit_timeout * 1000ULL,
+			tmr_start(&ln->tmr_digit,
+				  pl.live.digit_timeout * 1000ULL,
 				  digit_timeout, ln);
 		}
 		else if (ln->state == LS_CONNECTED && ln->call) {
@@ -1050,7 +1052,8 @@ static int line_conf(const struct pl *val, void *arg)
 }
 
 /*
- * The keys taken again at run time (conf_reload): the DTMF mode (for the
+ * The keys taken again at run time (conf_reload): the tone plan (the next
+ * tone), the inter-digit timeout (the next digit), the DTMF mode (for the
  * next call: a call keeps the one its SDP was made with), remote hold
  * (the next hook flash) and the congestion tone (the next failed call).
  * why NULL: a refusal is logged (at load).
@@ -1062,8 +1065,14 @@ static int live_read(struct live *lv, const struct conf *conf, char *why,
 	char v[32] = "";
 	int err;
 
-	err = sipsh_conf_bool_of(conf, mod, "phoneline_remote_hold",
-				 &lv->remote_hold, why, whysz);
+	err = sipsh_conf_str_of(conf, mod, "phoneline_tone_plan", lv->plan,
+				sizeof(lv->plan), why, whysz);
+	if (!err)
+		err = sipsh_conf_u32_of(conf, mod, "phoneline_digit_timeout",
+					&lv->digit_timeout, why, whysz);
+	if (!err)
+		err = sipsh_conf_bool_of(conf, mod, "phoneline_remote_hold",
+					 &lv->remote_hold, why, whysz);
 	if (!err)
 		err = sipsh_conf_str_of(conf, mod, "phoneline_dtmf_mode", v,
 					sizeof(v), why, whysz);
@@ -1074,6 +1083,14 @@ static int live_read(struct live *lv, const struct conf *conf, char *why,
 		       "rfc2833, sip-info, inband or compatibility", v);
 		return EINVAL;
 	}
+
+	if (!tone_plan_exists(lv->plan)) {
+		sipsh_conf_refuse(why, whysz, "phoneline: phoneline_tone_plan "
+				  "'%s': want itu, us, gb, de or fr", lv->plan);
+		return EINVAL;
+	}
+	if (!lv->digit_timeout)
+		lv->digit_timeout = 1;
 
 	err = sipsh_conf_str_of(conf, mod, "phoneline_congestion_tone", v,
 				sizeof(v), why, whysz);
@@ -1111,11 +1128,16 @@ static int reload_h(struct re_printf *pf, void *arg)
 	case RELOAD_SWAP:
 		if (!pl.next_kept || (pl.next.dtmf == pl.live.dtmf &&
 				       pl.next.remote_hold == pl.live.remote_hold &&
-				       pl.next.fail_tone == pl.live.fail_tone))
+				       pl.next.fail_tone == pl.live.fail_tone &&
+				       pl.next.digit_timeout ==
+				       pl.live.digit_timeout &&
+				       !strcmp(pl.next.plan, pl.live.plan)))
 			break;
 
-		re_snprintf(r->what, sizeof(r->what), "DTMF %s for the next "
-			    "call, hold %s, failures play %s",
+		re_snprintf(r->what, sizeof(r->what), "tones %s, digits end "
+			    "after %u s, DTMF %s for the next call, hold %s, "
+			    "failures play %s", pl.next.plan,
+			    pl.next.digit_timeout,
 			    dtmf_mode_name(pl.next.dtmf),
 			    pl.next.remote_hold ? "remote" : "local",
 			    tone_name(pl.next.fail_tone));
@@ -1147,25 +1169,13 @@ static int conf_read(void)
 			      sizeof(pl.backend));
 	err |= sipsh_conf_str(mod, "phoneline_sim_dir", pl.sim_dir,
 			      sizeof(pl.sim_dir));
-	err |= sipsh_conf_str(mod, "phoneline_tone_plan", pl.plan,
-			      sizeof(pl.plan));
-	err |= sipsh_conf_u32(mod, "phoneline_digit_timeout",
-			      &pl.digit_timeout);
 	err |= sipsh_conf_bool(mod, "phoneline_contact_suffix", &pl.suffix);
 	if (err)
 		return EINVAL;
-	if (!pl.digit_timeout)
-		pl.digit_timeout = 1;
 
 	err = live_read(&pl.live, conf_cur(), NULL, 0);
 	if (err)
 		return err;
-
-	if (!tone_plan_exists(pl.plan)) {
-		warning("phoneline: phoneline_tone_plan '%s': want itu, us, "
-			"gb, de or fr\n", pl.plan);
-		return EINVAL;
-	}
 
 	return conf_apply(conf_cur(), "phoneline_line", line_conf, NULL);
 }
@@ -1276,8 +1286,8 @@ static int phoneline_init(void)
 
 	info("phoneline: %zu lines on '%s' (%s), tones %s, digits end after "
 	     "%u s, DTMF %s, hold %s, failures play %s, Contact suffix %s\n",
-	     linec, pl.backend, pl.sim_dir, pl.plan, pl.digit_timeout,
-	     dtmf_mode_name(pl.live.dtmf),
+	     linec, pl.backend, pl.sim_dir, pl.live.plan,
+	     pl.live.digit_timeout, dtmf_mode_name(pl.live.dtmf),
 	     pl.live.remote_hold ? "remote" : "local",
 	     tone_name(pl.live.fail_tone), pl.suffix ? "on" : "off");
 

@@ -419,14 +419,16 @@ const struct setting schema[] = {
 	 0, 0, tone_plans, NULL, 0,
 	 "The national tone plan: itu (the ITU-T E.180 recommended "
 	 "values), us, gb, de or fr. Frequencies and cadences are data of "
-	 "the phoneline module.",
-	 USES(MOD_V("phoneline_tone_plan"))},
+	 "the phoneline module. A change applies to the next tone a line "
+	 "plays.",
+	 USES(MOD_LIVE_V("phoneline_tone_plan"))},
 	{SECT_PHONE, "digit-timeout", "Inter-digit timeout", &vt_int, "4",
 	 "Seconds after the last digit before the number is dialled",
 	 INT(1, 30), 0,
 	 "After this long without a new digit, the digits collected are "
-	 "dialled; '#' dials at once.",
-	 USES(MOD_V("phoneline_digit_timeout"))},
+	 "dialled; '#' dials at once. A change applies from the next digit "
+	 "on.",
+	 USES(MOD_LIVE_V("phoneline_digit_timeout"))},
 
 	{SECT_SYSTEM, "hostname", "Host name", &vt_word, "sipsh",
 	 "Name of the device, shown in the prompt",
