@@ -290,7 +290,8 @@ static void state_retime(struct regstate *st)
 }
 
 /* A new register interval for every account that registers (regint 0:
- * it does not), asked for at once by a new REGISTER. */
+ * it does not), asked for at once by a new REGISTER; one that had given
+ * up registers again when it is retimed (state_retime). */
 static void regint_take(uint32_t regint)
 {
 	struct le *le;
@@ -298,6 +299,7 @@ static void regint_take(uint32_t regint)
 	for (le = list_head(uag_list()); le; le = le->next) {
 		struct ua *ua = le->data;
 		struct account *acc = ua_account(ua);
+		const struct regstate *st = state_find(ua);
 
 		if (!acc || !account_regint(acc) ||
 		    account_regint(acc) == regint)
@@ -306,7 +308,8 @@ static void regint_take(uint32_t regint)
 		(void)account_set_regint(acc, regint);
 		info("regctl: %s: expiry %u s, registering again\n",
 		     ua_aor(ua), regint);
-		(void)ua_register(ua);
+		if (!st || !st->gave_up)
+			(void)ua_register(ua);
 	}
 }
 
