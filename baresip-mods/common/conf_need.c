@@ -29,8 +29,8 @@ static int need(const struct conf *conf, const char *mod, const char *key,
 	int err = conf ? conf_get(conf, key, pl) : ENOENT;
 
 	if (err || !pl_isset(pl)) {
-		sipsh_conf_refuse(why, whysz, "%s: no '%s' in the baresip config", mod,
-		       key);
+		sipsh_conf_refuse(why, whysz, "%s: no '%s' in the baresip "
+				  "config", mod, key);
 		return ENOENT;
 	}
 
@@ -49,8 +49,8 @@ int sipsh_conf_str_of(const struct conf *conf, const char *mod,
 		return err;
 
 	if (pl.l >= sz) {
-		sipsh_conf_refuse(why, whysz, "%s: %s '%r' is longer than %zu bytes",
-		       mod, key, &pl, sz - 1);
+		sipsh_conf_refuse(why, whysz, "%s: %s '%r' is longer than "
+				  "%zu bytes", mod, key, &pl, sz - 1);
 		return EINVAL;
 	}
 
@@ -71,8 +71,8 @@ int sipsh_conf_u32_of(const struct conf *conf, const char *mod,
 
 	for (i = 0; i < pl.l; i++) {
 		if (pl.p[i] < '0' || pl.p[i] > '9' || i >= 9) {
-			sipsh_conf_refuse(why, whysz, "%s: %s '%r' is not a number", mod,
-			       key, &pl);
+			sipsh_conf_refuse(why, whysz, "%s: %s '%r' is not a "
+					  "number", mod, key, &pl);
 			return EINVAL;
 		}
 	}
@@ -108,7 +108,8 @@ int sipsh_conf_bool_of(const struct conf *conf, const char *mod,
 		}
 	}
 
-	sipsh_conf_refuse(why, whysz, "%s: %s '%r' is not yes or no", mod, key, &pl);
+	sipsh_conf_refuse(why, whysz, "%s: %s '%r' is not yes or no", mod,
+			  key, &pl);
 
 	return EINVAL;
 }

@@ -1079,8 +1079,9 @@ static int live_read(struct live *lv, const struct conf *conf, char *why,
 	if (err)
 		return EINVAL;
 	if (dtmf_mode_parse(v, &lv->dtmf)) {
-		sipsh_conf_refuse(why, whysz, "phoneline: phoneline_dtmf_mode '%s': want "
-		       "rfc2833, sip-info, inband or compatibility", v);
+		sipsh_conf_refuse(why, whysz, "phoneline: phoneline_dtmf_mode "
+				  "'%s': want rfc2833, sip-info, inband or "
+				  "compatibility", v);
 		return EINVAL;
 	}
 
@@ -1101,12 +1102,21 @@ static int live_read(struct live *lv, const struct conf *conf, char *why,
 	else if (!strcmp(v, "congestion"))
 		lv->fail_tone = TONE_CONGESTION;
 	else {
-		sipsh_conf_refuse(why, whysz, "phoneline: phoneline_congestion_tone "
-		       "'%s': want congestion or info", v);
+		sipsh_conf_refuse(why, whysz, "phoneline: "
+				  "phoneline_congestion_tone '%s': want "
+				  "congestion or info", v);
 		return EINVAL;
 	}
 
 	return 0;
+}
+
+static bool live_same(const struct live *a, const struct live *b)
+{
+	return a->dtmf == b->dtmf && a->remote_hold == b->remote_hold &&
+		a->fail_tone == b->fail_tone &&
+		a->digit_timeout == b->digit_timeout &&
+		!strcmp(a->plan, b->plan);
 }
 
 static int reload_h(struct re_printf *pf, void *arg)
@@ -1126,12 +1136,7 @@ static int reload_h(struct re_printf *pf, void *arg)
 		return pl.next_kept ? 0 : EINVAL;
 
 	case RELOAD_SWAP:
-		if (!pl.next_kept || (pl.next.dtmf == pl.live.dtmf &&
-				       pl.next.remote_hold == pl.live.remote_hold &&
-				       pl.next.fail_tone == pl.live.fail_tone &&
-				       pl.next.digit_timeout ==
-				       pl.live.digit_timeout &&
-				       !strcmp(pl.next.plan, pl.live.plan)))
+		if (!pl.next_kept || live_same(&pl.next, &pl.live))
 			break;
 
 		re_snprintf(r->what, sizeof(r->what), "tones %s, digits end "

@@ -46,7 +46,7 @@
 #include "ua_alive.h"
 
 struct policy {
-	uint32_t regint;           /* s: the expiry registering accounts ask */
+	uint32_t regint;           /* s: the expiry accounts ask for */
 	uint32_t timeout;          /* s: an attempt's time, and the retry wait */
 	uint32_t attempts;         /* failures before giving up (0: never) */
 	uint32_t backoff_attempts; /* failures before backing off (0: never) */

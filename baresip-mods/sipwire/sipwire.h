@@ -3,7 +3,8 @@
  * private structures as far as they are read, and the calls between the
  * layout checks (layout.c), SIP DiffServ (tos.c), the User-Agent swap
  * (useragent.c), the allowed-proxies filter (proxies.c), its DNS
- * refresh (dns.c) and the reload of their keys at run time (reload.c). sipwire.c, the module itself, says what each does.
+ * refresh (dns.c) and the reload of their keys at run time (reload.c).
+ * sipwire.c, the module itself, says what each does.
  */
 #ifndef SIPWIRE_H
 #define SIPWIRE_H
