@@ -9,7 +9,11 @@ Every figure is the median (and min/max) of N runs, measured here:
                       our modules) until the control socket says registered
   commit->registered  sipsh only: an account change committed (applied by
                       ua_del/ua_add, no restart) until registered again;
-                      a sip change (applied by a restart) likewise
+                      a sip change that needs a new transport (bind-port,
+                      applied by a restart) likewise
+  commit->in effect   sipsh only: a sip change the phone takes live
+                      (user-agent, conf_reload on the control socket)
+                      until the commit returns, after the phone's reply
   RSS                 resident memory of the registered, idle process
 """
 import json, os, select, socket, statistics, subprocess, sys, time
@@ -173,16 +177,37 @@ def commit_regint():
     return times
 
 
-def commit_sip():
-    """A sip-section setting a module reads at start: baresip restarts."""
+def commit_live():
+    """A sip-section setting a module takes at run time: the commit ends
+    when the phone's conf_reload has answered, i.e. the setting is in
+    effect; baresip does not restart."""
+    times = []
+    for i in range(N):
+        pid = ctrl("version")["pid"]
+        t0 = now()
+        out = sipsh("sip", "user-agent \"Bench %s\"" % ("A" if i % 2 else "B"))
+        times.append((now() - t0) * 1000)
+        if "live: user-agent changed" not in out:
+            raise SystemExit("a user-agent change was not taken live: %s"
+                             % out)
+        if ctrl("version")["pid"] != pid:
+            raise SystemExit("a user-agent change restarted the phone")
+    return times
+
+
+def commit_restart():
+    """A sip-section setting that needs a new transport: baresip
+    restarts, until registered again."""
     times = []
     for i in range(N):
         pid = ctrl("version")["pid"]
         time.sleep(1.1)      # past runsv's crash-loop guard, as above
         t0 = now()
-        sipsh("sip", "user-agent \"Bench %s\"" % ("A" if i % 2 else "B"))
+        sipsh("sip", "bind-port %d" % (KP + 3 if i % 2 == 0 else SP))
         wait_until(lambda: registered("1001", newer_than_pid=pid))
         times.append((now() - t0) * 1000)
+    if N % 2:
+        sipsh("sip", "bind-port %d" % SP)
     return times
 
 
@@ -468,14 +493,16 @@ def main():
     print("commits...", file=sys.stderr)
     acc_t = commit_account()
     regint_t = commit_regint()
-    sip_t = commit_sip()
+    live_t = commit_live()
+    restart_t = commit_restart()
     print()
     summary("plain baresip: start -> registered", plain_t)
     summary("sipsh: phone start -> registered", ours_t)
     summary("sipsh: commit (account) -> registered", acc_t)
     summary("sipsh: commit (register-interval, re-register) -> registered",
             regint_t)
-    summary("sipsh: commit (user-agent, restart) -> registered", sip_t)
+    summary("sipsh: commit (user-agent, live) -> in effect", live_t)
+    summary("sipsh: commit (bind-port, restart) -> registered", restart_t)
     summary("plain baresip: RSS registered, idle", plain_rss, "MiB")
     summary("sipsh's baresip: RSS registered, idle", ours_rss, "MiB")
     sipsh("phone stop", check=False)

@@ -55,8 +55,9 @@ printf 'sip\n user-agent "Unconfirmed UA"\ncommit confirmed 3 seconds\n' |
 	S -f - >"$T/confirmed.out" 2>&1
 pid1=$(phone_pid)
 if [ "$(gen_ua)" = "Unconfirmed%20UA" ] && applied_has 'Unconfirmed UA' &&
-	[ -n "$pid1" ] && [ "$pid1" != "$pid0" ]; then
-	pass "commit confirmed: the phone runs the unconfirmed user agent"
+	grep -q 'live: user-agent changed' "$T/confirmed.out" &&
+	[ -n "$pid1" ] && [ "$pid1" = "$pid0" ]; then
+	pass "commit confirmed: the phone runs the unconfirmed user agent (live)"
 else
 	fail "commit confirmed: the phone runs the unconfirmed user agent" \
 		"ua '$(gen_ua)' pid $pid0 -> $pid1; $(cat "$T/confirmed.out")"
@@ -76,11 +77,12 @@ else
 		"ua '$(gen_ua)'; $(grep -c Unconfirmed "$C" "$R/applied.conf")"
 fi
 pid2=$(phone_pid)
-if [ -n "$pid2" ] && [ "$pid2" != "$pid1" ]; then
-	pass "the rollback restarted baresip on the restored configuration"
+ua_back() { grep -q "sipwire: User-Agent 'sipsh/.*' (was 'Unconfirmed UA')" "$R/log/current"; }
+if [ -n "$pid2" ] && [ "$pid2" = "$pid1" ] && wait_for 5 ua_back; then
+	pass "the rollback reached the running phone: the user agent is back, no restart"
 else
-	fail "the rollback restarted baresip on the restored configuration" \
-		"pid $pid1 -> $pid2"
+	fail "the rollback reached the running phone: the user agent is back, no restart" \
+		"pid $pid1 -> $pid2; $(grep sipwire "$R/log/current" | tail -3)"
 fi
 n=$(S -c 'show configuration history' | grep -c '(current)')
 check "show configuration history marks one version current ($n)" test "$n" = 1

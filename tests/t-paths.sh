@@ -72,19 +72,20 @@ fi
 out=$(SIPSH_RUNDIR=$T/elsewhere "$SIPSH" -C "$A" -c 'show phone' 2>&1)
 check "SIPSH_RUNDIR overrides the record" grep -qx "Runtime:     $T/elsewhere" <<<"$out"
 
-# A commit through the record reaches the phone: a sip change restarts it.
+# A commit through the record reaches the phone: a sip change that needs
+# new sockets restarts it.
 p1=$(cat "$R/sv/baresip/supervise/pid")
 check "a commit to file a, found by its record" \
-	env -u SIPSH_RUNDIR "$SIPSH" -C "$A" -c sip -c 'dtmf-mode sip-info'
+	env -u SIPSH_RUNDIR "$SIPSH" -C "$A" -c sip -c 'rtp-port-range 10000-19998'
 p2=$(cat "$R/sv/baresip/supervise/pid")
-if [ "$p1" != "$p2" ] && grep -qP '^phoneline_dtmf_mode\tsip-info$' "$R/baresip/config" &&
+if [ "$p1" != "$p2" ] && grep -qP '^rtp_ports\t10000-19998$' "$R/baresip/config" &&
 	wait_for 5 running_in "$R" "$A"; then
 	pass "the commit restarted file a's phone on the new configuration"
 	check "...and the save kept the record beside the file" \
 		test "$(cat "$T/a/.sipsh.conf.run-dir")" = "$R"
 else
 	fail "the commit restarted file a's phone on the new configuration" \
-		"pid $p1 -> $p2; $(grep dtmf "$R/baresip/config")"
+		"pid $p1 -> $p2; $(grep rtp_ports "$R/baresip/config")"
 fi
 
 # --- another file, the same runtime directory ------------------------------

@@ -95,9 +95,9 @@ else
 fi
 
 # A commit that would end calls: refused in a batch unless forced.
-out=$(S -c sip -c 'dtmf-mode inband' 2>&1)
+out=$(S -c sip -c 'rtp-port-range 10000-19998' 2>&1)
 if [ $? != 0 ] && grep -q 'would end 2 calls' <<<"$out" &&
-	! grep -q 'dtmf-mode inband' "$C"; then
+	! grep -q 'rtp-port-range 10000-19998' "$C"; then
 	pass "a batch commit that would end calls is refused"
 else
 	fail "a batch commit that would end calls is refused" "$out"

@@ -203,11 +203,11 @@ run_line() {
 using_it_applied() {
 	local cfg=$C/run/var/baresip/config pid
 	pid=$(baresip_pid)
-	if [ -n "$pid" ] && [ "$pid" != "$OLD_BARESIP" ] && kill -0 "$pid" 2>/dev/null &&
+	if [ -n "$pid" ] && [ "$pid" = "$OLD_BARESIP" ] && kill -0 "$pid" 2>/dev/null &&
 		wait_for 10 test -S "$C/run/var/ctrl.sock"; then
-		pass "the sip change restarted the phone make run started"
+		pass "the sip change reached the phone make run started, live"
 	else
-		fail "the sip change restarted the phone make run started" \
+		fail "the sip change reached the phone make run started, live" \
 			"baresip pid $OLD_BARESIP, now ${pid:-none}"
 	fi
 	# baresip's configuration has no quoting: the blank is %20.

@@ -1,56 +1,78 @@
 /*
  * Required keys of baresip's config (see conf_need.h).
  */
+#include <stdarg.h>
 #include <string.h>
 #include "re_base.h"
 #include "baresip.h"
 #include "conf_need.h"
 
-static int need(const char *mod, const char *key, struct pl *pl)
+/* The reason for a refusal: logged at load, handed back at a reload. */
+void sipsh_conf_refuse(char *why, size_t whysz, const char *fmt, ...)
 {
-	int err = conf_get(conf_cur(), key, pl);
+	char line[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)re_vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+
+	if (why)
+		str_ncpy(why, line, whysz);
+	else
+		warning("%s: not loading\n", line);
+}
+
+static int need(const struct conf *conf, const char *mod, const char *key,
+		struct pl *pl, char *why, size_t whysz)
+{
+	int err = conf ? conf_get(conf, key, pl) : ENOENT;
 
 	if (err || !pl_isset(pl)) {
-		warning("%s: no '%s' in the baresip config: not loading\n",
-			mod, key);
+		sipsh_conf_refuse(why, whysz, "%s: no '%s' in the baresip "
+				  "config", mod, key);
 		return ENOENT;
 	}
 
 	return 0;
 }
 
-int sipsh_conf_str(const char *mod, const char *key, char *buf, size_t sz)
+int sipsh_conf_str_of(const struct conf *conf, const char *mod,
+		      const char *key, char *buf, size_t sz,
+		      char *why, size_t whysz)
 {
 	struct pl pl;
 	int err;
 
-	err = need(mod, key, &pl);
+	err = need(conf, mod, key, &pl, why, whysz);
 	if (err)
 		return err;
 
 	if (pl.l >= sz) {
-		warning("%s: %s '%r' is longer than %zu bytes: not loading\n",
-			mod, key, &pl, sz - 1);
+		sipsh_conf_refuse(why, whysz, "%s: %s '%r' is longer than "
+				  "%zu bytes", mod, key, &pl, sz - 1);
 		return EINVAL;
 	}
 
 	return pl_strcpy(&pl, buf, sz);
 }
 
-int sipsh_conf_u32(const char *mod, const char *key, uint32_t *valp)
+int sipsh_conf_u32_of(const struct conf *conf, const char *mod,
+		      const char *key, uint32_t *valp,
+		      char *why, size_t whysz)
 {
 	struct pl pl;
 	size_t i;
 	int err;
 
-	err = need(mod, key, &pl);
+	err = need(conf, mod, key, &pl, why, whysz);
 	if (err)
 		return err;
 
 	for (i = 0; i < pl.l; i++) {
 		if (pl.p[i] < '0' || pl.p[i] > '9' || i >= 9) {
-			warning("%s: %s '%r' is not a number: not loading\n",
-				mod, key, &pl);
+			sipsh_conf_refuse(why, whysz, "%s: %s '%r' is not a "
+					  "number", mod, key, &pl);
 			return EINVAL;
 		}
 	}
@@ -60,7 +82,9 @@ int sipsh_conf_u32(const char *mod, const char *key, uint32_t *valp)
 	return 0;
 }
 
-int sipsh_conf_bool(const char *mod, const char *key, bool *valp)
+int sipsh_conf_bool_of(const struct conf *conf, const char *mod,
+		       const char *key, bool *valp,
+		       char *why, size_t whysz)
 {
 	static const char *const yes[] = {"yes", "on", "true", "1", "enable"};
 	static const char *const no[] = {"no", "off", "false", "0",
@@ -69,7 +93,7 @@ int sipsh_conf_bool(const char *mod, const char *key, bool *valp)
 	size_t i;
 	int err;
 
-	err = need(mod, key, &pl);
+	err = need(conf, mod, key, &pl, why, whysz);
 	if (err)
 		return err;
 
@@ -84,7 +108,23 @@ int sipsh_conf_bool(const char *mod, const char *key, bool *valp)
 		}
 	}
 
-	warning("%s: %s '%r' is not yes or no: not loading\n", mod, key, &pl);
+	sipsh_conf_refuse(why, whysz, "%s: %s '%r' is not yes or no", mod,
+			  key, &pl);
 
 	return EINVAL;
+}
+
+int sipsh_conf_str(const char *mod, const char *key, char *buf, size_t sz)
+{
+	return sipsh_conf_str_of(conf_cur(), mod, key, buf, sz, NULL, 0);
+}
+
+int sipsh_conf_u32(const char *mod, const char *key, uint32_t *valp)
+{
+	return sipsh_conf_u32_of(conf_cur(), mod, key, valp, NULL, 0);
+}
+
+int sipsh_conf_bool(const char *mod, const char *key, bool *valp)
+{
+	return sipsh_conf_bool_of(conf_cur(), mod, key, valp, NULL, 0);
 }

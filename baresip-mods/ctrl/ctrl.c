@@ -111,6 +111,11 @@
  *                      regint is not 0. Refused if the AOR exists.
  *   ua_del {"aor"}              -> {"aor":AOR}; hangs up the account's
  *                      calls (reason "account deleted") and destroys it.
+ *   conf_reload                 -> {"modules":"sipwire regctl ...",
+ *                      "changed":TEXT}; the modules that take settings
+ *                      at run time (common/conf_reload.h) read baresip's
+ *                      config file again: all of them, or, when one
+ *                      refuses, none (the error says which and why).
  *   trace  {"on": BOOL}         -> {"on":BOOL}; per client, until it
  *                      turns it off or disconnects. baresip's own trace
  *                      (-s) is put back when no client traces any more.

@@ -146,6 +146,9 @@ int  cmd_resume(const struct req *rq, struct rep *rp);
 int  cmd_ua_add(const struct req *rq, struct rep *rp);
 int  cmd_ua_del(const struct req *rq, struct rep *rp);
 
+/* cmd_reload.c */
+int  cmd_conf_reload(const struct req *rq, struct rep *rp);
+
 /* regstat.c */
 struct regstat *regstat_get(const struct ua *ua);
 void regstat_prune(void);

@@ -39,6 +39,8 @@ struct account;
 
 struct uri  *account_luri(const struct account *acc);
 uint32_t     account_regint(const struct account *acc);
+/* Read by ua_register() at each registration it starts. */
+int          account_set_regint(struct account *acc, uint32_t regint);
 const char  *account_aor(const struct account *acc);
 const char  *account_outbound(const struct account *acc, unsigned ix);
 const char  *account_display_name(const struct account *acc);

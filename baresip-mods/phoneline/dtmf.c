@@ -154,7 +154,7 @@ void dtmf_send(struct line *ln, char key)
 	if (!ln->call)
 		return;
 
-	switch (pl_dtmf_mode()) {
+	switch (pl_dtmf_mode(ln)) {
 
 	case DTMF_RFC2833:
 		/* A key still down is released first. */

@@ -262,7 +262,7 @@ void dtmf_rx_local_sdp(struct call *call)
 	struct sdp_format *fmt;
 	unsigned n = 0;
 
-	if (pl_dtmf_mode() != DTMF_INBAND || !m)
+	if (pl_dtmf_mode(pl_line_of_call(call)) != DTMF_INBAND || !m)
 		return;
 
 	/* The format's destructor takes it out of the media's list. */

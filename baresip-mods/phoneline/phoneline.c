@@ -44,7 +44,11 @@
  * schema and its generator writes them all, so the module refuses to load
  * without one, and its log line names the key. Lines may also be added,
  * moved and removed while the phone runs (line_set, line_del on the ctrl
- * socket: linecmd.c).
+ * socket: linecmd.c). phoneline_tone_plan (the next tone),
+ * phoneline_digit_timeout (the next digit), phoneline_dtmf_mode (the next
+ * call), phoneline_remote_hold and phoneline_congestion_tone are taken
+ * again while the phone runs (conf_reload, common/conf_reload.h); the
+ * other keys need a restart.
  *
  * and in the accounts file, so that the calls use the lines' audio:
  *
@@ -55,6 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "conf_need.h"
+#include "conf_reload.h"
 #include "phoneline.h"
 #include "version_check.h"
 
@@ -77,16 +82,24 @@ static const char *const state_namev[] = {
 	[LS_RINGING]   = "idle",        /* the bell says the rest */
 };
 
-static struct {
-	/* configuration */
-	char backend[32];
-	char sim_dir[256];
+/* The settings taken again at run time (live_read). */
+struct live {
 	char plan[16];
 	uint32_t digit_timeout;
 	enum dtmf_mode dtmf;
 	bool remote_hold;
 	enum pl_tone fail_tone;
+};
+
+static struct {
+	/* configuration */
+	char backend[32];
+	char sim_dir[256];
+	struct live live;          /* what conf_reload may change */
+	struct live next;          /* what a reload's check kept */
+	bool next_kept;
 	bool suffix;
+	bool reload_registered;
 
 	struct line linev[PL_LINES_MAX];   /* by number; 'used': it exists */
 	pthread_mutex_t lock;
@@ -106,9 +119,17 @@ void pl_unlock(void)
 	pthread_mutex_unlock(&pl.lock);
 }
 
-enum dtmf_mode pl_dtmf_mode(void)
+/* A call keeps the mode it was set up with (its SDP says it); the next
+ * call takes the one configured then. */
+enum dtmf_mode pl_dtmf_mode(const struct line *ln)
 {
-	return pl.dtmf;
+	return ln && ln->call ? ln->dtmf : pl.live.dtmf;
+}
+
+static void line_take_call(struct line *ln, struct call *call)
+{
+	ln->call = call;
+	ln->dtmf = pl.live.dtmf;
 }
 
 static struct line *line_by_num(unsigned num)
@@ -253,7 +274,7 @@ static void set_tone(struct line *ln, enum pl_tone tone)
 	if (tone == TONE_NONE)
 		tone_stop(&ln->ear_tone);
 	else if (tone != ln->tone || !ln->ear_tone.on)
-		tone_start(&ln->ear_tone, tone_find(pl.plan, tone));
+		tone_start(&ln->ear_tone, tone_find(pl.live.plan, tone));
 	pl_unlock();
 
 	if (tone != ln->tone)
@@ -319,7 +340,7 @@ static void call_failed(struct line *ln, const char *why)
 	dtmf_rx_detach(ln);
 	ln->call = NULL;
 	set_state(ln, LS_FAILED);
-	set_tone(ln, pl.fail_tone);
+	set_tone(ln, pl.live.fail_tone);
 }
 
 
@@ -379,7 +400,7 @@ static void dial(struct line *ln)
 	err = ua_connect(ua, &call, NULL, uri, VIDMODE_OFF);
 	if (err)
 		goto out;
-	ln->call = call;
+	line_take_call(ln, call);
 
  out:
 	if (err)
@@ -432,7 +453,7 @@ static void hold(struct line *ln, bool on)
 {
 	int err = 0;
 
-	if (pl.remote_hold) {
+	if (pl.live.remote_hold) {
 		err = call_hold(ln->call, on);
 	}
 	else {
@@ -449,7 +470,7 @@ static void hold(struct line *ln, bool on)
 	}
 
 	info("phoneline: line %u: %s (%s)\n", ln->num,
-	     on ? "held" : "resumed", pl.remote_hold ? "remote" : "local");
+	     on ? "held" : "resumed", pl.live.remote_hold ? "remote" : "local");
 	set_state(ln, on ? LS_HELD : LS_CONNECTED);
 }
 
@@ -516,7 +537,8 @@ static void event_handler(unsigned num, enum pl_drv_ev ev, char digit,
 				ln->digits[ln->digitc++] = digit;
 				ln->digits[ln->digitc] = '\0';
 			}
-			tmr_start(&ln->tmr_digit, pl.digit_timeout * 1000ULL,
+			tmr_start(&ln->tmr_digit,
+				  pl.live.digit_timeout * 1000ULL,
 				  digit_timeout, ln);
 		}
 		else if (ln->state == LS_CONNECTED && ln->call) {
@@ -598,7 +620,7 @@ static void incoming(struct ua *ua, struct call *call)
 		if (!(lines & (1u << ln->num)) ||
 		    ln->state != LS_IDLE || ln->offhook)
 			continue;
-		ln->call = call;
+		line_take_call(ln, call);
 		set_state(ln, LS_RINGING);
 		ring(ln, true, call);
 		rung |= 1u << ln->num;
@@ -948,7 +970,7 @@ int pl_line_dial(unsigned num, const char *uri, const char **idp, char *why,
 		line_reset(ln);
 		return err;
 	}
-	ln->call = call;
+	line_take_call(ln, call);
 	*idp = call_id(call);
 
 	return 0;
@@ -1032,55 +1054,136 @@ static int line_conf(const struct pl *val, void *arg)
 	return err;
 }
 
-static int conf_read(void)
+/*
+ * The keys taken again at run time (conf_reload): the tone plan (the next
+ * tone), the inter-digit timeout (the next digit), the DTMF mode (for the
+ * next call: a call keeps the one its SDP was made with), remote hold
+ * (the next hook flash) and the congestion tone (the next failed call).
+ * why NULL: a refusal is logged (at load).
+ */
+static int live_read(struct live *lv, const struct conf *conf, char *why,
+		     size_t whysz)
 {
 	static const char mod[] = "phoneline";
 	char v[32] = "";
+	int err;
+
+	err = sipsh_conf_str_of(conf, mod, "phoneline_tone_plan", lv->plan,
+				sizeof(lv->plan), why, whysz);
+	if (!err)
+		err = sipsh_conf_u32_of(conf, mod, "phoneline_digit_timeout",
+					&lv->digit_timeout, why, whysz);
+	if (!err)
+		err = sipsh_conf_bool_of(conf, mod, "phoneline_remote_hold",
+					 &lv->remote_hold, why, whysz);
+	if (!err)
+		err = sipsh_conf_str_of(conf, mod, "phoneline_dtmf_mode", v,
+					sizeof(v), why, whysz);
+	if (err)
+		return EINVAL;
+	if (dtmf_mode_parse(v, &lv->dtmf)) {
+		sipsh_conf_refuse(why, whysz, "phoneline: phoneline_dtmf_mode "
+				  "'%s': want rfc2833, sip-info, inband or "
+				  "compatibility", v);
+		return EINVAL;
+	}
+
+	if (!tone_plan_exists(lv->plan)) {
+		sipsh_conf_refuse(why, whysz, "phoneline: phoneline_tone_plan "
+				  "'%s': want itu, us, gb, de or fr", lv->plan);
+		return EINVAL;
+	}
+	if (!lv->digit_timeout)
+		lv->digit_timeout = 1;
+
+	err = sipsh_conf_str_of(conf, mod, "phoneline_congestion_tone", v,
+				sizeof(v), why, whysz);
+	if (err)
+		return EINVAL;
+	if (!strcmp(v, "info"))
+		lv->fail_tone = TONE_INFO;
+	else if (!strcmp(v, "congestion"))
+		lv->fail_tone = TONE_CONGESTION;
+	else {
+		sipsh_conf_refuse(why, whysz, "phoneline: "
+				  "phoneline_congestion_tone '%s': want "
+				  "congestion or info", v);
+		return EINVAL;
+	}
+
+	return 0;
+}
+
+static bool live_same(const struct live *a, const struct live *b)
+{
+	return a->dtmf == b->dtmf && a->remote_hold == b->remote_hold &&
+		a->fail_tone == b->fail_tone &&
+		a->digit_timeout == b->digit_timeout &&
+		!strcmp(a->plan, b->plan);
+}
+
+static int reload_h(struct re_printf *pf, void *arg)
+{
+	struct sipsh_reload *r = sipsh_reload_of(arg);
+
+	(void)pf;
+
+	if (!r)
+		return EINVAL;
+
+	switch (r->phase) {
+
+	case RELOAD_CHECK:
+		pl.next_kept = !live_read(&pl.next, r->conf, r->err,
+					  sizeof(r->err));
+		return pl.next_kept ? 0 : EINVAL;
+
+	case RELOAD_SWAP:
+		if (!pl.next_kept || live_same(&pl.next, &pl.live))
+			break;
+
+		re_snprintf(r->what, sizeof(r->what), "tones %s, digits end "
+			    "after %u s, DTMF %s for the next call, hold %s, "
+			    "failures play %s", pl.next.plan,
+			    pl.next.digit_timeout,
+			    dtmf_mode_name(pl.next.dtmf),
+			    pl.next.remote_hold ? "remote" : "local",
+			    tone_name(pl.next.fail_tone));
+		pl_lock();
+		pl.live = pl.next;
+		pl_unlock();
+		info("phoneline: now %s\n", r->what);
+		break;
+
+	default:
+		break;
+	}
+
+	pl.next_kept = false;
+	return 0;
+}
+
+static const struct cmd reload_cmdv[] = {
+	{"phoneline" SIPSH_RELOAD_SUFFIX, 0, SIPSH_RELOAD_CMD,
+	 "phoneline: take the config file again (conf_reload)", reload_h},
+};
+
+static int conf_read(void)
+{
+	static const char mod[] = "phoneline";
 	int err;
 
 	err  = sipsh_conf_str(mod, "phoneline_backend", pl.backend,
 			      sizeof(pl.backend));
 	err |= sipsh_conf_str(mod, "phoneline_sim_dir", pl.sim_dir,
 			      sizeof(pl.sim_dir));
-	err |= sipsh_conf_str(mod, "phoneline_tone_plan", pl.plan,
-			      sizeof(pl.plan));
-	err |= sipsh_conf_u32(mod, "phoneline_digit_timeout",
-			      &pl.digit_timeout);
-	err |= sipsh_conf_bool(mod, "phoneline_remote_hold",
-			       &pl.remote_hold);
 	err |= sipsh_conf_bool(mod, "phoneline_contact_suffix", &pl.suffix);
 	if (err)
 		return EINVAL;
-	if (!pl.digit_timeout)
-		pl.digit_timeout = 1;
 
-	err = sipsh_conf_str(mod, "phoneline_dtmf_mode", v, sizeof(v));
+	err = live_read(&pl.live, conf_cur(), NULL, 0);
 	if (err)
 		return err;
-	if (dtmf_mode_parse(v, &pl.dtmf)) {
-		warning("phoneline: phoneline_dtmf_mode '%s': want rfc2833, "
-			"sip-info, inband or compatibility\n", v);
-		return EINVAL;
-	}
-
-	err = sipsh_conf_str(mod, "phoneline_congestion_tone", v, sizeof(v));
-	if (err)
-		return err;
-	if (!strcmp(v, "info"))
-		pl.fail_tone = TONE_INFO;
-	else if (!strcmp(v, "congestion"))
-		pl.fail_tone = TONE_CONGESTION;
-	else {
-		warning("phoneline: phoneline_congestion_tone '%s': "
-			"want congestion or info\n", v);
-		return EINVAL;
-	}
-
-	if (!tone_plan_exists(pl.plan)) {
-		warning("phoneline: phoneline_tone_plan '%s': want itu, us, "
-			"gb, de or fr\n", pl.plan);
-		return EINVAL;
-	}
 
 	return conf_apply(conf_cur(), "phoneline_line", line_conf, NULL);
 }
@@ -1089,6 +1192,10 @@ static int phoneline_close(void)
 {
 	unsigned n;
 
+	if (pl.reload_registered) {
+		cmd_unregister(baresip_commands(), reload_cmdv);
+		pl.reload_registered = false;
+	}
 	linecmd_close();
 	if (pl.ev_registered) {
 		uag_event_unregister(ua_event_handler);
@@ -1183,11 +1290,18 @@ static int phoneline_init(void)
 	if (err)
 		goto out;
 
+	err = cmd_register(baresip_commands(), reload_cmdv,
+			   ARRAY_SIZE(reload_cmdv));
+	if (err)
+		goto out;
+	pl.reload_registered = true;
+
 	info("phoneline: %zu lines on '%s' (%s), tones %s, digits end after "
 	     "%u s, DTMF %s, hold %s, failures play %s, Contact suffix %s\n",
-	     linec, pl.backend, pl.sim_dir, pl.plan, pl.digit_timeout,
-	     dtmf_mode_name(pl.dtmf), pl.remote_hold ? "remote" : "local",
-	     tone_name(pl.fail_tone), pl.suffix ? "on" : "off");
+	     linec, pl.backend, pl.sim_dir, pl.live.plan,
+	     pl.live.digit_timeout, dtmf_mode_name(pl.live.dtmf),
+	     pl.live.remote_hold ? "remote" : "local",
+	     tone_name(pl.live.fail_tone), pl.suffix ? "on" : "off");
 
  out:
 	if (err) {

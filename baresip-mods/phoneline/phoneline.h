@@ -69,6 +69,8 @@ struct line {
 	enum line_state state;
 	bool offhook;
 	struct call *call;          /* placed, answered or ringing */
+	enum dtmf_mode dtmf;        /* the call's DTMF mode, fixed when it
+				     * began */
 	bool local_hold;            /* (lock) muted both ways */
 	char digits[DIGITS_MAX + 1];
 	size_t digitc;
@@ -94,7 +96,8 @@ const struct line *pl_line_of_call_id(const char *id, const char *aor,
 struct line *pl_line_of_audio(const struct audio *a);
 struct line *pl_line_near_audio(const void *p);
 uint32_t pl_lines_of_ua(const struct ua *ua);     /* bit N: line N */
-enum dtmf_mode pl_dtmf_mode(void);
+/* The DTMF mode of the line's call, or for a new call. */
+enum dtmf_mode pl_dtmf_mode(const struct line *ln);
 /* A digit from the far end, once, when it has ended; 'how' says how it
  * came and ended, for the log. */
 void pl_line_digit(struct line *ln, char key, const char *how);

@@ -14,9 +14,21 @@
  * next configuration. A retry is ua_register(), which replaces the user
  * agent's libre registration (and so libre's own retry timer with it).
  *
+ * The policy is taken again at run time (conf_reload, common/
+ * conf_reload.h): an attempt under way and a retry waiting are timed
+ * from when they began by the new values at once, and an account that
+ * had given up starts again, as after a restart.
+ *
+ * regctl_regint is the sip section's register interval, which each
+ * account line carries too (;regint=): at load the accounts have it
+ * already; a reload that changes it gives it to every account that
+ * registers and registers it again at once, so the next REGISTER asks
+ * for the new expiry and calls go on.
+ *
  * Sample config (written by sipsh from the sip section):
  *
  *   module                    regctl.so
+ *   regctl_regint             300
  *   regctl_timeout            30
  *   regctl_attempts           0
  *   regctl_backoff_attempts   0
@@ -29,10 +41,12 @@
 #include <string.h>
 #include "baresip.h"
 #include "conf_need.h"
+#include "conf_reload.h"
 #include "version_check.h"
 #include "ua_alive.h"
 
 struct policy {
+	uint32_t regint;           /* s: the expiry accounts ask for */
 	uint32_t timeout;          /* s: an attempt's time, and the retry wait */
 	uint32_t attempts;         /* failures before giving up (0: never) */
 	uint32_t backoff_attempts; /* failures before backing off (0: never) */
@@ -53,8 +67,11 @@ struct regstate {
 
 static struct {
 	struct policy pol;
+	struct policy next;        /* what a reload's check kept */
+	bool next_kept;
 	struct list states;
 	bool registered;
+	bool cmd_registered;
 } regctl;
 
 static void state_destructor(void *arg)
@@ -204,18 +221,28 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 	}
 }
 
-/* Every value from sipsh's generator: defaults live in the schema. */
-static int policy_read(struct policy *p)
+/* Every value from sipsh's generator: defaults live in the schema. why
+ * NULL: a refusal is logged (at load). */
+static int policy_read(struct policy *p, const struct conf *conf,
+		       char *why, size_t whysz)
 {
 	static const char mod[] = "regctl";
 	int err;
 
-	err  = sipsh_conf_u32(mod, "regctl_timeout", &p->timeout);
-	err |= sipsh_conf_u32(mod, "regctl_attempts", &p->attempts);
-	err |= sipsh_conf_u32(mod, "regctl_backoff_attempts",
-			      &p->backoff_attempts);
-	err |= sipsh_conf_u32(mod, "regctl_backoff_timeout",
-			      &p->backoff_timeout);
+	err = sipsh_conf_u32_of(conf, mod, "regctl_regint", &p->regint,
+				why, whysz);
+	if (!err)
+		err = sipsh_conf_u32_of(conf, mod, "regctl_timeout",
+					&p->timeout, why, whysz);
+	if (!err)
+		err = sipsh_conf_u32_of(conf, mod, "regctl_attempts",
+					&p->attempts, why, whysz);
+	if (!err)
+		err = sipsh_conf_u32_of(conf, mod, "regctl_backoff_attempts",
+					&p->backoff_attempts, why, whysz);
+	if (!err)
+		err = sipsh_conf_u32_of(conf, mod, "regctl_backoff_timeout",
+					&p->backoff_timeout, why, whysz);
 	if (err)
 		return EINVAL;
 
@@ -227,8 +254,126 @@ static int policy_read(struct policy *p)
 	return 0;
 }
 
+/* ms from now until 'secs' after 'from' (ms, tmr_jiffies), or 0. */
+static uint64_t left_of(uint64_t from, uint32_t secs)
+{
+	uint64_t at = from + secs * 1000ULL, now = tmr_jiffies();
+
+	return at > now ? at - now : 0;
+}
+
+/* One account under a new policy: its timers as they would have been. */
+static void state_retime(struct regstate *st)
+{
+	const struct policy *p = &regctl.pol;
+	uint32_t wait;
+
+	if (st->gave_up) {
+		st->gave_up = false;
+		st->failc = 0;
+		info("regctl: %s: new policy, registering again\n",
+		     ua_aor(st->ua));
+		(void)ua_register(st->ua);
+		return;
+	}
+
+	if (tmr_isrunning(&st->attempt))
+		tmr_start(&st->attempt, left_of(st->started, p->timeout),
+			  attempt_timeout, st);
+
+	if (tmr_isrunning(&st->retry)) {
+		wait = p->backoff_attempts && st->failc >= p->backoff_attempts
+			? p->backoff_timeout : p->timeout;
+		tmr_start(&st->retry, left_of(st->started, wait),
+			  retry_handler, st);
+	}
+}
+
+/* A new register interval for every account that registers (regint 0:
+ * it does not), asked for at once by a new REGISTER; one that had given
+ * up registers again when it is retimed (state_retime). */
+static void regint_take(uint32_t regint)
+{
+	struct le *le;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		struct ua *ua = le->data;
+		struct account *acc = ua_account(ua);
+		const struct regstate *st = state_find(ua);
+
+		if (!acc || !account_regint(acc) ||
+		    account_regint(acc) == regint)
+			continue;
+
+		(void)account_set_regint(acc, regint);
+		info("regctl: %s: expiry %u s, registering again\n",
+		     ua_aor(ua), regint);
+		if (!st || !st->gave_up)
+			(void)ua_register(ua);
+	}
+}
+
+static int reload_h(struct re_printf *pf, void *arg)
+{
+	struct sipsh_reload *r = sipsh_reload_of(arg);
+	struct le *le;
+
+	(void)pf;
+
+	if (!r)
+		return EINVAL;
+
+	switch (r->phase) {
+
+	case RELOAD_CHECK:
+		regctl.next_kept = !policy_read(&regctl.next, r->conf,
+						r->err, sizeof(r->err));
+		return regctl.next_kept ? 0 : EINVAL;
+
+	case RELOAD_SWAP:
+		if (!regctl.next_kept ||
+		    !memcmp(&regctl.next, &regctl.pol, sizeof(regctl.pol)))
+			break;
+
+		if (regctl.next.regint != regctl.pol.regint)
+			regint_take(regctl.next.regint);
+
+		regctl.pol = regctl.next;
+		re_snprintf(r->what, sizeof(r->what), "expiry %u s, attempt "
+			    "%u s, give up after %u, back off after %u to %u s",
+			    regctl.pol.regint, regctl.pol.timeout,
+			    regctl.pol.attempts, regctl.pol.backoff_attempts,
+			    regctl.pol.backoff_timeout);
+		info("regctl: now %s\n", r->what);
+
+		for (le = list_head(&regctl.states); le; ) {
+			struct regstate *st = le->data;
+
+			le = le->next;
+			if (sipsh_ua_alive(st->ua))
+				state_retime(st);
+		}
+		break;
+
+	default:
+		break;
+	}
+
+	regctl.next_kept = false;
+	return 0;
+}
+
+static const struct cmd cmdv[] = {
+	{"regctl" SIPSH_RELOAD_SUFFIX, 0, SIPSH_RELOAD_CMD,
+	 "regctl: take the config file again (conf_reload)", reload_h},
+};
+
 static int regctl_close(void)
 {
+	if (regctl.cmd_registered) {
+		cmd_unregister(baresip_commands(), cmdv);
+		regctl.cmd_registered = false;
+	}
 	if (regctl.registered) {
 		uag_event_unregister(ua_event_handler);
 		regctl.registered = false;
@@ -247,7 +392,7 @@ static int regctl_init(void)
 		return err;
 
 	list_init(&regctl.states);
-	err = policy_read(&regctl.pol);
+	err = policy_read(&regctl.pol, conf_cur(), NULL, 0);
 	if (err)
 		return err;
 
@@ -257,6 +402,13 @@ static int regctl_init(void)
 		return err;
 	}
 	regctl.registered = true;
+
+	err = cmd_register(baresip_commands(), cmdv, ARRAY_SIZE(cmdv));
+	if (err) {
+		(void)regctl_close();
+		return err;
+	}
+	regctl.cmd_registered = true;
 
 	info("regctl: attempt %u s, give up after %u (0: never), back off "
 	     "after %u to %u s\n", regctl.pol.timeout, regctl.pol.attempts,

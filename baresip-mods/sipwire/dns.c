@@ -1,7 +1,9 @@
 /*
  * The DNS manager: the allowed proxies' names resolved (A and AAAA) with
  * baresip's DNS client at load and again every sipwire_dns_refresh
- * seconds; a failed lookup keeps the last addresses.
+ * seconds; a failed lookup keeps the last addresses. A reload that
+ * changes the proxies or the period resolves them all at once and starts
+ * the period again (filter_update in sipwire.c).
  */
 #include <string.h>
 #include "sipwire.h"

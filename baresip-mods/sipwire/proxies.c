@@ -47,12 +47,14 @@ static bool allowed(const struct sa *src, void *arg)
 	return allow_src(&sw.proxyl, src);
 }
 
+/* One sipwire_proxy value, appended to the list arg (NULL: the one in
+ * use). */
 int proxy_handler(const struct pl *pl, void *arg)
 {
+	struct list *l = arg ? arg : &sw.proxyl;
 	struct proxy *p;
 	struct sa sa;
 	int err;
-	(void)arg;
 
 	if (!pl_isset(pl))
 		return 0;
@@ -75,8 +77,62 @@ int proxy_handler(const struct pl *pl, void *arg)
 		p->addrc[f] = 1;
 	}
 
-	list_append(&sw.proxyl, &p->le, p);
+	list_append(l, &p->le, p);
 	return 0;
+}
+
+/* Whether two lists name the same proxies, in the same order. */
+bool proxies_same(const struct list *a, const struct list *b)
+{
+	const struct le *x = list_head(a), *y = list_head(b);
+
+	for (; x && y; x = x->next, y = y->next) {
+		const struct proxy *p = x->data, *q = y->data;
+
+		if (strcmp(p->name, q->name))
+			return false;
+	}
+
+	return !x && !y;
+}
+
+static const struct proxy *proxy_named(const struct list *l,
+				       const char *name)
+{
+	const struct le *le;
+
+	for (le = list_head(l); le; le = le->next) {
+		const struct proxy *p = le->data;
+
+		if (!strcmp(p->name, name))
+			return p;
+	}
+
+	return NULL;
+}
+
+/* The proxies of a reload in place of the ones in use. A name kept
+ * keeps its addresses until it is resolved again (resolve_all), so no
+ * call from it is refused meanwhile. */
+void proxies_take(struct list *next)
+{
+	struct le *le;
+
+	for (le = list_head(next); le; le = le->next) {
+		struct proxy *p = le->data;
+		const struct proxy *was = proxy_named(&sw.proxyl, p->name);
+
+		if (!was || p->literal)
+			continue;
+		memcpy(p->addrv, was->addrv, sizeof(p->addrv));
+		memcpy(p->addrc, was->addrc, sizeof(p->addrc));
+	}
+
+	list_flush(&sw.proxyl);
+	while ((le = list_head(next)) != NULL) {
+		list_unlink(le);
+		list_append(&sw.proxyl, le, le->data);
+	}
 }
 
 /*

@@ -58,7 +58,9 @@
  * sipwire_tos, sipwire_user_agent and sipwire_dns_refresh are required
  * (sipsh's generator writes them; their defaults live in its schema): the
  * module refuses to load without one and its log line names it.
- * sipwire_proxy may be absent: then every caller is allowed.
+ * sipwire_proxy may be absent: then every caller is allowed. Every key
+ * but dns_server (baresip's own) is taken again while baresip runs, by
+ * conf_reload (reload.c, common/conf_reload.h).
  */
 #include <ctype.h>
 #include <string.h>
@@ -93,8 +95,49 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		sip_release();
 }
 
+/*
+ * The proxy filter as sw.proxyl and sw.refresh say, at load and after a
+ * reload: with no proxy our listener is not needed; with some it goes
+ * first, before baresip's INVITE handler, and the names are resolved
+ * (again every sw.refresh seconds).
+ */
+void filter_update(void)
+{
+	tmr_cancel(&sw.tmr_dns);
+	sw.filtering = false;
+
+	if (list_isempty(&sw.proxyl)) {
+		sw.lsnr = mem_deref(sw.lsnr);
+		return;
+	}
+
+	if (!sw.layout_ok || !sw.lsnr) {
+		warning("sipwire: libre's listener list is not the 1.1.0 "
+			"layout: incoming calls are NOT restricted to the "
+			"%u allowed proxies\n", list_count(&sw.proxyl));
+		return;
+	}
+
+	(void)sipsh_lsnr_first(sw.lsnr);
+	sw.filtering = true;
+	info("sipwire: incoming calls only from %u allowed prox%s\n",
+	     list_count(&sw.proxyl),
+	     list_count(&sw.proxyl) == 1 ? "y" : "ies");
+	resolve_all();
+	if (sw.refresh && names_count()) {
+		tmr_start(&sw.tmr_dns, sw.refresh * 1000ULL, dns_tmr_handler,
+			  NULL);
+		info("sipwire: proxy names resolved again every %u s\n",
+		     sw.refresh);
+	}
+	else if (names_count()) {
+		info("sipwire: proxy names resolved once\n");
+	}
+}
+
 static int sipwire_close(void)
 {
+	reload_close();
 	if (sw.ev_registered) {
 		uag_event_unregister(ua_event_handler);
 		sw.ev_registered = false;
@@ -172,33 +215,11 @@ static int sipwire_init(void)
 		(void)ua_swap(ua);
 
 	/* SIP proxies */
-	if (!list_isempty(&sw.proxyl) && !sw.layout_ok) {
-		warning("sipwire: libre's listener list is not the 1.1.0 "
-			"layout: incoming calls are NOT restricted to the "
-			"%u allowed proxies\n", list_count(&sw.proxyl));
-	}
-	else if (!list_isempty(&sw.proxyl)) {
-		/* first, before baresip's INVITE handler */
-		(void)sipsh_lsnr_first(sw.lsnr);
-		sw.filtering = true;
-		info("sipwire: incoming calls only from %u allowed "
-		     "prox%s\n", list_count(&sw.proxyl),
-		     list_count(&sw.proxyl) == 1 ? "y" : "ies");
-		resolve_all();
-		if (sw.refresh && names_count()) {
-			tmr_start(&sw.tmr_dns, sw.refresh * 1000ULL,
-				  dns_tmr_handler, NULL);
-			info("sipwire: proxy names resolved again every "
-			     "%u s\n", sw.refresh);
-		}
-		else if (names_count()) {
-			info("sipwire: proxy names resolved once\n");
-		}
-	}
-	else {
-		/* No restriction: our listener is not needed. */
-		sw.lsnr = mem_deref(sw.lsnr);
-	}
+	filter_update();
+
+	err = reload_init();
+	if (err)
+		goto out;
 
 	/* SIP DiffServ */
 	if (sw.tos_on) {

@@ -4,8 +4,8 @@
  * layout checks (layout.c), SIP DiffServ (tos.c), the User-Agent swap
  * (useragent.c), the allowed-proxies filter (proxies.c, deciding in
  * verdict.c: allowed by allow.c, else limited by the rate table of
- * ratetable.c) and its DNS refresh (dns.c). sipwire.c, the module itself,
- * says what each does.
+ * ratetable.c), its DNS refresh (dns.c) and the reload of their keys at
+ * run time (reload.c). sipwire.c, the module itself, says what each does.
  */
 #ifndef SIPWIRE_H
 #define SIPWIRE_H
@@ -90,6 +90,13 @@ struct sipwire {
 
 extern struct sipwire sw;
 
+/* sipwire.c */
+void filter_update(void);
+
+/* reload.c: the module's part of conf_reload (common/conf_reload.h) */
+int  reload_init(void);
+void reload_close(void);
+
 
 /* layout.c */
 bool   layout_verified(struct sip *sip);
@@ -98,17 +105,21 @@ size_t peek_str(char *dst, size_t n, const void *src);
 /* tos.c */
 void tos_scan(void);
 void tos_scan_handler(void *arg);
+void tos_take(int tos);
 int  tos_ns_handler(const struct pl *pl, void *arg);
 
 /* useragent.c */
 int  pct_decode(char *out, size_t sz, const char *in);
 int  ua_swap(const char *text);
+int  ua_take(char *ours);
 void ua_restore(void);
 
 /* proxies.c */
 int  addrs_print(struct re_printf *pf, const struct proxy *p);
 int  proxy_handler(const struct pl *pl, void *arg);
 bool request_handler(const struct sip_msg *msg, void *arg);
+bool proxies_same(const struct list *a, const struct list *b);
+void proxies_take(struct list *next);
 
 /* dns.c */
 void resolve_all(void);

@@ -1,7 +1,8 @@
 /*
  * SIP DiffServ: the SIP stack's sockets found among the process's file
  * descriptors by their local address and given the configured TOS, again
- * every second for new TCP/TLS connections.
+ * every second for new TCP/TLS connections, and at once on every SIP
+ * socket when a reload brings another value.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -228,6 +229,16 @@ void tos_scan(void)
 
 	memcpy(sw.seenv, newv, newc * sizeof(newv[0]));
 	sw.seenc = newc;
+}
+
+/* A reload's TOS, on the SIP sockets at once: every socket is looked at
+ * again, the ones marked before included. */
+void tos_take(int tos)
+{
+	sw.tos = tos;
+	sw.seenc = 0;
+	tos_scan();
+	info("sipwire: SIP TOS now %d (DSCP %d)\n", tos, tos >> 2);
 }
 
 void tos_scan_handler(void *arg)

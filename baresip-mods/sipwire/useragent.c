@@ -1,7 +1,9 @@
 /*
  * The User-Agent: baresip's software string in libre's struct sip swapped
  * for ours once the layout is proven and the string is baresip's, and put
- * back when the stack shuts down or the module is unloaded.
+ * back when the stack shuts down or the module is unloaded. A reload
+ * replaces ours with the new text at once: libre prints the string into
+ * each message as it sends it and keeps no copy.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -91,6 +93,36 @@ int ua_swap(const char *text)
 	s->software = ours;
 
 	info("sipwire: User-Agent '%s' (was '%s')\n", ours, cur);
+	return 0;
+}
+
+/* The User-Agent of a reload: ours (a new string, which it takes) in
+ * place of the one we put there, or in place of baresip's when we had
+ * not swapped it yet. */
+int ua_take(char *ours)
+{
+	struct sip_v110 *s = (void *)sw.sip;
+	int err;
+
+	if (!sw.ua_ours) {
+		err = ua_swap(ours);
+		mem_deref(ours);
+		return err;
+	}
+
+	if (!s || uag_sip() != sw.sip || s->software != sw.ua_ours) {
+		warning("sipwire: the SIP stack's software string is no "
+			"longer ours: the User-Agent '%s' is not taken\n",
+			ours);
+		mem_deref(ours);
+		return ENOENT;
+	}
+
+	s->software = ours;
+	info("sipwire: User-Agent '%s' (was '%s')\n", ours, sw.ua_ours);
+	mem_deref(sw.ua_ours);
+	sw.ua_ours = ours;
+
 	return 0;
 }
 

@@ -94,8 +94,10 @@ static struct section sections[SECT_N] = {
 
 /*
  * A row's consumers, as phone_gen.c generates them and phone_apply.c
- * applies them: our modules and baresip read their keys only when baresip
- * starts (so a change restarts it), account lines are replaced through
+ * applies them: baresip reads its own keys only when it starts (so a
+ * change restarts it), and so do our modules, but for the keys a module
+ * takes again at run time (MOD_LIVE: conf_reload on the control socket,
+ * baresip-mods/common/conf_reload.h); account lines are replaced through
  * the control socket, and the phoneline module's lines are bound again.
  */
 #define USES(...) ((const struct consumer[]){__VA_ARGS__, \
@@ -107,8 +109,16 @@ static struct section sections[SECT_N] = {
 #define CONF_V(k)     {CK_CONFIG, k, AC_RESTART, NULL, true}
 #define MOD_V(k)      {CK_MODULE, k, AC_RESTART, NULL, true}
 #define MOD_IF(k, w)  {CK_MODULE, k, AC_RESTART, w, false}
+/* A module key the running phone takes again (its module has a reload
+ * handler for it): no restart, calls go on. */
+#define MOD_LIVE(k)   {CK_MODULE, k, AC_LIVE, NULL, false}
+#define MOD_LIVE_V(k) {CK_MODULE, k, AC_LIVE, NULL, true}
+#define MOD_LIVE_IF(k, w) {CK_MODULE, k, AC_LIVE, w, false}
 #define ACC(k)        {CK_ACCOUNT, k, AC_ACCOUNT, NULL, false}
 #define ACC_IF(k, w)  {CK_ACCOUNT, k, AC_ACCOUNT, w, false}
+/* A part of the account lines a module also gives the running accounts
+ * (MOD_LIVE): its change alone replaces no account. */
+#define ACC_LIVE(k)   {CK_ACCOUNT, k, AC_LIVE, NULL, false}
 #define LINES(k)      {CK_MODULE, k, AC_LINE, NULL, false}
 #define SHELL(k)      {CK_SHELL, k, AC_SHELL, NULL, false}
 /* siptls checks each TLS server's certificate against the host (and
@@ -131,8 +141,9 @@ const struct setting schema[] = {
 	 "INVITEs above that are dropped unanswered, so that a flood costs "
 	 "the phone little and calls through the allowed proxies go on. "
 	 "An allowed proxy is never limited. "
-	 "With no proxy configured, calls are accepted from anywhere.",
-	 USES(MOD("sipwire_proxy"))},
+	 "With no proxy configured, calls are accepted from anywhere. A "
+	 "change applies to the next new INVITE; calls already up go on.",
+	 USES(MOD_LIVE("sipwire_proxy"))},
 	/* 2 */
 	{SECT_SIP, "bind-interface", "Bind Interface", &vt_ifname, NULL,
 	 "Listen for SIP only on this interface's address",
@@ -151,8 +162,9 @@ const struct setting schema[] = {
 	 "Text of the User-Agent header",
 	 INT(1, 128), 0,
 	 "The User-Agent header sent in every request. Unset: \"sipsh\" "
-	 "followed by its version.",
-	 USES(MOD("sipwire_user_agent"))},
+	 "followed by its version. A change applies at once, to the next "
+	 "request or reply of calls already up too.",
+	 USES(MOD_LIVE("sipwire_user_agent"))},
 	/* 5 */
 	{SECT_SIP, "rtp-port-range", "RTP Port Range", &vt_portrange,
 	 "10000-20000",
@@ -176,15 +188,21 @@ const struct setting schema[] = {
 	 "INFO's Duration), even from a far end that sends no audio around "
 	 "it; a far end that sends each digit both ways has it taken from "
 	 "the first kind that arrives in the call. Digits received as tones "
-	 "are heard in the line's audio.",
-	 USES(MOD_V("phoneline_dtmf_mode"))},
+	 "are heard in the line's audio. A change applies from the next "
+	 "call on: a call already up keeps the mode its SDP was made "
+	 "with.",
+	 USES(MOD_LIVE_V("phoneline_dtmf_mode"))},
 	/* 7 */
 	{SECT_SIP, "register-interval", "Register Interval", &vt_int, "300",
 	 "Requested registration expiry, in seconds",
 	 INT(10, 86400), 0,
 	 "The expiry asked for in REGISTER; registrations are refreshed "
-	 "before it runs out.",
-	 USES(ACC("regint"))},
+	 "before it runs out. A change applies at once: every registering "
+	 "account sends a REGISTER asking for the new expiry, and its calls "
+	 "go on.",
+	 /* The account lines carry it for baresip's start and ua_add;
+	  * regctl gives it to the running accounts. */
+	 USES(ACC_LIVE("regint"), MOD_LIVE_V("regctl_regint"))},
 	/* 8 */
 	{SECT_SIP, "realm", "Realm", &vt_word, NULL,
 	 "Realm whose digest challenges are answered",
@@ -215,38 +233,44 @@ const struct setting schema[] = {
 	 "Registration attempts before giving up (0: forever)",
 	 INT(0, 1000), 0,
 	 "How many times a failed registration is tried before the account "
-	 "gives up. 0 tries forever.",
-	 USES(MOD_V("regctl_attempts"))},
+	 "gives up. 0 tries forever. A change of this or any register "
+	 "timer applies at once: an attempt under way and a retry waiting "
+	 "are timed by the new values, and an account that gave up tries "
+	 "again.",
+	 USES(MOD_LIVE_V("regctl_attempts"))},
 	/* 11 */
 	{SECT_SIP, "register-timeout", "Register Timeout", &vt_int, "30",
 	 "Seconds before a registration attempt is retried",
 	 INT(1, 3600), 0,
 	 "How long after a failed or unanswered REGISTER the next attempt "
-	 "is made.",
-	 USES(MOD_V("regctl_timeout"))},
+	 "is made. A change applies at once, to the attempt under way too.",
+	 USES(MOD_LIVE_V("regctl_timeout"))},
 	/* 12 */
 	{SECT_SIP, "register-backoff-attempts", "Register Back-off Attempts",
 	 &vt_int, "0",
 	 "Failed attempts after which retries back off (0: never)",
 	 INT(0, 1000), 0,
 	 "After this many failed attempts in a row, retries are spaced by "
-	 "the back-off timeout instead. 0 never backs off.",
-	 USES(MOD_V("regctl_backoff_attempts"))},
+	 "the back-off timeout instead. 0 never backs off. A change applies "
+	 "at once, to a retry already waiting too.",
+	 USES(MOD_LIVE_V("regctl_backoff_attempts"))},
 	/* 13 */
 	{SECT_SIP, "register-backoff-timeout", "Register Back-off Timeout",
 	 &vt_int, "512",
 	 "Seconds between attempts while backing off",
 	 INT(1, 86400), 0,
-	 "The retry interval once back-off has started.",
-	 USES(MOD_V("regctl_backoff_timeout"))},
+	 "The retry interval once back-off has started. A change applies at "
+	 "once, to a retry already waiting too.",
+	 USES(MOD_LIVE_V("regctl_backoff_timeout"))},
 	/* 14 */
 	{SECT_SIP, "remote-hold", "Remote Hold", &vt_bool, "yes",
 	 "Signal hold to the network (sendonly re-INVITE)",
 	 NONE, 0,
 	 "On: hold is sent to the far end as a re-INVITE with a sendonly "
 	 "stream, so the network can play music on hold. Off: hold is "
-	 "handled locally and nothing is sent.",
-	 USES(MOD_V("phoneline_remote_hold"))},
+	 "handled locally and nothing is sent. A change applies to the next "
+	 "hook flash, on calls already up too.",
+	 USES(MOD_LIVE_V("phoneline_remote_hold"))},
 	/* 15 */
 	{SECT_SIP, "srv-lookup", "SRV Lookup", &vt_bool, "yes",
 	 "Find SIP servers by DNS SRV records",
@@ -260,15 +284,18 @@ const struct setting schema[] = {
 	 "Re-resolve proxy host names periodically",
 	 NONE, 0,
 	 "On: proxy host names are resolved again every refresh interval, "
-	 "so a changed address is followed without a restart.",
-	 USES(MOD("sipwire_dns_refresh"))},
+	 "so a changed address is followed without a restart. A change "
+	 "applies at once: the names are resolved again then.",
+	 USES(MOD_LIVE("sipwire_dns_refresh"))},
 	/* 17 */
 	{SECT_SIP, "dns-manager-refresh", "DNS Manager Refresh Interval",
 	 &vt_int, "300",
 	 "Seconds between re-resolutions of proxy names",
 	 INT(10, 86400), 0,
-	 "The period of the DNS manager's re-resolution.",
-	 USES(MOD_IF("sipwire_dns_refresh", "dns-manager yes"))},
+	 "The period of the DNS manager's re-resolution. A change applies "
+	 "at once: the names are resolved again and the period starts "
+	 "then.",
+	 USES(MOD_LIVE_IF("sipwire_dns_refresh", "dns-manager yes"))},
 	/* 18 */
 	{SECT_SIP, "contact-line-suffix", "Line suffix in contact header",
 	 &vt_bool, "yes",
@@ -284,8 +311,9 @@ const struct setting schema[] = {
 	 "DSCP of SIP packets",
 	 NONE, 0,
 	 "The DiffServ code point of SIP packets: a name (cs0-cs7, "
-	 "af11-af43, ef) or a number 0-63.",
-	 USES(MOD("sipwire_tos"))},
+	 "af11-af43, ef) or a number 0-63. A change applies at once, on "
+	 "the SIP sockets of calls already up too.",
+	 USES(MOD_LIVE("sipwire_tos"))},
 	/* 20 */
 	{SECT_SIP, "diffserv audio", "Audio DiffServ", &vt_dscp, "ef",
 	 "DSCP of RTP audio packets",
@@ -298,8 +326,9 @@ const struct setting schema[] = {
 	 "Tone played when a call cannot be completed",
 	 0, 0, congestion_tones, NULL, 0,
 	 "congestion: the congestion (fast busy) tone. info: the special "
-	 "information tone, three rising notes.",
-	 USES(MOD_V("phoneline_congestion_tone"))},
+	 "information tone, three rising notes. A change applies to the "
+	 "next call that fails.",
+	 USES(MOD_LIVE_V("phoneline_congestion_tone"))},
 	/* 22 */
 	{SECT_SIP, "stun-server", "STUN server", &vt_hostport, NULL,
 	 "STUN server, HOST[:PORT] (port 3478 if not given)",
@@ -408,14 +437,16 @@ const struct setting schema[] = {
 	 0, 0, tone_plans, NULL, 0,
 	 "The national tone plan: itu (the ITU-T E.180 recommended "
 	 "values), us, gb, de or fr. Frequencies and cadences are data of "
-	 "the phoneline module.",
-	 USES(MOD_V("phoneline_tone_plan"))},
+	 "the phoneline module. A change applies to the next tone a line "
+	 "plays.",
+	 USES(MOD_LIVE_V("phoneline_tone_plan"))},
 	{SECT_PHONE, "digit-timeout", "Inter-digit timeout", &vt_int, "4",
 	 "Seconds after the last digit before the number is dialled",
 	 INT(1, 30), 0,
 	 "After this long without a new digit, the digits collected are "
-	 "dialled; '#' dials at once.",
-	 USES(MOD_V("phoneline_digit_timeout"))},
+	 "dialled; '#' dials at once. A change applies from the next digit "
+	 "on.",
+	 USES(MOD_LIVE_V("phoneline_digit_timeout"))},
 
 	{SECT_SYSTEM, "hostname", "Host name", &vt_word, "sipsh",
 	 "Name of the device, shown in the prompt",

@@ -12,6 +12,9 @@
  *   account        ua_del + ua_add: the account registers again
  *   line           line_set / line_del: its socket appears or goes,
  *                  calls on the other lines go on
+ *   live           conf_reload: the modules take their keys again from
+ *                  the file just written, calls go on; when one refuses,
+ *                  none changes and baresip restarts instead
  *   shell          nothing for the phone
  */
 #include <errno.h>
@@ -25,6 +28,8 @@
 #include "effect.h"
 #include "phone.h"
 #include "ctrl_data.h"
+#include "store.h"
+#include "config_diff.h"
 
 #define ERRSZ 256
 
@@ -106,10 +111,75 @@ static bool line_changed(const struct cfg *old, const struct cfg *new,
 	return changed;
 }
 
+/* Whether a consumer of s is an account-line part the running phone
+ * also takes live. */
+static bool account_live(const struct setting *s)
+{
+	const struct consumer *u;
+
+	for (u = s->uses; u && u->kind != CK_END; u++) {
+		if (u->kind == CK_ACCOUNT && u->apply == AC_LIVE)
+			return true;
+	}
+
+	return false;
+}
+
+/*
+ * new with old's values of the settings whose account-line parts the
+ * running phone takes live (the register interval): their change alone
+ * replaces no account, so the account lines are compared without it.
+ */
+static int live_masked(struct cfg **cp, const struct cfg *old,
+		       const struct cfg *new)
+{
+	struct cfg *c = NULL;
+	size_t i, k;
+	int id, err;
+
+	err = cfg_dup(&c, new);
+	for (i = 0; i < schema_n && !err; i++) {
+		const struct setting *s = &schema[i];
+
+		if (!account_live(s))
+			continue;
+
+		for (id = 0; id < INST_MAX && !err; id++) {
+			const struct inst *oi = cfg_inst(old, s->sect, id);
+			struct inst *ni = cfg_inst(c, s->sect, id);
+			const struct val *v;
+
+			if (!oi || !ni)
+				continue;
+
+			v = inst_val(oi, s);
+			if (!v)
+				continue;
+			if (!setting_islist(s)) {
+				err = v->n ? inst_set(ni, s, v->v[0]) :
+					inst_reset(ni, s);
+				continue;
+			}
+			inst_clear(ni, s);
+			for (k = 0; k < v->n && !err; k++)
+				err = inst_add(ni, s, v->v[k]);
+		}
+	}
+
+	if (err)
+		mem_deref(c);
+	else
+		*cp = c;
+
+	return err;
+}
+
 /* What the phone must do to go from old to new. */
 struct plan {
 	bool restart;
 	char why[160];          /* why it restarts */
+	bool live;              /* the modules take keys again */
+	char live_why[160];     /* which changes: "user-agent changed" */
 	char untaken[160];      /* changes that reach nothing, for the
 				 * report: "realm changed" */
 	uint32_t accounts;      /* bit N: account N is replaced */
@@ -125,6 +195,7 @@ static int plan_make(struct plan *p, const struct cfg *old,
 		     const struct cfg *new)
 {
 	struct effect *e = NULL;
+	struct cfg *masked = NULL;
 	int id, err;
 
 	memset(p, 0, sizeof(*p));
@@ -151,6 +222,17 @@ static int plan_make(struct plan *p, const struct cfg *old,
 		mem_deref(mb);
 	}
 
+	if (effect_needs(e, AC_LIVE)) {
+		struct mbuf *mb = mbuf_alloc(128);
+		struct re_printf pf = {pf_mbuf_vph, mb};
+
+		p->live = true;
+		if (mb && !effect_why(&pf, e, AC_LIVE))
+			(void)re_snprintf(p->live_why, sizeof(p->live_why),
+					  "%b", mb->buf, mb->end);
+		mem_deref(mb);
+	}
+
 	{
 		struct mbuf *mb = mbuf_alloc(128);
 		struct re_printf pf = {pf_mbuf_vph, mb};
@@ -161,17 +243,23 @@ static int plan_make(struct plan *p, const struct cfg *old,
 		mem_deref(mb);
 	}
 
+	err = live_masked(&masked, old, new);
+	if (err)
+		goto out;
+
 	p->accounts = e->accounts;
 	p->lines = e->lines;
 	for (id = 0; id < INST_MAX; id++) {
-		if (account_changed(old, new, id))
+		if (account_changed(old, masked, id))
 			p->accounts |= 1u << id;
 		if (line_changed(old, new, id))
 			p->lines |= 1u << id;
 	}
 
+ out:
+	mem_deref(masked);
 	mem_deref(e);
-	return 0;
+	return err;
 }
 
 /* A request with one text parameter. */
@@ -321,14 +409,52 @@ static void calls_dropped(const struct plan *p, const struct cfg *old,
 	mem_deref(calls);
 }
 
+/*
+ * The running phone read ran; what it does not take live from the new
+ * config (a path, the environment's DNS server, a module) needs a
+ * restart, whatever the schema's classes say.
+ */
+static void config_check(struct plan *p, const char *ran, size_t ranlen,
+			 const struct phone_gen *g)
+{
+	char key[64] = "";
+
+	if (!config_differs(ran, ranlen, (const char *)g->config->buf,
+			    g->config->end, key, sizeof(key)))
+		return;
+
+	p->restart = true;
+	if (ran)
+		re_snprintf(p->why, sizeof(p->why), "%s changed in the "
+			    "phone's config", key);
+	else
+		str_ncpy(p->why, "the config the phone runs is not known",
+			 sizeof(p->why));
+}
+
+/* The config the running phone read, or NULL when there is none. */
+static char *ran_read(size_t *lenp)
+{
+	char path[PATH_MAX];
+	char *ran = NULL;
+
+	re_snprintf(path, sizeof(path), "%s/baresip/config", phone_rundir());
+	if (store_read_len(path, &ran, lenp, NULL))
+		return NULL;
+
+	return ran;
+}
+
 /* Asks (or refuses) when calls would end: nothing is dropped unsaid. */
-static int drops_confirm(struct commit *cm, struct re_printf *pf)
+static int drops_confirm(struct commit *cm, const struct phone_gen *g,
+			 struct re_printf *pf)
 {
 	struct cfg *old = NULL;
 	struct mbuf *mb = mbuf_alloc(256);
 	struct plan p;
 	unsigned n = 0;
-	char *list = NULL;
+	char *list = NULL, *ran = NULL;
+	size_t ranlen = 0;
 	int err = 0;
 
 	if (!mb)
@@ -340,6 +466,12 @@ static int drops_confirm(struct commit *cm, struct re_printf *pf)
 	err = plan_make(&p, old, cm->cfg);
 	if (err)
 		goto out;
+
+	/* What the apply will restart for, asked about now. */
+	if (!p.restart) {
+		ran = ran_read(&ranlen);
+		config_check(&p, ran, ranlen, g);
+	}
 
 	calls_dropped(&p, old, mb, &n);
 	if (!n)
@@ -364,6 +496,7 @@ static int drops_confirm(struct commit *cm, struct re_printf *pf)
 	}
 
  out:
+	mem_deref(ran);
 	mem_deref(list);
 	mem_deref(old);
 	mem_deref(mb);
@@ -395,7 +528,7 @@ static int obs_prepare(struct commit *cm, void **statep,
 	}
 
 	if (!(cm->flags & (COMMIT_CHECK | COMMIT_NOAPPLY))) {
-		rc = drops_confirm(cm, pf);
+		rc = drops_confirm(cm, g, pf);
 		if (rc) {
 			mem_deref(g);
 			return rc;
@@ -421,15 +554,49 @@ static int restart(struct re_printf *report, const char *why)
 	return rc;
 }
 
-/* Accounts first (a new line needs its account's user agent), then the
- * lines; a removed account's lines go before the account. A phone whose
- * lines cannot change live is restarted, and the report says for what. */
+/*
+ * The modules take their keys again from the file just written. All or
+ * nothing: when one refuses, none changes, and why says it for the
+ * restart that follows.
+ */
+static int conf_reload(const struct plan *p, char *why, size_t whysz)
+{
+	struct odict *r = NULL;
+	char err[ERRSZ] = "";
+	int rc;
+
+	rc = ctrl_request(&r, "conf_reload", NULL, err, sizeof(err));
+	mem_deref(r);
+	if (!rc)
+		return 0;
+
+	if (rc == EPROTO && strstr(err, "unknown command"))
+		str_ncpy(err, "this phone cannot take settings live",
+			 sizeof(err));
+	re_snprintf(why, whysz, "%s; not taken live: %s", p->live_why,
+		    err[0] ? err : "no answer");
+
+	return rc;
+}
+
+/* The live settings first (all or nothing, or a restart), then accounts
+ * (a new line needs its account's user agent), then the lines; a removed
+ * account's lines go before the account. A phone whose lines cannot
+ * change live is restarted, and the report says for what. */
 static int live_apply(const struct plan *p, const struct cfg *old,
 		      const struct cfg *new, struct re_printf *report)
 {
-	char err[ERRSZ] = "", why[128] = "";
+	char err[ERRSZ] = "", why[ERRSZ + 160] = "";
 	const char *sep = "";
 	int id, l, rc = 0;
+
+	if (p->live) {
+		if (conf_reload(p, why, sizeof(why)))
+			return restart(report, why);
+
+		re_hprintf(report, "live: %s", p->live_why);
+		sep = ", ";
+	}
 
 	for (l = 0; l < INST_MAX && !rc; l++) {
 		char *a = line_binding(old, l);
@@ -505,6 +672,8 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 	struct cfg *old = NULL;
 	struct plan p;
 	char err[ERRSZ] = "";
+	char *ran = NULL;
+	size_t ranlen = 0;
 	int rc;
 
 	(void)arg;
@@ -515,6 +684,7 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 	/* What the phone runs now, before the record says otherwise. */
 	if (applied_load(&old))
 		old = NULL;
+	ran = ran_read(&ranlen);
 
 	rc = phone_paths_claim(err, sizeof(err));
 	if (!rc)
@@ -533,6 +703,8 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 	}
 
 	rc = plan_make(&p, old, cm->cfg);
+	if (!rc && !p.restart)
+		config_check(&p, ran, ranlen, g);
 	if (rc)
 		re_hprintf(report, "the phone was NOT updated: %m", rc);
 	else if (p.restart)
@@ -545,6 +717,7 @@ static int obs_apply(struct commit *cm, void *state, struct re_printf *report,
 		re_hprintf(report, "; not in effect: %s", p.untaken);
 
  out:
+	mem_deref(ran);
 	mem_deref(old);
 	return rc;
 }

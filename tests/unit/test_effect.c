@@ -1009,9 +1009,8 @@ int test_effect_diff(void)
 
 	CASE(set(new, SECT_SIP, 0, "bind-port", "5080"), AC_RESTART, 0, 0,
 	     "restart: bind-port changed\n");
-	CASE(set(new, SECT_SIP, 0, "register-interval", "600"), AC_ACCOUNT,
-	     (1u << 1) | (1u << 2), 0,
-	     "account: register-interval changed\n");
+	CASE(set(new, SECT_SIP, 0, "register-interval", "600"), AC_LIVE,
+	     0, 0, "live: register-interval changed\n");
 	CASE(set(new, SECT_ACCOUNT, 2, "password", "x"), AC_ACCOUNT,
 	     1u << 2, 0, "account: account 2 password changed\n");
 	/* The account of line 0: its line is bound again too. */
@@ -1059,9 +1058,20 @@ int test_effect_diff(void)
 	     set(new, SECT_SIP, 0, "user-agent", "a") ||
 	     set(new, SECT_SIP, 0, "rtp-port-range", "20000-30000") ||
 	     set(new, SECT_SIP, 0, "tls-version", "1.3") ||
-	     set(new, SECT_SIP, 0, "diffserv sip", "ef"), AC_RESTART, 0, 0,
-	     "restart: bind-port changed, user-agent changed, "
-	     "rtp-port-range changed and 2 more\n");
+	     set(new, SECT_SIP, 0, "diffserv sip", "ef"),
+	     AC_RESTART | AC_LIVE, 0, 0,
+	     "restart: bind-port changed, rtp-port-range changed, "
+	     "tls-version changed\n"
+	     "live: user-agent changed, diffserv sip changed\n");
+	/* What needs no new transport is taken by the running phone. */
+	CASE(set(new, SECT_SIP, 0, "user-agent", "a") ||
+	     set(new, SECT_SIP, 0, "proxy", "192.0.2.1") ||
+	     set(new, SECT_SIP, 0, "dtmf-mode", "sip-info") ||
+	     set(new, SECT_SIP, 0, "register-timeout", "5") ||
+	     set(new, SECT_SIP, 0, "remote-hold", "no") ||
+	     set(new, SECT_SIP, 0, "congestion-tone", "info"), AC_LIVE, 0, 0,
+	     "live: proxy changed, user-agent changed, dtmf-mode changed "
+	     "and 3 more\n");
 #undef CASE
 
 	err = check_warning();

@@ -58,7 +58,8 @@ int unit_put(const char *path, const char *text);
 	X(test_ctrl_text) \
 	X(test_got_hook) \
 	X(test_invite_verdict) \
-	X(test_roles)
+	X(test_roles) \
+	X(test_config_diff)
 
 /* Weak, so that the table links while a test is being written; main()
  * counts a test that is not linked in as failed. */
