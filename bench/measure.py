@@ -308,25 +308,32 @@ def line_dial_once(lines, number):
 
 
 def invite_times(path, caller_port):
-    """INVITE -> 200 OK (ms) per Call-ID of calls caller_port made."""
+    """Per call caller_port made: INVITE -> 200 OK, and the caller's own
+    part of it, the 407 received -> the INVITE with credentials sent
+    (ms). The rest is Kamailio's and the callee's, the same for both."""
     r = subprocess.run(["tshark", "-r", path, "-Y", "sip", "-T", "fields",
                         "-E", "separator=|", "-e", "frame.time_epoch",
                         "-e", "sip.Call-ID", "-e", "sip.Method",
                         "-e", "sip.Status-Code", "-e", "sip.CSeq.method",
                         "-e", "udp.srcport", "-e", "udp.dstport"],
                        capture_output=True, text=True)
-    start, done = {}, {}
+    start, done, chal, again = {}, {}, {}, {}
     for line in r.stdout.splitlines():
         f = line.split("|")
         if len(f) != 7:
             continue
         t, cid, method, code, cseq, sport, dport = f
         if method == "INVITE" and sport == str(caller_port):
+            if cid in chal:
+                again.setdefault(cid, float(t))
             start.setdefault(cid, float(t))
+        elif code == "407" and dport == str(caller_port) and cid in start:
+            chal.setdefault(cid, float(t))
         elif code == "200" and cseq == "INVITE" and \
                 dport == str(caller_port) and cid in start:
             done.setdefault(cid, float(t))
-    return [(done[c] - start[c]) * 1000 for c in done]
+    return ([(done[c] - start[c]) * 1000 for c in done],
+            [(again[c] - chal[c]) * 1000 for c in again])
 
 
 def invite_calls():
@@ -744,8 +751,10 @@ def main():
     print()
     print("INVITE -> 200 OK through Kamailio (its 407 answered), the same "
           "plain callee, on the wire")
-    summary("plain baresip caller: INVITE -> 200 OK", inv_plain)
-    summary("sipsh line caller: INVITE -> 200 OK", inv_ours)
+    summary("plain baresip caller: INVITE -> 200 OK", inv_plain[0])
+    summary("sipsh line caller: INVITE -> 200 OK", inv_ours[0])
+    summary("plain baresip caller: its 407 -> INVITE", inv_plain[1])
+    summary("sipsh line caller: its 407 -> INVITE", inv_ours[1])
     sipsh("phone stop", check=False)
     sys.stdout.flush()
 
