@@ -6,12 +6,13 @@ only at the few system calls it traces (--seccomp-bpf), and stamps each
 with the wall clock; the tracing itself slows a start, so the parts are
 read for their shares, and the untraced totals are measure.py's.
 """
+import glob
 import re
 import subprocess
 import time
 
 TRACE = "execve,openat,bind,sendto,recvfrom,clone,clone3,exit_group"
-LINE = re.compile(r"^(\d+)\s+(\d+\.\d+)\s+(.*)$")
+LINE = re.compile(r"^(\d+\.\d+)\s+(.*)$")
 BARESIP_EXEC = re.compile(r'execve\("[^"]*/baresip"')
 MODULE = re.compile(r'openat\(.*/modules/([A-Za-z0-9_]+)\.so"')
 
@@ -22,7 +23,7 @@ def trace(argv, done, log, env, limit=10.0):
     seccomp filter, under which the traced system calls fail (ENOSYS):
     the caller ends them. Returns the events (time, pid, text) and the
     traced PIDs."""
-    p = subprocess.Popen(["strace", "-f", "-ttt", "--seccomp-bpf",
+    p = subprocess.Popen(["strace", "-ff", "-ttt", "--seccomp-bpf",
                           "-e", "trace=" + TRACE, "-s", "200", "-o", log]
                          + argv, env=env, stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL,
@@ -33,14 +34,19 @@ def trace(argv, done, log, env, limit=10.0):
     time.sleep(0.2)
     p.kill()
     p.wait()
+    # One file per process (-ff: LOG.PID), merged by time.
     events, pids = [], []
-    with open(log) as f:
-        for line in f:
-            m = LINE.match(line)
-            if m:
-                events.append((float(m.group(2)), m.group(1), m.group(3)))
-                if m.group(1) not in pids:
-                    pids.append(m.group(1))
+    for path in glob.glob(log + ".*"):
+        pid = path.rsplit(".", 1)[1]
+        if not pid.isdigit():
+            continue
+        pids.append(pid)
+        with open(path) as f:
+            for line in f:
+                m = LINE.match(line)
+                if m:
+                    events.append((float(m.group(1)), pid, m.group(2)))
+    events.sort(key=lambda e: e[0])
     return events, pids
 
 
