@@ -38,4 +38,4 @@ t0=$(date +%s%N)
 	exit 1
 t1=$(date +%s%N)
 echo "load + show, 40000 localnet lines: $(((t1 - t0) / 1000000)) ms"
-python3 "$TOP/bench/measure.py" "$KP" "$SP" "$PP" "$N" "$T" "$SIPSH" "$AP" "$RTP"
+python3 -B "$TOP/bench/measure.py" "$KP" "$SP" "$PP" "$N" "$T" "$SIPSH" "$AP" "$RTP"
