@@ -54,7 +54,8 @@ int unit_put(const char *path, const char *text);
 	X(test_store) \
 	X(test_commit) \
 	X(test_paths) \
-	X(test_ctrl_text)
+	X(test_ctrl_text) \
+	X(test_gen_unchanged)
 
 /* Weak, so that the table links while a test is being written; main()
  * counts a test that is not linked in as failed. */
