@@ -96,10 +96,11 @@ static int service_write(const char *run)
 	if (err)
 		return err;
 
-	/* svlogd's directory made here, so that log/run need not start a
-	 * mkdir beside the phone's start on every start. */
+	/* svlogd's directory made here (its owner's only, as the log is),
+	 * so that log/run need not start a mkdir beside the phone's start
+	 * on every start. */
 	re_snprintf(dir, sizeof(dir), "%s/log", run);
-	err = afile_mkdirs(dir, 0755);
+	err = afile_mkdirs(dir, 0700);
 	if (err)
 		return err;
 
