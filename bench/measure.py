@@ -15,8 +15,18 @@ Every figure is the median (and min/max) of N runs, measured here:
                       (user-agent, conf_reload on the control socket)
                       until the commit returns, after the phone's reply
   RSS                 resident memory of the registered, idle process
+  start, part by part one strace'd start of each, the time between
+                      markers (exec, config read, runsv, each module,
+                      REGISTER, 200 OK)
+  INVITE -> 200 OK    through Kamailio (its 407 answered), a sipsh line
+                      and plain baresip calling the same plain callee;
+                      on the wire (tshark), caller's INVITE to its 200
+  CPU per call leg    utime+stime of the phone over a 10 s G.711 call
+  shell               show running-config and a 10,000-command batch:
+                      wall time, and instructions (callgrind)
 """
-import json, os, select, socket, statistics, subprocess, sys, time
+import json, os, re, select, signal, socket, statistics, subprocess, sys
+import time
 
 KP, SP, PP, N = (int(a) for a in sys.argv[1:5])
 T = sys.argv[5]
@@ -71,15 +81,16 @@ def ctrl(command, **params):
 
 
 def registered(aor_user, newer_than_pid=None):
-    v = ctrl("version")
-    if not v or (newer_than_pid and v.get("pid") == newer_than_pid):
-        return False
+    if newer_than_pid:
+        v = ctrl("version")
+        if not v or v.get("pid") == newer_than_pid:
+            return False
     regs = ctrl("registrations") or []
     return any(r["state"] == "registered" and aor_user in r["aor"]
                for r in regs)
 
 
-def wait_until(pred, limit=10.0, step=0.002):
+def wait_until(pred, limit=10.0, step=0.001):
     end = now() + limit
     while now() < end:
         if pred():
@@ -141,9 +152,8 @@ def sipsh_phone():
         sipsh("phone start")
         wait_until(lambda: registered("1001"))
         times.append((now() - t0) * 1000)
-    time.sleep(0.3)
-    pid = ctrl("version")["pid"]
-    rss.append(rss_kib(pid) / 1024)
+        time.sleep(0.3)
+        rss.append(rss_kib(ctrl("version")["pid"]) / 1024)
     return times, rss
 
 
@@ -211,6 +221,217 @@ def commit_restart():
     return times
 
 
+def plain_config(d, port, accounts, extra=""):
+    os.makedirs(d, exist_ok=True)
+    with open(d + "/config", "w") as f:
+        f.write("sip_listen 127.0.0.1:%d\nnet_interface 127.0.0.1\n"
+                "module_path /usr/lib/baresip/modules\n"
+                "module g711.so\nmodule_app account.so\n%s" % (port, extra))
+    with open(d + "/accounts", "w") as f:
+        f.write(accounts)
+
+
+# --- Start, part by part (one strace'd start each) --------------------------
+
+def start_parts():
+    sys.path.insert(0, os.path.join(TOP, "bench"))
+    import startparts
+    # The phone's SIP over TLS listens on the plain baresip's port.
+    sipsh("phone stop", check=False)
+    d = T + "/plain"
+    ev, pids = startparts.trace(["baresip", "-f", d], lambda: False,
+                                T + "/plain.strace", ENV, limit=1.5)
+    kill_ours(pids)
+    plain, plain_total = startparts.plain_parts(ev)
+    time.sleep(1.1)
+    ev, pids = startparts.trace([SIPSH, "-C", CONF, "-c", "phone start"],
+                                lambda: registered("1001"),
+                                T + "/sipsh.strace", ENV)
+    ours, ours_total, returned = startparts.sipsh_parts(ev, CONF)
+    # The traced processes keep strace's seccomp filter, under which the
+    # traced system calls fail once strace is gone: they are ended (the
+    # runsv, its svlogd, the phone) and a fresh phone started.
+    kill_ours(pids)
+    time.sleep(0.5)
+    sipsh("phone start")
+    wait_until(lambda: registered("1001"))
+    return plain, plain_total, ours, ours_total, returned
+
+
+def kill_ours(pids):
+    """SIGKILL to each PID that is still a process of this bench's own
+    (its command line names the bench's directory)."""
+    for p in pids:
+        try:
+            with open("/proc/%s/cmdline" % p, "rb") as f:
+                if T.encode() not in f.read():
+                    continue
+            os.kill(int(p), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+
+
+def print_parts(plain, plain_total, ours, ours_total, returned):
+    print()
+    print("start -> registered, part by part: one start of each under "
+          "strace (slowed by it; read the shares)")
+    for name, parts, total in (("plain baresip", plain, plain_total),
+                               ("sipsh phone start", ours, ours_total)):
+        if not parts:
+            print("  %s: the trace has no markers" % name)
+            continue
+        print("  %s: %.1f ms to 200 OK" % (name, total or 0))
+        for label, ms in parts:
+            print("    %-62s %6.1f ms" % (label, ms))
+    if returned is not None:
+        print("    ('phone start' itself returned at %.1f ms: its phone's "
+              "control socket answered)" % returned)
+
+
+# --- INVITE to 200 OK through Kamailio --------------------------------------
+#
+# The same plain baresip callee (1004, answermode=auto, registered) is
+# called N times by a sipsh line (account 1001: line 0 lifts the handset,
+# dials 1004#) and N times by a plain baresip (1003, registered, one
+# process told '/dial' and '/hangup' on its stdin by the stdio module).
+# Kamailio challenges each INVITE with 407. Measured on the wire (tshark
+# on lo): the caller's first INVITE to the 200 OK it gets.
+
+def line_dial_once(lines, number):
+    a = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    a.connect(lines + "/line0.sock")
+    a.settimeout(0.05)
+    a.send(b"Ehook off")
+    end = now() + 10
+    dialed, connected = False, False
+    try:
+        while now() < end and not connected:
+            try:
+                m = a.recv(1024)
+            except socket.timeout:
+                continue
+            if not m:
+                raise SystemExit("line 0 closed its socket")
+            if m[:1] != b"E":
+                continue
+            ev = m[1:].decode(errors="replace")
+            if ev == "tone dial" and not dialed:
+                dialed = True
+                for d in number:
+                    a.send(b"Edigit " + d.encode())
+                    time.sleep(0.1)
+            elif ev == "state connected":
+                connected = True
+        if not connected:
+            raise SystemExit("line 0: the call to %s did not connect"
+                             % number)
+        time.sleep(0.2)
+        a.send(b"Ehook on")
+        time.sleep(0.3)
+    finally:
+        a.close()
+
+
+def invite_times(path, caller_port):
+    """Per call caller_port made: INVITE -> 200 OK, and the caller's own
+    part of it, the 407 received -> the INVITE with credentials sent
+    (ms). The rest is Kamailio's and the callee's, the same for both."""
+    r = subprocess.run(["tshark", "-r", path, "-Y", "sip", "-T", "fields",
+                        "-E", "separator=|", "-e", "frame.time_epoch",
+                        "-e", "sip.Call-ID", "-e", "sip.Method",
+                        "-e", "sip.Status-Code", "-e", "sip.CSeq.method",
+                        "-e", "udp.srcport", "-e", "udp.dstport"],
+                       capture_output=True, text=True)
+    start, done, chal, again = {}, {}, {}, {}
+    for line in r.stdout.splitlines():
+        f = line.split("|")
+        if len(f) != 7:
+            continue
+        t, cid, method, code, cseq, sport, dport = f
+        if method == "INVITE" and sport == str(caller_port):
+            if cid in chal:
+                again.setdefault(cid, float(t))
+            start.setdefault(cid, float(t))
+        elif code == "407" and dport == str(caller_port) and cid in start:
+            chal.setdefault(cid, float(t))
+        elif code == "200" and cseq == "INVITE" and \
+                dport == str(caller_port) and cid in start:
+            done.setdefault(cid, float(t))
+    return ([(done[c] - start[c]) * 1000 for c in done],
+            [(again[c] - chal[c]) * 1000 for c in again])
+
+
+def invite_calls():
+    wav = tone_wav()
+    callee = T + "/callee"
+    audio = ("audio_source aufile,%s\naudio_player none,none\n"
+             "audio_alert none,none\nmodule aufile.so\n"
+             "rtp_ports %d-%d\n" % (wav, RTP + 20, RTP + 39))
+    plain_config(callee, PP + 10,
+                 "<sip:1004@127.0.0.1:%d>;auth_pass=secret4;regint=60;"
+                 "answermode=auto\n" % KP, audio + "module_app menu.so\n")
+    caller = T + "/caller"
+    plain_config(caller, PP + 20,
+                 "<sip:1003@127.0.0.1:%d>;auth_pass=secret3;regint=60\n"
+                 % KP, audio + "module stdio.so\nmodule_app menu.so\n")
+    log = open(T + "/callee.log", "wb")
+    cp = subprocess.Popen(["stdbuf", "-oL", "baresip", "-f", callee],
+                          stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    cap = None
+    try:
+        wait_log(T + "/callee.log", b"200 OK", 10)
+        # A line on account 1 for the sipsh phone (a commit).
+        sipsh("line 0", "account 1")
+        time.sleep(1.2)      # a restart past runsv's crash-loop guard
+        end = now() + 10
+        while now() < end and not os.path.exists(RUN + "/lines/line0.sock"):
+            time.sleep(0.02)
+        wait_until(lambda: registered("1001"))
+        cap, path = capture_start("invite", "udp port %d" % KP)
+        for _ in range(N):
+            for attempt in range(3):
+                try:
+                    line_dial_once(RUN + "/lines", "1004#")
+                    break
+                except OSError:
+                    if attempt == 2:
+                        raise
+                    time.sleep(1)
+        clog = T + "/caller.log"
+        with open(clog, "wb") as f:
+            p = subprocess.Popen(["stdbuf", "-oL", "baresip", "-f", caller],
+                                 stdin=subprocess.PIPE, stdout=f, stderr=f)
+        try:
+            wait_log(clog, b"200 OK", 10)
+            for i in range(N):
+                p.stdin.write(b"/dial sip:1004@127.0.0.1:%d\n" % KP)
+                p.stdin.flush()
+                wait_log(clog, b"Call established", 10, count=i + 1)
+                time.sleep(0.2)
+                p.stdin.write(b"/hangup\n")
+                p.stdin.flush()
+                time.sleep(0.5)
+        finally:
+            stop([p])
+        time.sleep(0.5)
+    finally:
+        if cap:
+            stop([cap])
+        stop([cp])
+        log.close()
+    return invite_times(path, SP), invite_times(path, PP + 20)
+
+
+# --- CPU time of a call ------------------------------------------------------
+
+def cpu_ms(pid):
+    """utime + stime of a process so far, in ms."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / \
+        os.sysconf("SC_CLK_TCK")
+
+
 # --- Audio frame timing, idle and under load -------------------------------
 #
 # sipsh: the default configuration (etc/sipsh.conf, its bind port and both
@@ -220,6 +441,7 @@ def commit_restart():
 # instances calling each other directly, its RTP likewise.
 
 AUDIO_S = 10          # seconds recorded per run
+CPU = {}              # ms of CPU per call leg over AUDIO_S, per run
 FRAME = b"A" + bytes(320)
 
 
@@ -291,7 +513,7 @@ def jitter(name, intervals, streams=None):
     return fig
 
 
-def line_call(lines):
+def line_call(lines, on_window=None):
     """Line 0 calls line 1 (dials 101#), line 1 answers when it rings.
     Two telephones: each sends a silent frame every 20 ms once off hook.
     Returns line 0's earpiece frame arrival times (monotonic ns) over
@@ -313,6 +535,8 @@ def line_call(lines):
             t = time.monotonic_ns()
             if t_end and t >= t_end:
                 window = (window, time.time())
+                if on_window:
+                    on_window()
                 break
             if t >= tick:
                 for s in (a, b):
@@ -350,6 +574,8 @@ def line_call(lines):
                                 and not t_end:
                             t_end = rt + AUDIO_S * 10**9
                             window = time.time()
+                            if on_window:
+                                on_window()
         if not isinstance(window, tuple):
             raise SystemExit("line call: no %d s of connected audio "
                              "(connected: %s)" % (AUDIO_S, bool(t_end)))
@@ -362,18 +588,40 @@ def line_call(lines):
     return arrivals, window
 
 
+def telephone_priority(on):
+    """The simulated telephone stands for hardware, which no busy core
+    delays: at the lowest real-time priority while it times the frames,
+    where the system allows it."""
+    try:
+        if on:
+            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
+        else:
+            os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+        return True
+    except OSError:
+        return False
+
+
 def sipsh_audio(loaded):
     rtp = open(RUN + "/baresip/config").read().split("rtp_ports")[1].split()[0]
     cap, path = capture_start("line-%d" % loaded,
                               "udp portrange %s" % rtp)
     load = spawn_load() if loaded else []
+    pid = ctrl("version")["pid"]
+    cpu = []
+    rt = telephone_priority(True)
     try:
-        arrivals, (t0, t1) = line_call(RUN + "/lines")
+        arrivals, (t0, t1) = line_call(RUN + "/lines",
+                                       lambda: cpu.append(cpu_ms(pid)))
     finally:
+        if rt:
+            telephone_priority(False)
         stop(load)
         time.sleep(0.3)
         stop([cap])
     frames = [(b - a) / 1e6 for a, b in zip(arrivals, arrivals[1:])]
+    # One process, both legs of the call (line 0 calls line 1).
+    CPU["sipsh-%d" % loaded] = (cpu[1] - cpu[0]) / 2
     return frames, rtp_intervals(path, t0, t1)
 
 
@@ -399,17 +647,18 @@ def sipsh_default_phone():
         CONF = saved
 
 
-def wait_log(path, text, limit):
+def wait_log(path, text, limit, count=1):
     end = now() + limit
     while now() < end:
         with open(path, "rb") as f:
-            if text in f.read():
+            if f.read().count(text) >= count:
                 return True
         time.sleep(0.02)
     raise SystemExit("%s: no '%s' in %g s" % (path, text.decode(), limit))
 
 
-def plain_audio(loaded):
+def tone_wav():
+    """A 15 s 8 kHz mono WAV (440 Hz) for plain baresip's aufile source."""
     wav = T + "/tone15.wav"
     if not os.path.exists(wav):
         import math, struct, wave
@@ -422,6 +671,11 @@ def plain_audio(loaded):
                                                   8000)))
             for i in range(8000 * 15)))
         w.close()
+    return wav
+
+
+def plain_audio(loaded):
+    wav = tone_wav()
     # Caller on AP (aufile source), callee on AP+2 (answermode=auto);
     # each also takes its port + 1 for SIP over TLS.
     procs = []
@@ -455,9 +709,13 @@ def plain_audio(loaded):
                     stdin=subprocess.DEVNULL, stdout=f, stderr=f))
             wait_log(log, b"Call established" if name == "caller"
                      else b"baresip is ready", 10)
+        c0 = [cpu_ms(p.pid) for p in procs]
         t0 = time.time()
         time.sleep(AUDIO_S)
         t1 = time.time()
+        c1 = [cpu_ms(p.pid) for p in procs]
+        # Two processes, one leg each.
+        CPU["plain-%d" % loaded] = (sum(c1) - sum(c0)) / 2
     finally:
         stop(procs)
         stop(load)
@@ -481,6 +739,15 @@ def audio_figures():
     jitter("sipsh RTP sent, load", *r_load)
     jitter("plain baresip RTP sent, idle", *p_idle)
     jitter("plain baresip RTP sent, load", *p_load)
+    print()
+    print("CPU time (utime + stime) of the phone per call leg over the "
+          "same %d s G.711 call" % AUDIO_S)
+    for loaded in (0, 1):
+        print("%-40s sipsh %6.0f ms, plain %6.0f ms: %.2fx"
+              % ("per call leg, %s" % ("load" if loaded else "idle"),
+                 CPU["sipsh-%d" % loaded], CPU["plain-%d" % loaded],
+                 CPU["sipsh-%d" % loaded] / max(CPU["plain-%d" % loaded],
+                                                 1e-9)))
 
 
 def main():
@@ -505,7 +772,37 @@ def main():
     summary("sipsh: commit (bind-port, restart) -> registered", restart_t)
     summary("plain baresip: RSS registered, idle", plain_rss, "MiB")
     summary("sipsh's baresip: RSS registered, idle", ours_rss, "MiB")
+    print("ratios sipsh / plain: start -> registered %.2fx, RSS %.2fx"
+          % (statistics.median(ours_t) / statistics.median(plain_t),
+             statistics.median(ours_rss) / statistics.median(plain_rss)))
+    sys.stdout.flush()
+
+    print("start, part by part...", file=sys.stderr)
+    print_parts(*start_parts())
+    sys.stdout.flush()
+
+    print("INVITE -> 200 OK...", file=sys.stderr)
+    inv_ours, inv_plain = invite_calls()
+    print()
+    print("INVITE -> 200 OK through Kamailio (its 407 answered), the same "
+          "plain callee, on the wire")
+    summary("plain baresip caller: INVITE -> 200 OK", inv_plain[0])
+    summary("sipsh line caller: INVITE -> 200 OK", inv_ours[0])
+    summary("plain baresip caller: its 407 -> INVITE", inv_plain[1])
+    summary("sipsh line caller: its 407 -> INVITE", inv_ours[1])
     sipsh("phone stop", check=False)
+    sys.stdout.flush()
+
+    print("shell...", file=sys.stderr)
+    sys.path.insert(0, os.path.join(TOP, "bench"))
+    import shellfig
+    print()
+    print("the shell: wall time (n=%d) and instructions (callgrind, one "
+          "run; the whole process)" % N)
+    for name, wall, ir in shellfig.figures(SIPSH, CONF, T, N, ENV):
+        summary(name, wall)
+        print("%-40s %8s instructions" % ("", "{:,}".format(ir) if ir
+                                          else "(no valgrind)"))
     sys.stdout.flush()
     audio_figures()
 

@@ -12,13 +12,14 @@ SP=$((KP + 1))
 PP=$((KP + 2))
 # Audio timing: the default configuration's phone and two plain baresips
 # on AP and AP + 2 (each also takes its port + 1 for SIP over TLS); the
-# plain ones' RTP on RTP..RTP+19.
+# plain ones' RTP on RTP..RTP+39, below the kernel's ephemeral ports.
 AP=$((28000 + $$ % 500 * 4))
-RTP=$((30000 + $$ % 500 * 40))
+RTP=$((6000 + $$ % 500 * 40))
 
 trap 'phone_down; cleanup' EXIT
 
-kam_start "$KP" sipsh.test 1001:secret1 1002:secret2 >/dev/null || exit 1
+kam_start "$KP" sipsh.test 1001:secret1 1002:secret2 1003:secret3 \
+	1004:secret4 >/dev/null || exit 1
 
 "$SIPSH" -c sip -c 'bind-interface lo' -c "bind-port $SP" \
 	-c 'register-interval 60' -c 'account 1' -c 'user 1001' \
@@ -37,5 +38,5 @@ t0=$(date +%s%N)
 	exit 1
 t1=$(date +%s%N)
 echo "load + show, 40000 localnet lines: $(((t1 - t0) / 1000000)) ms"
-python3 "$TOP/bench/measure.py" "$KP" "$SP" "$PP" "$N" "$T" "$SIPSH" "$AP" "$RTP"
+python3 -B "$TOP/bench/measure.py" "$KP" "$SP" "$PP" "$N" "$T" "$SIPSH" "$AP" "$RTP"
 bash "$TOP/bench/flood.sh"

@@ -69,13 +69,19 @@ temps() {
 }
 
 # The state every killed run starts from: version a saved, with its
-# history, and version b to be saved over it.
+# history, and version b to be saved over it; and the phone's generated
+# files as a left them, since the generator writes only what changed.
 snap=$T/snap
 mkdir -p "$snap"
 cp -a "$CONF" "$CONF.history" "$snap/"
+[ -d "$SIPSH_RUNDIR" ] && cp -a "$SIPSH_RUNDIR" "$snap/run"
 restore() {
 	rm -rf "$CONF" "$CONF.history" "$T"/.sipsh.conf.??????
 	cp -a "$snap/sipsh.conf" "$snap/sipsh.conf.history" "$T/"
+	if [ -d "$snap/run" ]; then
+		rm -rf "$SIPSH_RUNDIR"
+		cp -a "$snap/run" "$SIPSH_RUNDIR"
+	fi
 }
 
 # The calls of one save of b over a that touch the directory: "NAME N",

@@ -13,7 +13,9 @@
 # for the name registers. A transport rebuild forced inside the running
 # baresip (uag_reset_transp, called with gdb, as a network change does)
 # leaves no request a way out over an unverified connection. Cipher
-# lists allowing anonymous or NULL suites are refused at commit.
+# lists allowing anonymous or NULL suites are refused at commit. The
+# system CA store is loaded only once it is needed (a TLS host, or a
+# handshake), and always before a server's certificate is checked.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/kamailio.sh"
 
@@ -379,6 +381,65 @@ if grep -q "has a blank at position 12" "$T/conf.out" && cmp -s "$T/conf.before"
 else
 	fail "(7) a tls-cipher with a blank is refused at commit" "$(cat "$T/conf.out")"
 fi
+
+# (8) The system CA store is loaded only when it is needed: a phone with
+# no TLS host starts without it; a TLS connection it opens anyway (an
+# OPTIONS to a sips address, called with gdb) loads it before the
+# server's certificate is checked, so the chain verifies and only the
+# host check refuses; and a TLS account added with no trusted-ca
+# registers against it. SSL_CERT_FILE points OpenSSL's default store, the
+# "system" store here, at the test CA.
+phone_down
+export SSL_CERT_FILE=$T/ca.pem SSL_CERT_DIR=$T/no-certs
+C=$T/sys.conf
+cat >"$T/sys.in" <<EOF
+sip
+ bind-interface lo
+ bind-port $SP
+ rtp-port-range $RTP-$((RTP + 19))
+ register-interval 60
+ register-timeout 2
+!
+account 1
+ user 1001
+ password secret1
+ registrar 127.0.0.1:$KP
+!
+EOF
+S -f "$T/sys.in" >"$T/conf.out" 2>&1
+# Only what the log says from this start on.
+LOG=$SIPSH_RUNDIR/log/current
+L0=$(wc -l <"$LOG")
+newlog() { tail -n +"$((L0 + 1))" "$LOG"; }
+if S -c 'phone start' >>"$T/conf.out" 2>&1 && wait_for 10 reg_is 1 registered &&
+	newlog | grep -q 'trusted CAs (system store, loaded at the first TLS host or handshake)' &&
+	! newlog | grep -q 'system CA store loaded'; then
+	pass "(8) with no TLS host the phone starts without loading the system CA store"
+else
+	fail "(8) with no TLS host the phone starts without loading the system CA store" \
+		"$(cat "$T/conf.out"); $(newlog | grep siptls | tail -3); $(regs)"
+fi
+in_phone "call (int)ua_options_send((void *)uag_find_aor(\"sip:1001@127.0.0.1:$KP\"), \"sip:1001@127.0.0.1:$TP;transport=tls\", (void *)0, (void *)0)"
+if wait_for 10 sh -c "tail -n +$((L0 + 1)) '$LOG' | grep -q 'TLS handshake failed.*not an address of any TLS host'" &&
+	newlog | grep -q 'system CA store loaded' &&
+	! newlog | grep -q 'unable to get local issuer'; then
+	pass "(8) a TLS handshake with no TLS host loads the store first: the chain verifies, the host check refuses"
+else
+	fail "(8) a TLS handshake with no TLS host loads the store first" \
+		"$(tail -3 "$T/gdb.out"); $(newlog | grep siptls | tail -4)"
+fi
+n1=$(kam_ok_count "$KP" 1001)
+S -c 'account 2' -c 'user 1001' -c 'password secret1' -c 'transport tls' \
+	-c "registrar 127.0.0.1:$TP" >"$T/conf.out" 2>&1
+if wait_for 10 reg_is 2 registered &&
+	wait_for 10 sh -c "[ \$(grep -c 'kam: REGISTER 1001 ok' '$(kam_dir "$KP")/kamailio.log') -gt $n1 ]" &&
+	newlog | grep -q 'TLS handshake done.*verified for 127.0.0.1'; then
+	pass "(8) a TLS account with no trusted-ca registers against the system store"
+else
+	fail "(8) a TLS account with no trusted-ca registers against the system store" \
+		"$(cat "$T/conf.out"); $(newlog | grep siptls | tail -4); $(regs)"
+fi
+unset SSL_CERT_FILE SSL_CERT_DIR
 
 phone_down
 kam_stop_all

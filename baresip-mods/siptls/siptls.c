@@ -18,7 +18,11 @@
  *     stay OpenSSL's defaults); one that leaves an anonymous or NULL
  *     suite in is not applied,
  *   - a certificate store of only the CA certificates the server must
- *     chain to, or the system store (SSL_CTX_set_default_verify_paths),
+ *     chain to, or the system store (SSL_CTX_set_default_verify_paths);
+ *     the system store is about 2 MiB and 20 ms of parsing, so it is
+ *     loaded only once a TLS host is configured (at start, or when the
+ *     file is read again for an account added live) and in any case at
+ *     the start of a TLS handshake, before any certificate is checked,
  *   - SSL_VERIFY_PEER with our verify callback: a handshake fails unless
  *     the server's certificate chains to one of them AND matches the name
  *     of every configured TLS host ('siptls_host', one per host a TLS
@@ -106,6 +110,8 @@ static struct {
 	char cafile[512];
 	SSL_CTX *ctxv[PEEK_TLS_MAX];  /* configured (referenced) */
 	unsigned ctxc;
+	bool sys_store;           /* the system CA store is wanted (loaded
+				     in every context in ctxv) */
 	bool layout_bad;          /* baresip's context cannot be found */
 	struct tmr tmr;
 	bool evreg;
@@ -307,8 +313,15 @@ static void sni_set(SSL *ssl)
 }
 
 
+static void sys_store_need(void);
+
 static void info_cb(const SSL *ssl, int where, int ret)
 {
+	/* Whatever the hosts: no certificate is checked against a store
+	 * that is not loaded yet (this runs before the peer's is in). */
+	if (where & SSL_CB_HANDSHAKE_START)
+		sys_store_need();
+
 	if (SSL_is_server(ssl))
 		return;
 
@@ -410,7 +423,7 @@ static void ctx_configure(SSL_CTX *ctx)
 			goto out;
 		}
 	}
-	else if (!SSL_CTX_set_default_verify_paths(ctx)) {
+	else if (st.sys_store && !SSL_CTX_set_default_verify_paths(ctx)) {
 		fail_closed("cannot load the system CA store");
 		goto out;
 	}
@@ -423,6 +436,44 @@ static void ctx_configure(SSL_CTX *ctx)
  out:
 	if (!st.ok)
 		ctx_refuse(ctx);
+}
+
+
+/*
+ * The system CA store into every context, once it is needed: a TLS host
+ * is configured, or a handshake starts. Contexts configured later load
+ * it in ctx_configure. A store that cannot be loaded closes TLS.
+ */
+static void sys_store_need(void)
+{
+	unsigned i;
+
+	if (st.sys_store || st.cafile[0] || !st.ok)
+		return;
+
+	st.sys_store = true;
+	for (i = 0; i < st.ctxc; i++) {
+		if (!SSL_CTX_set_default_verify_paths(st.ctxv[i])) {
+			fail_closed("cannot load the system CA store");
+			break;
+		}
+	}
+
+	for (i = 0; !st.ok && i < st.ctxc; i++)
+		ctx_refuse(st.ctxv[i]);
+
+	if (st.ok)
+		info("siptls: system CA store loaded\n");
+}
+
+
+/* The hosts read again (sipsh rewrites the file for accounts added
+ * live); the system store is loaded as soon as there is one. */
+static void hosts_reload(void)
+{
+	(void)tlshosts_reload();
+	if (tlshosts_count())
+		sys_store_need();
 }
 
 
@@ -544,7 +595,7 @@ static void tmr_handler(void *arg)
 
 	tmr_start(&st.tmr, CHECK_INTERVAL, tmr_handler, NULL);
 	transp_check();
-	(void)tlshosts_reload();
+	hosts_reload();
 }
 
 
@@ -564,7 +615,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 	case UA_EVENT_REGISTERING:
 		transp_check();
 		/* A TLS account added live may go to a new host. */
-		(void)tlshosts_reload();
+		hosts_reload();
 		tlshosts_refresh();
 		break;
 
@@ -668,13 +719,17 @@ static int siptls_init(void)
 
 	(void)settings_read();
 
+	/* Loaded with the contexts (transp_check) when a host needs it. */
+	st.sys_store = !st.cafile[0] && tlshosts_count() > 0;
+
 	if (st.ok)
 		info("siptls: TLS %s or later, ciphers %s, trusted CAs %s, "
 		     "%zu TLS host(s)\n",
 		     st.min_version == TLS1_3_VERSION ? "1.3" : "1.2",
 		     st.ciphers[0] ? st.ciphers : "(OpenSSL default)",
-		     st.cafile[0] ? st.cafile : "(system store)",
-		     tlshosts_count());
+		     st.cafile[0] ? st.cafile : st.sys_store ?
+		     "(system store)" : "(system store, loaded at the first "
+		     "TLS host or handshake)", tlshosts_count());
 
 	err = uag_event_register(ua_event_handler, NULL);
 	if (err) {

@@ -7,6 +7,12 @@
  * anything ourselves. A runsv that 'phone start' spawned (RUNDIR/runsv.pid)
  * is ours to end at 'phone stop', with its svlogd; one that init runs
  * (runsvdir, or systemd's unit) is left to init.
+ *
+ * Waits are woken, not paced: inotify tells when runsv rewrites its
+ * status file and when the control socket appears, so 'phone start'
+ * returns within a millisecond of the phone answering instead of at the
+ * next tick of a 10 ms poll. Where inotify cannot be had, it looks again
+ * every few milliseconds.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +23,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "re_base.h"
@@ -201,7 +209,7 @@ static int runsv_spawn(void)
 {
 	char dir[PATH_MAX], pidfile[PATH_MAX];
 	pid_t pid;
-	int status, i;
+	int status;
 
 	svdir(dir, sizeof(dir), NULL);
 	re_snprintf(pidfile, sizeof(pidfile), "%s/runsv.pid", phone_rundir());
@@ -223,8 +231,11 @@ static int runsv_spawn(void)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
-		for (fd = 3; fd < 1024; fd++)
-			close(fd);
+		/* One system call for every descriptor above stderr; the
+		 * loop only where the kernel has no close_range (< 5.9). */
+		if (close_range(3, ~0U, 0))
+			for (fd = 3; fd < 1024; fd++)
+				close(fd);
 
 		fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd >= 0) {
@@ -247,53 +258,129 @@ static int runsv_spawn(void)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 
-	/* Ready when runsv has opened its supervise/ fifos. */
-	for (i = 0; i < 200; i++) {
-		struct timespec ts = {0, 10000000};
+	/* No wait for runsv itself: with no 'down' file it starts the
+	 * phone at once, and phone_svc_start waits for the phone. */
+	return 0;
+}
 
-		if (runsv_up())
-			return 0;
-		nanosleep(&ts, NULL);
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* An inotify descriptor on one directory, or -1 where there is none. */
+static int watch_open(const char *dir)
+{
+	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+
+	if (inotify_add_watch(fd, dir, IN_CREATE | IN_MOVED_TO | IN_ATTRIB |
+			      IN_CLOSE_WRITE | IN_DELETE) < 0) {
+		close(fd);
+		return -1;
 	}
 
-	return ETIMEDOUT;
+	return fd;
+}
+
+/* Sleeps until the watched directory changes or ms pass; the events
+ * are only a wake-up, so they are read and dropped. */
+static void watch_wait(int fd, unsigned ms)
+{
+	char buf[4096]
+		__attribute__((aligned(__alignof__(struct inotify_event))));
+	struct pollfd pfd = {fd, POLLIN, 0};
+
+	if (fd < 0) {
+		struct timespec ts = {0, (long)ms * 1000000};
+
+		nanosleep(&ts, NULL);
+		return;
+	}
+
+	if (poll(&pfd, 1, (int)ms) > 0)
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
 }
 
 static int wait_state(bool running, unsigned ms)
 {
+	char dir[PATH_MAX];
 	struct phone_status st;
-	unsigned i;
+	uint64_t end = now_ms() + ms, t;
+	int fd, err = ETIMEDOUT;
 
-	for (i = 0; i < ms / 10; i++) {
-		struct timespec ts = {0, 10000000};
+	/* runsv renames supervise/status.new over status at each change. */
+	svdir(dir, sizeof(dir), "supervise");
+	fd = watch_open(dir);
 
-		if (!phone_svc_status(&st) && st.running == running)
-			return 0;
-		nanosleep(&ts, NULL);
+	for (;;) {
+		if (!phone_svc_status(&st) && st.running == running) {
+			err = 0;
+			break;
+		}
+		t = now_ms();
+		if (t >= end)
+			break;
+		watch_wait(fd, (unsigned)(end - t < 10 ? end - t : 10));
 	}
 
-	return ETIMEDOUT;
+	if (fd >= 0)
+		close(fd);
+	return err;
 }
 
-/* Started is not ready: the phone is ready when its control socket
- * answers (its modules are loaded, its accounts created). */
-static int wait_ready(unsigned ms)
+static bool file_exists(const char *path)
 {
-	char err[128];
-	unsigned i;
+	struct stat sb;
 
-	for (i = 0; i < ms / 10; i++) {
-		struct timespec ts = {0, 10000000};
-		int fd = -1;
+	return !lstat(path, &sb);
+}
 
-		if (!ctrl_connect(&fd, err, sizeof(err))) {
-			close(fd);
-			return 0;
+/*
+ * Started is not ready: the phone is ready when its control socket
+ * answers (ctrl is loaded, and with it the modules before it). The
+ * socket's file appearing wakes us; between ctrl's bind and its listen
+ * (microseconds) a connect is refused, so while the file exists it is
+ * tried again every millisecond. kick: runsv was just spawned, tell it
+ * 'u' once it is up, for a service directory someone gave a 'down'.
+ */
+static int wait_ready(unsigned ms, bool kick)
+{
+	char err[128], sock[PATH_MAX];
+	uint64_t end = now_ms() + ms, t;
+	int fd, rc = ETIMEDOUT;
+
+	re_snprintf(sock, sizeof(sock), "%s/ctrl.sock", phone_rundir());
+	fd = watch_open(phone_rundir());
+
+	for (;;) {
+		int cfd = -1;
+
+		if (!ctrl_connect(&cfd, err, sizeof(err))) {
+			close(cfd);
+			rc = 0;
+			break;
 		}
-		nanosleep(&ts, NULL);
+		if (kick && runsv_up()) {
+			(void)runsv_control('u');
+			kick = false;
+		}
+		t = now_ms();
+		if (t >= end)
+			break;
+		watch_wait(fd, fd < 0 || file_exists(sock) ? 1 :
+			   (unsigned)(end - t < 20 ? end - t : 20));
 	}
 
-	return ETIMEDOUT;
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
 static int systemctl(const char *verb, char *errbuf, size_t errsz)
@@ -309,6 +396,8 @@ static int systemctl(const char *verb, char *errbuf, size_t errsz)
 
 int phone_svc_start(char *errbuf, size_t errsz)
 {
+	struct phone_status st;
+	bool spawned = false;
 	int err;
 
 	if (use_systemd()) {
@@ -317,25 +406,32 @@ int phone_svc_start(char *errbuf, size_t errsz)
 	}
 
 	if (!runsv_up()) {
+		spawned = true;
 		err = runsv_spawn();
-		if (err) {
-			re_snprintf(errbuf, errsz, "cannot start runsv on "
-				    "%s/sv/baresip: %m", phone_rundir(), err);
-			return err;
-		}
 	}
+	else {
+		err = runsv_control('u');
+	}
+	if (!err && !wait_ready(3000, spawned))
+		return 0;
 
-	err = runsv_control('u');
-	if (!err)
-		err = wait_state(true, 3000);
-	if (err) {
-		re_snprintf(errbuf, errsz, "the phone did not start: %m; see "
-			    "%s/log/current", err, phone_rundir());
+	/* Why it is not ready, from what runsv says. */
+	if (!err && !runsv_up())
+		err = ETIMEDOUT;
+	if (err && spawned) {
+		re_snprintf(errbuf, errsz, "cannot start runsv on "
+			    "%s/sv/baresip: %m", phone_rundir(), err);
 		return err;
+	}
+	if (err || phone_svc_status(&st) || !st.running) {
+		re_snprintf(errbuf, errsz, "the phone did not start: %m; see "
+			    "%s/log/current", err ? err : ETIMEDOUT,
+			    phone_rundir());
+		return err ? err : ETIMEDOUT;
 	}
 
  ready:
-	if (!err && wait_ready(3000)) {
+	if (!err && wait_ready(3000, false)) {
 		re_snprintf(errbuf, errsz, "the phone started but its control "
 			    "socket does not answer; see %s/log/current",
 			    phone_rundir());
@@ -486,7 +582,7 @@ int phone_svc_restart(char *errbuf, size_t errsz)
 
 	if (use_systemd()) {
 		err = systemctl("restart", errbuf, errsz);
-		return err ? err : wait_ready(3000);
+		return err ? err : wait_ready(3000, false);
 	}
 
 	/* The same runsv supervises the new phone. */

@@ -59,7 +59,8 @@ int unit_put(const char *path, const char *text);
 	X(test_got_hook) \
 	X(test_invite_verdict) \
 	X(test_roles) \
-	X(test_config_diff)
+	X(test_config_diff) \
+	X(test_gen_unchanged)
 
 /* Weak, so that the table links while a test is being written; main()
  * counts a test that is not linked in as failed. */
