@@ -131,8 +131,12 @@ const struct setting schema[] = {
 	 "Listen for SIP only on this interface's address",
 	 NONE, 0,
 	 "Restricts SIP listening to the address of one network interface. "
-	 "Unset: all interfaces.",
-	 USES(CONF("sip_listen"), CONF("net_interface"))},
+	 "Unset: SIP over UDP and TCP on the SIP port of every address of "
+	 "every interface, IPv4 and IPv6 (not IPv6 link-local), and each "
+	 "message leaves from the address the system routes toward its "
+	 "destination, which its Contact and Via carry.",
+	 USES(CONF("sip_listen"), CONF("net_interface"),
+	      MOD("sipaddr_listen_all"))},
 	/* 3 */
 	{SECT_SIP, "bind-port", "Bindport", &vt_port, "5060",
 	 "Port for SIP over UDP and TCP (TLS: the next port)",
@@ -189,10 +193,12 @@ const struct setting schema[] = {
 	{SECT_SIP, "localnet", "Localnet", &vt_prefix,
 	 "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16",
 	 "A network inside the NAT (address or prefix)",
-	 NONE, SF_LIST | SF_NO_EFFECT,
-	 "Networks considered inside the NAT: toward them no STUN-mapped "
-	 "address is used.",
-	 NO_EFFECT_YET},
+	 NONE, SF_LIST,
+	 "Networks inside the NAT. With a STUN server set, SIP over UDP to "
+	 "a destination in one of them carries the local address in Via, "
+	 "Contact and SDP; to any other destination, the STUN-mapped "
+	 "address. No localnet: every destination is outside.",
+	 USES(MOD("sipaddr_localnet"))},
 	/* 10 */
 	{SECT_SIP, "register-attempts", "Register Attempts", &vt_int, "0",
 	 "Registration attempts before giving up (0: forever)",
@@ -286,9 +292,10 @@ const struct setting schema[] = {
 	{SECT_SIP, "stun-server", "STUN server", &vt_hostport, NULL,
 	 "STUN server, HOST[:PORT] (port 3478 if not given)",
 	 NONE, 0,
-	 "The STUN server used to learn the public address for media. "
-	 "Unset: no STUN.",
-	 USES(ACC("medianat"), ACC("stunserver"), CONF("module"))},
+	 "The STUN server that gives the public addresses of the SIP "
+	 "socket and of each call's media sockets, used toward destinations "
+	 "outside localnet. Unset: no STUN.",
+	 USES(ACC("medianat"), ACC("stunserver"), MOD("sipaddr_stun"))},
 	/* 23 */
 	{SECT_SIP, "tls-version", "TLS/SSL Version", &vt_enum, "1.2",
 	 "Lowest TLS version for SIP over TLS",
