@@ -343,10 +343,12 @@ int msg_send(struct udp_sock *sock, const struct sa *dst,
 		sa_cpy(&src, &own);
 	}
 
-	outside = !in_localnet(dst);
+	/* The mappings hold for what leaves by the STUN server's way: the
+	 * SIP socket the binding ran on, and the media sockets (bound to
+	 * every address) toward destinations reached from it. */
+	outside = !in_localnet(dst) && target == sa_st.stun_sock;
 	sentby = tladdr;
-	if (outside && target == sa_st.stun_sock &&
-	    sa_isset(&sa_st.sip_mapped, SA_ALL))
+	if (outside && sa_isset(&sa_st.sip_mapped, SA_ALL))
 		sentby = sa_st.sip_mapped;
 
 	if (!sip_transp_laddr(sa_st.sip, &prim, SIP_TRANSP_UDP, dst))

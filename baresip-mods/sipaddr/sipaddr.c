@@ -116,7 +116,8 @@ static int sipaddr_close(void)
 	uag_event_unregister(ua_event_handler);
 	sip_release();
 	mnat_close();
-	list_flush(&sa_st.mapl);
+	/* The mappings belong to the calls' media, which free them. */
+	list_clear(&sa_st.mapl);
 
 	return 0;
 }
