@@ -87,7 +87,7 @@ sent_by() {
 }
 
 kam_start "$KA" sipsh.test 1001:s1 || { fail "kamailio on 127.0.0.1" "see above"; exit 0; }
-KAM_HOST=10.1.0.1 kam_start "$KB" sipsh.test 1002:s2 ||
+KAM_HOST=10.1.0.1 kam_start "$KB" sipsh.test 1002:s2 1005:s5 ||
 	{ fail "kamailio on 10.1.0.1" "see above"; exit 0; }
 KAM_HOST='[fd00:1::1]' kam_start "$KC" sipsh.test 1003:s3 ||
 	{ fail "kamailio on fd00:1::1" "see above"; exit 0; }
@@ -114,6 +114,12 @@ account 3
  password s3
  registrar [fd00:1::1]:$KC
 !
+account 5
+ user 1005
+ password s5
+ registrar 10.1.0.1:$KB
+ transport tcp
+!
 EOF
 check "bind-interface unset: the configuration is committed" S -f "$T/all.in"
 check "bind-interface unset: baresip's own sip_listen is 0.0.0.0:$SP" \
@@ -121,7 +127,8 @@ check "bind-interface unset: baresip's own sip_listen is 0.0.0.0:$SP" \
 
 cap_start all "udp port $SP"
 phone_start "bind-interface unset"
-for a in "$KA 1001 127.0.0.1:$SP" "$KB 1002 10.1.0.1:$SP" "$KC 1003 [fd00:1::1]:$SP"; do
+for a in "$KA 1001 127.0.0.1:$SP" "$KB 1002 10.1.0.1:$SP" "$KC 1003 [fd00:1::1]:$SP" \
+	"$KB 1005 10.1.0.1:$SP"; do
 	set -- $a
 	if kam_wait_registered "$1" "$2" 8; then
 		expect "bind-interface unset: $2 registers on Kamailio $1 with Contact $3" \
@@ -156,9 +163,22 @@ else
 	fail "bind-interface unset: every REGISTER's Via and Contact carry its source address" \
 		"$(head -c 600 <<<"${bad:-$v}")"
 fi
+# Over TCP the connection comes from the address toward the registrar.
+if [ "$(contact_hp "$KB" 1005)" = "10.1.0.1:$SP" ] &&
+	kam_contact "$KB" 1005 | grep -q 'transport=tcp' &&
+	ss -Htnp 2>/dev/null | grep "pid=$pid," | awk '{print $4, $5}' | grep -qx "10.1.0.1:[0-9]* 10.1.0.1:$KB"; then
+	pass "bind-interface unset: over TCP, 1005's connection and Contact are 10.1.0.1"
+else
+	fail "bind-interface unset: over TCP, 1005's connection and Contact are 10.1.0.1" \
+		"contact $(kam_contact "$KB" 1005); $(ss -Htnp | grep "pid=$pid,")"
+fi
 phone_down
 
 # --- Localnet and STUN server ---------------------------------------------
+# With a default route now (the outside way), baresip's own transports are
+# on 192.0.2.1, with TLS; baresip's SDP says 192.0.2.1 to everyone.
+ip route add default via 192.0.2.254 dev wan1 ||
+	fail "t-addr: a default route" "ip route failed"
 KAM_HOST=192.0.2.1 kam_start "$KO" provider.test 2001:s4 ||
 	{ fail "kamailio on 192.0.2.1" "see above"; exit 0; }
 python3 "$TOP/tests/tools/stun_nat.py" 192.0.2.1 "$STUNP" "$MAPPED" 100 \
@@ -176,6 +196,7 @@ sip
 !
 no account 2
 no account 3
+no account 5
 account 4
  user 2001
  password s4
@@ -200,6 +221,17 @@ expect "localnet: inside, Kamailio 127.0.0.1 records the local Contact" \
 	"127.0.0.1:$SP" "$(contact_hp "$KA" 1001)"
 expect "STUN server: outside, Kamailio 192.0.2.1 records the STUN-mapped Contact" \
 	"$MAPPED:$((SP + 100))" "$(contact_hp "$KO" 2001)"
+
+pid=$(phone_pid)
+t=$(ss -Htlnp 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | sort)
+for a in 127.0.0.1 10.1.0.1 192.0.2.1 '[::1]' '[fd00:1::1]'; do
+	if grep -qxF "$a:$((SP + 1))" <<<"$t"; then
+		pass "bind-interface unset, a default route: SIP over TLS listens on $a:$((SP + 1))"
+	else
+		fail "bind-interface unset, a default route: SIP over TLS listens on $a:$((SP + 1))" \
+			"tcp: $(tr '\n' ' ' <<<"$t")"
+	fi
+done
 
 # A call from each line: the INVITE inside and the INVITE outside.
 S -c 'dial 0 1009' >/dev/null 2>&1

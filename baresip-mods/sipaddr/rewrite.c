@@ -12,6 +12,9 @@
  * same result.
  */
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <sys/socket.h>
 #include "sipaddr.h"
 
 /* A SIP start line: a method or "SIP/2.0"; STUN and keepalive CRLFs
@@ -317,6 +320,27 @@ static int rewrite(struct mbuf **outp, const struct mbuf *mb,
 }
 
 /*
+ * A message sent from another socket than the one libre chose keeps the
+ * DiffServ class that socket carries (sipwire marks the sockets libre
+ * reports for each family, which are the ones libre chooses).
+ */
+static void tos_follow(struct udp_sock *from, struct udp_sock *to, int af)
+{
+	int lvl = af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	int opt = af == AF_INET6 ? IPV6_TCLASS : IP_TOS;
+	int ffd = udp_sock_fd(from, af), tfd = udp_sock_fd(to, af);
+	int a = 0, b = 0;
+	socklen_t la = sizeof(a), lb = sizeof(b);
+
+	if (ffd < 0 || tfd < 0 ||
+	    getsockopt(ffd, lvl, opt, &a, &la) ||
+	    getsockopt(tfd, lvl, opt, &b, &lb) || a == b)
+		return;
+
+	(void)setsockopt(tfd, lvl, opt, &a, sizeof(a));
+}
+
+/*
  * Sends mb to dst as the destination needs it; sock is the socket libre
  * chose, used when no socket of ours is bound to the route's source.
  * EBADMSG: mb is no SIP message we can read, and nothing was sent.
@@ -365,6 +389,9 @@ int msg_send(struct udp_sock *sock, const struct sa *dst,
 	err = rewrite(&out, mb, ta, tb, ts, &plan);
 	if (err)
 		return err;
+
+	if (target != sock)
+		tos_follow(sock, target, sa_af(dst));
 
 	sa_st.in_send = true;
 	err = udp_send(target, dst, out);

@@ -53,6 +53,7 @@ static void check_handler(void *arg)
 	(void)arg;
 
 	transp_check();
+	transp_order();
 	nat_restart();
 	tmr_start(&sa_st.tmr_check, CHECK_MS, check_handler, NULL);
 }
@@ -75,6 +76,8 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 
 	if (ev == UA_EVENT_EXIT)
 		sip_release();
+	else if (ev == UA_EVENT_REGISTERING)
+		transp_order();
 }
 
 static int stun_parse(const char *v)

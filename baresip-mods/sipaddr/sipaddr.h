@@ -101,6 +101,7 @@ bool transp_layout_ok(struct sip *sip);
 void transp_check(void);
 struct udp_sock *transp_udp_for(const struct sa *src, struct sa *laddr);
 bool transp_sock_live(const struct udp_sock *sock);
+void transp_order(void);
 void transp_close(void);
 
 /* nat.c */

@@ -65,10 +65,35 @@ static bool usable(const struct sa *a)
 	return sa_isset(a, SA_ADDR);
 }
 
-/* UDP and TCP on the SIP port of every address not listened on yet. */
+/*
+ * baresip's one TLS context, from a TLS transport it made: siptls
+ * configures exactly that context, so a TLS transport of ours that shares
+ * it is verified like baresip's own. NULL when there is none (no default
+ * route at start): then SIP over TLS is not added on other addresses.
+ */
+static struct tls *tls_of_baresip(void)
+{
+	const struct sip_head_v110 *h = (const void *)sa_st.sip;
+	struct le *le;
+
+	if (!transp_layout_ok(sa_st.sip))
+		return NULL;
+
+	for (le = h->transpl.head; le; le = le->next) {
+		const struct sip_transport_v110 *t = le->data;
+
+		if (t->tp == SIP_TRANSP_TLS && t->tls)
+			return t->tls;
+	}
+
+	return NULL;
+}
+
+/* UDP, TCP and (port + 1) TLS on every address not listened on yet. */
 static void listen_all(void)
 {
 	struct ifaddrs *ifa, *i;
+	struct tls *tls = tls_of_baresip();
 
 	if (getifaddrs(&ifa))
 		return;
@@ -91,6 +116,14 @@ static void listen_all(void)
 			err = sip_transp_add(sa_st.sip, SIP_TRANSP_TCP, &a);
 			if (!err)
 				info("sipaddr: SIP/TCP on %J\n", &a);
+		}
+		sa_set_port(&a, sa_st.port + 1);
+		if (!err && tls &&
+		    !sip_transp_isladdr(sa_st.sip, SIP_TRANSP_TLS, &a)) {
+			/* the transport takes its own reference */
+			err = sip_transp_add(sa_st.sip, SIP_TRANSP_TLS, &a, tls);
+			if (!err)
+				info("sipaddr: SIP/TLS on %J\n", &a);
 		}
 		if (err)
 			warning("sipaddr: cannot listen on %J: %m\n", &a, err);
@@ -272,4 +305,92 @@ void transp_close(void)
 		mem_deref(sa_st.hookv[i].uh);
 	}
 	sa_st.hookc = 0;
+}
+
+/*
+ * Where an account's SIP over TCP or TLS goes, when the account uses
+ * either and that place is an address: its outbound proxy, else its
+ * registrar (the AOR's host).
+ */
+static bool stream_dst(const struct ua *ua, struct sa *dst, bool *tls)
+{
+	const struct account *acc = ua_account(ua);
+	const char *ob = acc ? account_outbound(acc, 0) : NULL;
+	struct uri ouri, *u = acc ? account_luri(acc) : NULL;
+	struct pl tp = PL_INIT, pl;
+	uint16_t port;
+
+	if (!u)
+		return false;
+
+	if (ob && ob[0]) {
+		pl_set_str(&pl, ob);
+		if (uri_decode(&ouri, &pl))
+			return false;
+		u = &ouri;
+	}
+
+	if (msg_param_decode(&u->params, "transport", &tp))
+		return false;
+	if (!pl_strcasecmp(&tp, "tls"))
+		*tls = true;
+	else if (!pl_strcasecmp(&tp, "tcp"))
+		*tls = false;
+	else
+		return false;
+
+	port = u->port ? u->port : (*tls ? 5061 : 5060);
+	return 0 == sa_set(dst, &u->host, port);
+}
+
+/*
+ * libre writes one address per family into Via and Contact over TCP and
+ * TLS: the first transport's of that kind. The transports bound to the
+ * address toward the first TCP or TLS account's registrar (or outbound
+ * proxy) are put first, so that the phone's registration shows the
+ * address its connection comes from. Runs at each REGISTERING and every
+ * second (libre's refreshes raise no event).
+ */
+void transp_order(void)
+{
+	struct sip_head_v110 *h = (void *)sa_st.sip;
+	struct sa dst, src;
+	struct le *le;
+	bool tls = false, found = false;
+
+	if (!sa_st.layout_ok || !transp_layout_ok(sa_st.sip))
+		return;
+
+	for (le = list_head(uag_list()); le && !found; le = le->next)
+		found = stream_dst(le->data, &dst, &tls);
+	if (!found || route_src(&src, &dst))
+		return;
+
+	le = h->transpl.head;
+	while (le) {
+		struct sip_transport_v110 *t = le->data;
+		struct le *next = le->next, *f;
+		bool first = true;
+
+		le = next;
+		if ((t->tp != SIP_TRANSP_TCP && t->tp != SIP_TRANSP_TLS) ||
+		    !sa_cmp(&t->laddr, &src, SA_ADDR))
+			continue;
+
+		/* already the first of its kind and family? */
+		for (f = h->transpl.head; f != &t->le; f = f->next) {
+			const struct sip_transport_v110 *o = f->data;
+
+			if (o->tp == t->tp &&
+			    sa_af(&o->laddr) == sa_af(&t->laddr))
+				first = false;
+		}
+		if (first)
+			continue;
+
+		list_unlink(&t->le);
+		list_prepend(&h->transpl, &t->le, t);
+		debug("sipaddr: SIP/%s toward %J from %J first\n",
+		      sip_transp_name(t->tp), &dst, &t->laddr);
+	}
 }

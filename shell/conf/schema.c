@@ -130,11 +130,20 @@ const struct setting schema[] = {
 	{SECT_SIP, "bind-interface", "Bind Interface", &vt_ifname, NULL,
 	 "Listen for SIP only on this interface's address",
 	 NONE, 0,
-	 "Restricts SIP listening to the address of one network interface. "
-	 "Unset: SIP over UDP and TCP on the SIP port of every address of "
-	 "every interface, IPv4 and IPv6 (not IPv6 link-local), and each "
-	 "message leaves from the address the system routes toward its "
-	 "destination, which its Contact and Via carry.",
+	 "Restricts SIP listening to the address of one network interface "
+	 "(its first IPv4 address, else its first global IPv6 one), which "
+	 "the phone's SIP and SDP then carry. Unset: SIP over UDP and TCP on "
+	 "the SIP port, and over TLS on the next one, on every address of "
+	 "every interface, IPv4 and IPv6 (not IPv6 link-local), also on "
+	 "addresses that come later (checked every second); TLS only when "
+	 "the system had a default route when the phone started. A message "
+	 "over UDP leaves from the address the system routes toward its "
+	 "destination, and its Via, Contact and SDP carry that address (see "
+	 "localnet for the STUN-mapped one). Over TCP and TLS the connection "
+	 "leaves from that address too, but Via and Contact carry one "
+	 "address per IP version: the one toward the registrar, or outbound "
+	 "proxy, of the first TCP or TLS account, when that is given as an "
+	 "address.",
 	 USES(CONF("sip_listen"), CONF("net_interface"),
 	      MOD("sipaddr_listen_all"))},
 	/* 3 */
@@ -194,10 +203,16 @@ const struct setting schema[] = {
 	 "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16",
 	 "A network inside the NAT (address or prefix)",
 	 NONE, SF_LIST,
-	 "Networks inside the NAT. With a STUN server set, SIP over UDP to "
-	 "a destination in one of them carries the local address in Via, "
-	 "Contact and SDP; to any other destination, the STUN-mapped "
-	 "address. No localnet: every destination is outside.",
+	 "Networks inside the NAT. With a STUN server set, a SIP message over "
+	 "UDP to a destination inside one of them carries the local address "
+	 "(the one the system routes toward it) in its Via, Contact and SDP. "
+	 "To a destination outside all of them that is reached the same way "
+	 "as the STUN server, it carries the STUN-mapped addresses instead: "
+	 "the SIP socket's in the Via (of a request) and the Contact, and "
+	 "each media socket's address and port in the SDP's c=, o=, m= and "
+	 "a=rtcp: lines. Without a STUN server, localnet changes nothing; "
+	 "over TCP and TLS nothing is mapped. No localnet: every destination "
+	 "is outside.",
 	 USES(MOD("sipaddr_localnet"))},
 	/* 10 */
 	{SECT_SIP, "register-attempts", "Register Attempts", &vt_int, "0",
@@ -292,9 +307,13 @@ const struct setting schema[] = {
 	{SECT_SIP, "stun-server", "STUN server", &vt_hostport, NULL,
 	 "STUN server, HOST[:PORT] (port 3478 if not given)",
 	 NONE, 0,
-	 "The STUN server that gives the public addresses of the SIP "
-	 "socket and of each call's media sockets, used toward destinations "
-	 "outside localnet. Unset: no STUN.",
+	 "The STUN server that tells the public address of the SIP socket "
+	 "(asked from that socket at start and every 30 s) and of each "
+	 "call's media sockets (asked before the call's offer or answer is "
+	 "sent, which waits at most 2 s). They are used toward destinations "
+	 "outside localnet; SIP to such a destination waits for the first "
+	 "answer, at most 3 s, and without one goes with the local address. "
+	 "Unset: no STUN, the local address everywhere.",
 	 USES(ACC("medianat"), ACC("stunserver"), MOD("sipaddr_stun"))},
 	/* 23 */
 	{SECT_SIP, "tls-version", "TLS/SSL Version", &vt_enum, "1.2",
