@@ -163,7 +163,7 @@ static void dns_handler(int err, const struct sa *srv, void *arg)
 	struct mnat_sess *sess = arg;
 	struct le *le;
 
-	sess->dnsq = NULL;
+	/* sess->dnsq is freed with the session, not from its handler */
 	if (err) {
 		warning("sipaddr: STUN server for media: %m\n", err);
 		estab(sess);

@@ -28,10 +28,15 @@ int localnet_handler(const struct pl *pl, void *arg)
 	unsigned max;
 	(void)arg;
 
-	if (sa_st.netc >= LOCALNET_MAX) {
-		warning("sipaddr: more than %d localnet prefixes: %r is "
-			"left out\n", LOCALNET_MAX, pl);
-		return 0;
+	if (sa_st.netc == sa_st.netcap) {
+		size_t cap = sa_st.netcap ? sa_st.netcap * 2 : 16;
+		struct prefix *v = mem_reallocarray(sa_st.netv, cap,
+						    sizeof(*v), NULL);
+
+		if (!v)
+			return ENOMEM;
+		sa_st.netv = v;
+		sa_st.netcap = cap;
 	}
 
 	n = &sa_st.netv[sa_st.netc];
@@ -230,7 +235,8 @@ static void stun_dns_handler(int err, const struct sa *srv, void *arg)
 	struct sa src;
 	(void)arg;
 
-	sa_st.dnsq = NULL;
+	/* sa_st.dnsq is freed at close, not from its own handler */
+	sa_st.stun_resolving = false;
 	if (err) {
 		warning("sipaddr: STUN server %s: %m\n", sa_st.stun_host, err);
 		goto fail;
@@ -271,6 +277,7 @@ int nat_start(void)
 
 	tmr_start(&sa_st.tmr_pend, PEND_MS, pend_tmr_handler, NULL);
 
+	sa_st.stun_resolving = true;
 	err = stun_server_discover(&sa_st.dnsq, net_dnsc(baresip_network()),
 				   stun_usage_binding, stun_proto_udp,
 				   sa_set_str(&lit, sa_st.stun_host, 0) ?
@@ -279,6 +286,7 @@ int nat_start(void)
 				   stun_dns_handler, NULL);
 	if (err) {
 		warning("sipaddr: STUN server %s: %m\n", sa_st.stun_host, err);
+		sa_st.stun_resolving = false;
 		sa_st.stun_done = true;
 	}
 
@@ -302,7 +310,7 @@ void nat_restart(void)
 	struct sa src;
 	struct udp_sock *sock;
 
-	if (!sa_st.stun_host[0] || sa_st.stun_sock || sa_st.dnsq ||
+	if (!sa_st.stun_host[0] || sa_st.stun_sock || sa_st.stun_resolving ||
 	    !sa_isset(&sa_st.stun_srv, SA_ALL))
 		return;
 

@@ -228,9 +228,12 @@ static int rewrite(struct mbuf **outp, const struct mbuf *mb,
 	const char *p = (const char *)mbuf_buf(mb);
 	size_t n = mbuf_get_left(mb), i = 0, hend;
 	struct mbuf *out = NULL, *body = NULL;
-	bool request = strncmp(p, "SIP/2.0 ", 8) != 0, via_done = false;
-	bool sdp = false;
+	bool request, via_done = false, sdp = false;
 	int err = 0;
+
+	if (!p || n < 8)
+		return EBADMSG;
+	request = strncmp(p, "SIP/2.0 ", 8) != 0;
 
 	for (hend = 0; hend + 3 < n; hend++) {
 		if (!memcmp(p + hend, "\r\n\r\n", 4))

@@ -121,6 +121,8 @@ static int sipaddr_close(void)
 	mnat_close();
 	/* The mappings belong to the calls' media, which free them. */
 	list_clear(&sa_st.mapl);
+	sa_st.netv = mem_deref(sa_st.netv);
+	sa_st.netc = sa_st.netcap = 0;
 
 	return 0;
 }

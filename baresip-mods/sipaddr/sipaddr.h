@@ -13,7 +13,6 @@
 #include "baresip.h"
 
 enum {
-	LOCALNET_MAX = 64,      /* localnet prefixes kept */
 	HOOK_MAX     = 32,      /* UDP transport sockets hooked */
 	MEDIA_MAX    = 64,      /* media sockets with a STUN mapping */
 	PEND_MAX     = 32,      /* messages held until the SIP mapping */
@@ -22,6 +21,7 @@ enum {
 	STUN_INTERVAL = 30,     /* s between STUN keepalives */
 	MNAT_WAIT_MS = 2000,    /* longest a call waits for its mappings */
 	HELPER_LAYER = 10,      /* above STUN keepalives (layer 0) */
+	FAIL_MAX     = 16,      /* addresses that failed, said once */
 };
 
 /*
@@ -71,15 +71,18 @@ struct sipaddr {
 	struct hook hookv[HOOK_MAX];
 	size_t hookc;
 	bool in_send;           /* our own udp_send: let it pass */
+	struct sa failv[FAIL_MAX];
+	size_t failc;
 
 	/* localnet */
-	struct prefix netv[LOCALNET_MAX];
-	size_t netc;
+	struct prefix *netv;    /* mem_reallocarray'd */
+	size_t netc, netcap;
 
 	/* STUN for SIP */
 	char stun_host[256];    /* "" when no STUN server is set */
 	uint16_t stun_port;
 	struct stun_dns *dnsq;
+	bool stun_resolving;
 	struct sa stun_srv;
 	struct stun_keepalive *ska;
 	struct udp_sock *stun_sock;   /* the SIP socket it maps */

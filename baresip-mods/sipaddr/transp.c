@@ -89,6 +89,24 @@ static struct tls *tls_of_baresip(void)
 	return NULL;
 }
 
+/* An address that could not be listened on is said once, and tried
+ * again silently every second (a new IPv6 address cannot be bound
+ * until duplicate address detection is done). */
+static bool said_before(const struct sa *a)
+{
+	size_t i;
+
+	for (i = 0; i < sa_st.failc; i++) {
+		if (sa_cmp(&sa_st.failv[i], a, SA_ALL))
+			return true;
+	}
+
+	if (sa_st.failc < FAIL_MAX)
+		sa_st.failv[sa_st.failc++] = *a;
+
+	return false;
+}
+
 /* UDP, TCP and (port + 1) TLS on every address not listened on yet. */
 static void listen_all(void)
 {
@@ -125,8 +143,9 @@ static void listen_all(void)
 			if (!err)
 				info("sipaddr: SIP/TLS on %J\n", &a);
 		}
-		if (err)
-			warning("sipaddr: cannot listen on %J: %m\n", &a, err);
+		if (err && !said_before(&a))
+			warning("sipaddr: cannot listen on %J: %m (tried again "
+				"every second)\n", &a, err);
 	}
 
 	freeifaddrs(ifa);
