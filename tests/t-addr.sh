@@ -59,6 +59,7 @@ no_calls() { ! calls_json | grep -q '"id"'; }
 
 # The Contact host:port a binding has, from Kamailio's own record.
 contact_hp() { kam_contact "$1" "$2" | sed -n 's/^<*sip:[^@]*@\([^;>]*\).*/\1/p'; }
+contact_is() { [ "$(contact_hp "$1" "$2")" = "$3" ]; }
 
 # expect NAME WANT GOT
 expect() {
@@ -183,6 +184,7 @@ KAM_HOST=192.0.2.1 kam_start "$KO" provider.test 2001:s4 ||
 	{ fail "kamailio on 192.0.2.1" "see above"; exit 0; }
 python3 "$TOP/tests/tools/stun_nat.py" 192.0.2.1 "$STUNP" "$MAPPED" 100 \
 	"$T/stun.log" 120 </dev/null >"$T/stun.out" 2>&1 &
+STUN_PID=$!
 TEST_PIDS+=("$!")
 wait_for 5 grep -qx ready "$T/stun.log" || fail "the STUN responder starts" "$(cat "$T/stun.out")"
 
@@ -324,5 +326,43 @@ if [ "$v" -ge 1 ]; then
 	pass "STUN server: the SIP socket asked for its own mapping ($v binding requests from port $SP)"
 else
 	fail "STUN server: the SIP socket asked for its own mapping" "$(head -5 "$T/stun.log")"
+fi
+v=$(phone_log | grep -c 'sipaddr:.*\(layout\|cannot\|no SIP/UDP\)')
+expect "sipaddr proved libre's layout and hooked every socket (no warning in the phone's log)" 0 "$v"
+
+# --- The STUN server gone ----------------------------------------------------
+# A call's media asks again and gets no answer: the call goes on after at
+# most 2 s, offering its local media address outside too; SIP keeps the
+# mapping it has.
+kill "$STUN_PID" 2>/dev/null
+wait "$STUN_PID" 2>/dev/null
+cap_start gone "udp port $SP"
+S -c 'dial 1 2009' >/dev/null 2>&1
+wait_for 8 sh -c "'$SIPSH' -C '$C' -c 'show calls | json' | grep -c '\"id\"' | grep -qx 0"
+S -c 'hangup 1' >/dev/null 2>&1
+wait_for 5 no_calls
+cap_stop gone
+v=$(cap_read gone 'sip.Method == "INVITE" && ip.dst == 192.0.2.1' \
+	sip.contact.uri sdp.connection_info.address sdp.media.port | sort -u | head -1)
+read -r vc vca vmp <<<"$v"
+if [ "${vc#*@}" = "$MAPPED:$((SP + 100))" ] && [ "$vca" = 192.0.2.1 ] &&
+	[ "$vmp" -ge "$RTP" ] && [ "$vmp" -le "$RTP_END" ] &&
+	phone_log | grep -q 'sipaddr: no STUN answer for the call.s media'; then
+	pass "STUN server gone: the call outside still goes, SDP local (192.0.2.1 port $vmp), Contact still mapped"
+else
+	fail "STUN server gone: the call outside still goes with its local SDP" \
+		"INVITE: '$v'; log: $(phone_log | grep sipaddr | tail -3)"
+fi
+
+# A phone that starts with no STUN answer holds SIP to the outside at
+# most 3 s, then registers with its local address.
+phone_down
+phone_start "STUN server gone"
+if kam_wait_registered "$KO" 2001 10 && _kam_poll 8 contact_is "$KO" 2001 "192.0.2.1:$SP" &&
+	phone_log | grep -q 'sipaddr: no answer from STUN server 192.0.2.1:3478'; then
+	pass "STUN server gone at start: after the wait, 2001 registers outside with its local Contact 192.0.2.1:$SP"
+else
+	fail "STUN server gone at start: 2001 registers with its local Contact" \
+		"$(kam_contact "$KO" 2001); $(phone_log | grep sipaddr | tail -3)"
 fi
 phone_down
