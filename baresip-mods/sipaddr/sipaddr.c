@@ -6,26 +6,35 @@
  *  Bind Interface unset  baresip listens only on the default route's
  *                source address (no default route: nowhere, and every
  *                request fails "Protocol not supported"). This module adds
- *                SIP over UDP and TCP on the SIP port of every other
- *                address of every interface, IPv4 and IPv6 (not IPv6
- *                link-local), and again after baresip rebuilds its
- *                transports.
+ *                SIP over UDP and TCP on the SIP port, and TLS on the next
+ *                one, on every other address of every interface, IPv4 and
+ *                IPv6 (not IPv6 link-local), checked every second, so
+ *                also after baresip rebuilds its transports. TLS takes
+ *                baresip's own context from its TLS transport (the one
+ *                siptls configures), so it exists only when baresip made
+ *                one. Over TCP and TLS, libre writes the first transport's
+ *                address of the family into Via and Contact: the
+ *                transports on the address toward the first TCP or TLS
+ *                account's registrar (or outbound proxy), when that is an
+ *                address, are kept first in its list.
  *  Localnet, STUN server  A SIP message over UDP leaves from the socket
  *                bound to the address the kernel routes toward its
  *                destination, and its top Via (requests), Contact and SDP
  *                carry that address; toward a destination outside every
- *                localnet prefix, with a STUN server set, they carry the
+ *                localnet prefix that is reached from the same socket as
+ *                the STUN server, with a STUN server set, they carry the
  *                public address instead: the SIP socket's own STUN
  *                mapping in Via and Contact, each media socket's mapping
  *                (our media NAT, ;medianat=sipaddr) in SDP c=, o=, m=
- *                and a=rtcp. Over TCP and TLS nothing is rewritten.
+ *                and a=rtcp. Over TCP and TLS nothing is mapped.
  *
  * libre writes Via and Contact from the first transport of the family
  * and sends from its socket; our send helper on every SIP/UDP socket
- * sends the rewritten message from the right socket instead. The sockets
- * are found in libre 1.1.0's private transport list, read only after its
- * layout is proven on the live objects (transp.c); otherwise nothing is
- * rewritten and a warning says so.
+ * sends the rewritten message from the right socket instead, with the
+ * DiffServ class of the socket libre chose. The sockets are found in
+ * libre 1.1.0's private transport list, read only after its layout is
+ * proven on the live objects (transp.c); otherwise nothing is rewritten
+ * and a warning says so.
  *
  * Sample config (written by sipsh from the sip section):
  *

@@ -1,7 +1,8 @@
 /*
  * What the files of the sipaddr module share: its state, libre 1.1.0's
  * private transport list as far as it is read, and the calls between the
- * transports on every address (transp.c), the rewrite of an outgoing SIP
+ * transports on every address (transp.c), the order of the TCP and TLS
+ * transports (order.c), the rewrite of an outgoing SIP
  * message (rewrite.c), the STUN binding of the SIP socket and the
  * localnet test (nat.c) and the media NAT (mnat.c). sipaddr.c, the
  * module itself, says what each does.
@@ -104,6 +105,8 @@ bool transp_layout_ok(struct sip *sip);
 void transp_check(void);
 struct udp_sock *transp_udp_for(const struct sa *src, struct sa *laddr);
 bool transp_sock_live(const struct udp_sock *sock);
+
+/* order.c */
 void transp_order(void);
 void transp_close(void);
 

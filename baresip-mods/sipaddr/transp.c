@@ -1,11 +1,12 @@
 /*
  * The SIP stack's transports as sipaddr needs them: with bind-interface
- * unset, UDP and TCP on the SIP port of every address of every interface
- * (baresip 1.0.0 listens only on the default route's source address, or
- * nowhere when there is none); and our send helper on every UDP transport
- * socket, found in libre 1.1.0's private transport list once its layout
- * is proven on the live objects. Checked again every second, since
- * baresip flushes and rebuilds the transports when the network changes.
+ * unset, UDP, TCP and TLS on the SIP ports of every address of every
+ * interface (baresip 1.0.0 listens only on the default route's source
+ * address, or nowhere when there is none); and our send helper on every
+ * UDP transport socket, found in libre 1.1.0's private transport list
+ * once its layout is proven on the live objects. Checked again every
+ * second, since baresip flushes and rebuilds the transports when the
+ * network changes.
  */
 #include <ifaddrs.h>
 #include <string.h>
@@ -324,92 +325,4 @@ void transp_close(void)
 		mem_deref(sa_st.hookv[i].uh);
 	}
 	sa_st.hookc = 0;
-}
-
-/*
- * Where an account's SIP over TCP or TLS goes, when the account uses
- * either and that place is an address: its outbound proxy, else its
- * registrar (the AOR's host).
- */
-static bool stream_dst(const struct ua *ua, struct sa *dst, bool *tls)
-{
-	const struct account *acc = ua_account(ua);
-	const char *ob = acc ? account_outbound(acc, 0) : NULL;
-	struct uri ouri, *u = acc ? account_luri(acc) : NULL;
-	struct pl tp = PL_INIT, pl;
-	uint16_t port;
-
-	if (!u)
-		return false;
-
-	if (ob && ob[0]) {
-		pl_set_str(&pl, ob);
-		if (uri_decode(&ouri, &pl))
-			return false;
-		u = &ouri;
-	}
-
-	if (msg_param_decode(&u->params, "transport", &tp))
-		return false;
-	if (!pl_strcasecmp(&tp, "tls"))
-		*tls = true;
-	else if (!pl_strcasecmp(&tp, "tcp"))
-		*tls = false;
-	else
-		return false;
-
-	port = u->port ? u->port : (*tls ? 5061 : 5060);
-	return 0 == sa_set(dst, &u->host, port);
-}
-
-/*
- * libre writes one address per family into Via and Contact over TCP and
- * TLS: the first transport's of that kind. The transports bound to the
- * address toward the first TCP or TLS account's registrar (or outbound
- * proxy) are put first, so that the phone's registration shows the
- * address its connection comes from. Runs at each REGISTERING and every
- * second (libre's refreshes raise no event).
- */
-void transp_order(void)
-{
-	struct sip_head_v110 *h = (void *)sa_st.sip;
-	struct sa dst, src;
-	struct le *le;
-	bool tls = false, found = false;
-
-	if (!sa_st.layout_ok || !transp_layout_ok(sa_st.sip))
-		return;
-
-	for (le = list_head(uag_list()); le && !found; le = le->next)
-		found = stream_dst(le->data, &dst, &tls);
-	if (!found || route_src(&src, &dst))
-		return;
-
-	le = h->transpl.head;
-	while (le) {
-		struct sip_transport_v110 *t = le->data;
-		struct le *next = le->next, *f;
-		bool first = true;
-
-		le = next;
-		if ((t->tp != SIP_TRANSP_TCP && t->tp != SIP_TRANSP_TLS) ||
-		    !sa_cmp(&t->laddr, &src, SA_ADDR))
-			continue;
-
-		/* already the first of its kind and family? */
-		for (f = h->transpl.head; f != &t->le; f = f->next) {
-			const struct sip_transport_v110 *o = f->data;
-
-			if (o->tp == t->tp &&
-			    sa_af(&o->laddr) == sa_af(&t->laddr))
-				first = false;
-		}
-		if (first)
-			continue;
-
-		list_unlink(&t->le);
-		list_prepend(&h->transpl, &t->le, t);
-		debug("sipaddr: SIP/%s toward %J from %J first\n",
-		      sip_transp_name(t->tp), &dst, &t->laddr);
-	}
 }
