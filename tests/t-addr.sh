@@ -164,6 +164,14 @@ else
 	fail "bind-interface unset: every REGISTER's Via and Contact carry its source address" \
 		"$(head -c 600 <<<"${bad:-$v}")"
 fi
+# SIP DiffServ (cs3, DSCP 24 by default) holds from every address.
+v=$(cap_read all 'sip.Method == "REGISTER" && udp' ip.src ipv6.src ip.dsfield.dscp ipv6.tclass.dscp |
+	awk -F'\t' '{print ($1 != "" ? $1 : $2), ($3 != "" ? $3 : $4)}' | sort -u)
+if [ "$(awk '{print $1}' <<<"$v" | sort -u | wc -l)" = 3 ] && ! awk '$2 != 24' <<<"$v" | grep -q .; then
+	pass "bind-interface unset: every REGISTER over UDP has SIP DiffServ DSCP 24, from each of the 3 sources"
+else
+	fail "bind-interface unset: every REGISTER over UDP has SIP DiffServ DSCP 24" "$(tr '\n' ' ' <<<"$v")"
+fi
 # Over TCP the connection comes from the address toward the registrar.
 if [ "$(contact_hp "$KB" 1005)" = "10.1.0.1:$SP" ] &&
 	kam_contact "$KB" 1005 | grep -q 'transport=tcp' &&
