@@ -172,6 +172,36 @@ if [ "$(awk '{print $1}' <<<"$v" | sort -u | wc -l)" = 3 ] && ! awk '$2 != 24' <
 else
 	fail "bind-interface unset: every REGISTER over UDP has SIP DiffServ DSCP 24" "$(tr '\n' ' ' <<<"$v")"
 fi
+# A response leaves from the address its request came to, even when the
+# route back to the sender starts at another one: an OPTIONS from
+# 127.0.0.1 to 10.1.0.1 on a socket connected to 10.1.0.1, which takes no
+# datagram from any other address.
+opt=$(python3 - "$SP" <<'PY' 2>&1
+import socket, sys
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.connect(("10.1.0.1", port))
+me = s.getsockname()[1]
+s.send(("OPTIONS sip:1002@10.1.0.1:%d SIP/2.0\r\n"
+        "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bKaddr%d;rport\r\n"
+        "Max-Forwards: 5\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\n"
+        "To: <sip:1002@10.1.0.1>\r\nCall-ID: addr%d@probe\r\n"
+        "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+        % (port, me, me, me)).encode())
+s.settimeout(2)
+try:
+    print(s.recv(65535).decode(errors="replace").split("\r\n")[0])
+except socket.timeout:
+    print("no answer")
+PY
+)
+if [[ $opt == "SIP/2.0 200 "* ]]; then
+	pass "bind-interface unset: a request to 10.1.0.1 from 127.0.0.1 is answered from 10.1.0.1"
+else
+	fail "bind-interface unset: a request to 10.1.0.1 from 127.0.0.1 is answered from 10.1.0.1" "$opt"
+fi
+
 # Over TCP the connection comes from the address toward the registrar.
 if [ "$(contact_hp "$KB" 1005)" = "10.1.0.1:$SP" ] &&
 	kam_contact "$KB" 1005 | grep -q 'transport=tcp' &&

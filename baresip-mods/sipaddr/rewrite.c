@@ -1,7 +1,8 @@
 /*
  * Every SIP message the stack sends over UDP, seen by our send helper on
- * its socket and sent again in the form its destination needs: from the
- * socket bound to the address the kernel routes toward the destination;
+ * its socket and sent again in the form its destination needs: a request
+ * from the socket bound to the address the kernel routes toward the
+ * destination, a response from the socket its request came in on;
  * with that address (toward localnet) or the STUN-mapped one (beyond it)
  * in the top Via of a request and in the Contact; and in the SDP, the
  * local address, or beyond localnet each media socket's STUN-mapped
@@ -345,7 +346,8 @@ static void tos_follow(struct udp_sock *from, struct udp_sock *to, int af)
 
 /*
  * Sends mb to dst as the destination needs it; sock is the socket libre
- * chose, used when no socket of ours is bound to the route's source.
+ * chose, kept for responses and when no socket of ours is bound to the
+ * route's source.
  * EBADMSG: mb is no SIP message we can read, and nothing was sent.
  */
 int msg_send(struct udp_sock *sock, const struct sa *dst,
@@ -362,7 +364,11 @@ int msg_send(struct udp_sock *sock, const struct sa *dst,
 	if (udp_local_get(sock, &own))
 		sa_init(&own, AF_UNSPEC);
 
-	if (!route_src(&src, dst))
+	/* A response leaves from where its request came in (RFC 3261
+	 * 18.2.2: a NAT in front of the caller lets only that through); a
+	 * request from the socket on the route toward its destination. */
+	if (strncmp((const char *)mbuf_buf(mb), "SIP/2.0 ", 8) &&
+	    !route_src(&src, dst))
 		target = transp_udp_for(&src, &tladdr);
 	if (!target) {
 		target = sock;

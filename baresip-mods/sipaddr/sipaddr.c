@@ -17,9 +17,10 @@
  *                transports on the address toward the first TCP or TLS
  *                account's registrar (or outbound proxy), when that is an
  *                address, are kept first in its list.
- *  Localnet, STUN server  A SIP message over UDP leaves from the socket
+ *  Localnet, STUN server  A SIP request over UDP leaves from the socket
  *                bound to the address the kernel routes toward its
- *                destination, and its top Via (requests), Contact and SDP
+ *                destination (a response from the socket its request
+ *                came in on), and its top Via (requests), Contact and SDP
  *                carry that address; toward a destination outside every
  *                localnet prefix that is reached from the same socket as
  *                the STUN server, with a STUN server set, they carry the
