@@ -404,3 +404,33 @@ else
 		"$(kam_contact "$KO" 2001); $(phone_log | grep sipaddr | tail -3)"
 fi
 phone_down
+
+# --- A bind interface with STUN ---------------------------------------------
+# SIP on wan0's 10.1.0.1 only: every message leaves from it, and the STUN
+# binding runs on that socket too, so outside the mapping of 10.1.0.1:SP
+# shows, inside 10.1.0.1.
+python3 "$TOP/tests/tools/stun_nat.py" 192.0.2.1 "$STUNP" "$MAPPED" 100 \
+	"$T/stun2.log" 60 </dev/null >"$T/stun2.out" 2>&1 &
+TEST_PIDS+=("$!")
+wait_for 5 grep -qx ready "$T/stun2.log" || fail "the STUN responder starts again" "$(cat "$T/stun2.out")"
+check "bind-interface wan0 + stun-server: the configuration is committed" \
+	S -c sip -c 'bind-interface wan0'
+cap_start bound "udp port $SP"
+phone_start "bind-interface wan0 + stun-server"
+_kam_poll 8 contact_is "$KO" 2001 "$MAPPED:$((SP + 100))"
+_kam_poll 8 contact_is "$KA" 1001 "10.1.0.1:$SP"
+cap_stop bound
+expect "bind-interface wan0 + stun-server: outside, Kamailio records the mapping of 10.1.0.1:$SP" \
+	"$MAPPED:$((SP + 100))" "$(contact_hp "$KO" 2001)"
+expect "bind-interface wan0 + stun-server: inside, Kamailio records 10.1.0.1:$SP" \
+	"10.1.0.1:$SP" "$(contact_hp "$KA" 1001)"
+v=$(sent_by bound 'sip.Method == "REGISTER"' | sort -u)
+expect "bind-interface wan0 + stun-server: REGISTERs leave from 10.1.0.1 only, Via and Contact as recorded" \
+	"10.1.0.1 10.1.0.1:$SP 10.1.0.1:$SP
+10.1.0.1 $MAPPED:$((SP + 100)) $MAPPED:$((SP + 100))" "$v"
+if grep -qx "10.1.0.1 $SP $MAPPED $((SP + 100))" "$T/stun2.log"; then
+	pass "bind-interface wan0 + stun-server: the binding ran on the bound socket 10.1.0.1:$SP"
+else
+	fail "bind-interface wan0 + stun-server: the binding ran on the bound socket" "$(head -3 "$T/stun2.log")"
+fi
+phone_down

@@ -229,10 +229,27 @@ static void mapped_handler(int err, const struct sa *map, void *arg)
 	pend_flush();
 }
 
+/*
+ * The SIP socket whose messages go the STUN server's way: the one bound
+ * to the route's source address, else (a bind interface set) the one
+ * libre sends from toward it, as every message then does.
+ */
+static struct udp_sock *stun_sock_for(const struct sa *srv)
+{
+	struct udp_sock *sock = NULL;
+	struct sa src, prim;
+
+	if (!route_src(&src, srv))
+		sock = transp_udp_for(&src, NULL);
+	if (!sock && !sip_transp_laddr(sa_st.sip, &prim, SIP_TRANSP_UDP, srv))
+		sock = transp_udp_for(&prim, NULL);
+
+	return sock;
+}
+
 static void stun_dns_handler(int err, const struct sa *srv, void *arg)
 {
 	struct udp_sock *sock;
-	struct sa src;
 	(void)arg;
 
 	/* sa_st.dnsq is freed at close, not from its own handler */
@@ -243,8 +260,7 @@ static void stun_dns_handler(int err, const struct sa *srv, void *arg)
 	}
 
 	sa_st.stun_srv = *srv;
-	err = route_src(&src, srv);
-	sock = err ? NULL : transp_udp_for(&src, NULL);
+	sock = stun_sock_for(srv);
 	if (!sock) {
 		warning("sipaddr: no SIP/UDP socket on the way to STUN "
 			"server %J\n", srv);
@@ -307,16 +323,13 @@ void nat_stun_sock_gone(struct udp_sock *sock)
 /* After a flush: the binding again on the new socket. */
 void nat_restart(void)
 {
-	struct sa src;
 	struct udp_sock *sock;
 
 	if (!sa_st.stun_host[0] || sa_st.stun_sock || sa_st.stun_resolving ||
 	    !sa_isset(&sa_st.stun_srv, SA_ALL))
 		return;
 
-	if (route_src(&src, &sa_st.stun_srv))
-		return;
-	sock = transp_udp_for(&src, NULL);
+	sock = stun_sock_for(&sa_st.stun_srv);
 	if (!sock)
 		return;
 
