@@ -231,8 +231,9 @@ static void mapped_handler(int err, const struct sa *map, void *arg)
 
 /*
  * The SIP socket whose messages go the STUN server's way: the one bound
- * to the route's source address, else (a bind interface set) the one
- * libre sends from toward it, as every message then does.
+ * to the route's source address; with a bind interface set, the one
+ * libre sends from toward it, as every message then does. With SIP on
+ * every address and that socket not (yet) there: none, tried again.
  */
 static struct udp_sock *stun_sock_for(const struct sa *srv)
 {
@@ -241,7 +242,8 @@ static struct udp_sock *stun_sock_for(const struct sa *srv)
 
 	if (!route_src(&src, srv))
 		sock = transp_udp_for(&src, NULL);
-	if (!sock && !sip_transp_laddr(sa_st.sip, &prim, SIP_TRANSP_UDP, srv))
+	if (!sock && !sa_st.listen_all &&
+	    !sip_transp_laddr(sa_st.sip, &prim, SIP_TRANSP_UDP, srv))
 		sock = transp_udp_for(&prim, NULL);
 
 	return sock;
@@ -318,6 +320,11 @@ void nat_stun_sock_gone(struct udp_sock *sock)
 	sa_st.ska = mem_deref(sa_st.ska);
 	sa_st.stun_sock = NULL;
 	sa_init(&sa_st.sip_mapped, AF_UNSPEC);
+
+	/* Until the binding on the new socket answers (at most 3 s), SIP
+	 * beyond localnet waits again. */
+	sa_st.stun_done = false;
+	tmr_start(&sa_st.tmr_pend, PEND_MS, pend_tmr_handler, NULL);
 }
 
 /* After a flush: the binding again on the new socket. */

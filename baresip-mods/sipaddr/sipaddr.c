@@ -84,10 +84,17 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 	(void)prm;
 	(void)arg;
 
-	if (ev == UA_EVENT_EXIT)
+	if (ev == UA_EVENT_EXIT) {
 		sip_release();
-	else if (ev == UA_EVENT_REGISTERING)
+	}
+	else if (ev == UA_EVENT_REGISTERING && sa_st.sip) {
+		/* Raised just before the REGISTER is sent, also when baresip
+		 * has just rebuilt its transports after a network change:
+		 * ours are added and hooked again first. */
+		transp_check();
 		transp_order();
+		nat_restart();
+	}
 }
 
 static int stun_parse(const char *v)

@@ -136,13 +136,16 @@ static void listen_all(void)
 			if (!err)
 				info("sipaddr: SIP/TCP on %J\n", &a);
 		}
-		sa_set_port(&a, sa_st.port + 1);
-		if (!err && tls &&
-		    !sip_transp_isladdr(sa_st.sip, SIP_TRANSP_TLS, &a)) {
+		if (!err && tls) {
+			sa_set_port(&a, sa_st.port + 1);
 			/* the transport takes its own reference */
-			err = sip_transp_add(sa_st.sip, SIP_TRANSP_TLS, &a, tls);
-			if (!err)
-				info("sipaddr: SIP/TLS on %J\n", &a);
+			if (!sip_transp_isladdr(sa_st.sip, SIP_TRANSP_TLS,
+						&a)) {
+				err = sip_transp_add(sa_st.sip, SIP_TRANSP_TLS,
+						     &a, tls);
+				if (!err)
+					info("sipaddr: SIP/TLS on %J\n", &a);
+			}
 		}
 		if (err && !said_before(&a))
 			warning("sipaddr: cannot listen on %J: %m (tried again "
@@ -245,6 +248,11 @@ void transp_check(void)
 {
 	if (!sa_st.sip)
 		return;
+
+	/* First the hooks of sockets a flush took: the STUN binding on
+	 * such a socket still holds it, and its port, open. */
+	if (sa_st.layout_ok && transp_layout_ok(sa_st.sip))
+		hooks_prune();
 
 	if (sa_st.listen_all)
 		listen_all();
