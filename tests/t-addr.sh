@@ -262,6 +262,36 @@ expect "localnet: inside, Kamailio 127.0.0.1 records the local Contact" \
 expect "STUN server: outside, Kamailio 192.0.2.1 records the STUN-mapped Contact" \
 	"$MAPPED:$((SP + 100))" "$(contact_hp "$KO" 2001)"
 
+# --- A network change ---------------------------------------------------------
+# The default route moves to wan0: at its next check (every 60 s) baresip
+# sees its address change, flushes every transport and registers again at
+# once. sipaddr puts its transports and hooks back before those REGISTERs
+# leave and holds the outside ones until the binding on the new socket
+# answers: Kamailio saves only the mapped Contact. (Done before any
+# request comes in: a server transaction holds its socket, and so its
+# port, for up to 32 s after a flush, as sipsh.conf(5) says.)
+KLOG="$(kam_dir "$KO")/kamailio.log"
+nreg() { grep -c 'kam: REGISTER 2001 ok contact' "$KLOG"; }
+n0=$(nreg)
+more_regs() { [ "$(nreg)" -ge $((n0 + 2)) ]; }
+cap_start change "udp port $SP"
+ip route replace default via 10.1.0.254 dev wan0
+if wait_for 80 grep -q 'local IPv4 address changed' "$SIPSH_RUNDIR/log/current" &&
+	_kam_poll 8 more_regs; then
+	cap_stop change
+	v=$(sent_by change 'sip.Method == "REGISTER" && ip.dst == 192.0.2.1' | sort -u)
+	expect "network change: every REGISTER outside after the rebuild carries the mapping" \
+		"192.0.2.1 $MAPPED:$((SP + 100)) $MAPPED:$((SP + 100))" "$v"
+	v=$(grep 'kam: REGISTER 2001 ok contact' "$KLOG" | tail -n +$((n0 + 1)) |
+		sed -n 's/.*contact <*sip:[^@]*@\([^;>]*\).*/\1/p' | sort -u)
+	expect "network change: Kamailio 192.0.2.1 saved only the mapped Contact since" \
+		"$MAPPED:$((SP + 100))" "$v"
+else
+	cap_stop change
+	fail "network change: baresip rebuilds its transports and registers again" \
+		"$(phone_log | grep -i 'net:\|sipaddr' | tail -5); $(tail -3 "$KLOG")"
+fi
+
 pid=$(phone_pid)
 t=$(ss -Htlnp 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | sort)
 for a in 127.0.0.1 10.1.0.1 192.0.2.1 '[::1]' '[fd00:1::1]'; do

@@ -144,7 +144,10 @@ const struct setting schema[] = {
 	 "leaves from that address too, but Via and Contact carry one "
 	 "address per IP version: the one toward the registrar, or outbound "
 	 "proxy, of the first TCP or TLS account, when that is given as an "
-	 "address.",
+	 "address. After a network change the phone rebuilds its sockets; "
+	 "one that a SIP transaction still holds (up to 32 s) is listened on "
+	 "again once it is free, and until then what would leave from its "
+	 "address leaves from the phone's first one.",
 	 USES(CONF("sip_listen"), CONF("net_interface"),
 	      MOD("sipaddr_listen_all"))},
 	/* 3 */
