@@ -263,21 +263,31 @@ static int cell(struct session *s, size_t width, const char *value)
 
 /* An account of 'show registrations' in 80 columns: its state on the
  * first line (the account first, for grep), where it registers on the
- * second. What came from the network is printed escaped. */
+ * second, a last answer too long for its column on a third. What came
+ * from the network is printed escaped. */
 static void reg_row(struct session *s, int id, const char *aor,
 		    const char *state, const char *registrar,
 		    const struct odict *r)
 {
-	char num[24], last[96], ago[24] = "-";
+	char num[24], head[22], ago[24] = "-", *last = NULL;
+	bool long_last;
+
+	if (re_sdprintf(&last, "%H", ctrl_text_print, ctrl_str(r, "last")))
+		last = NULL;
+	long_last = last && strlen(last) >= sizeof(head);
+
+	/* A long answer (a TLS failure names the certificate) gets a line
+	 * of its own below: its first word stays in the column. */
+	str_ncpy(head, last && last[0] ? last : "-", sizeof(head));
+	if (long_last && strchr(head, ' '))
+		*strchr(head, ' ') = '\0';
 
 	re_snprintf(num, sizeof(num), "%d", id);
 	cell(s, 4, num);
 	cell(s, 13, state);
 	re_snprintf(num, sizeof(num), "%ld", ctrl_num(r, "expires"));
 	cell(s, 8, num);
-	re_snprintf(last, sizeof(last), "%H", ctrl_text_print,
-		    ctrl_str(r, "last"));
-	cell(s, 22, last[0] ? last : "-");
+	cell(s, 22, head);
 	re_snprintf(num, sizeof(num), "%ld", ctrl_num(r, "attempts"));
 	cell(s, 9, num);
 	if (confirmed_ago(r) >= 0)
@@ -288,6 +298,10 @@ static void reg_row(struct session *s, int id, const char *aor,
 		sess_printf(s, "    %s -> %s\n", aor, registrar);
 	else
 		sess_printf(s, "    %s\n    -> %s\n", aor, registrar);
+	if (long_last)
+		sess_printf(s, "    %s\n", last);
+
+	mem_deref(last);
 }
 
 static int h_show_registrations(struct session *s, const struct cmdctx *c)

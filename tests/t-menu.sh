@@ -288,9 +288,9 @@ keys Down Enter
 wait_screen "Account                        2"
 to_list
 keys F2
-# localnet is stored with no effect yet: the check's warning is listed.
+# localnet changed with no STUN server: the check's warning is listed.
 if wait_screen "Saved, with warnings" &&
-	on_screen "localnet is stored but has no effect"; then
+	on_screen "localnet has no effect without a stun-server"; then
 	pass "Save lists the whole configuration's warnings"
 else
 	fail "Save lists the whole configuration's warnings" "$(screen)"

@@ -145,7 +145,7 @@ mkdir -p "$T/mods"
 cp "$TOP/build/baresip-mods/regctl.so" "$T/mods/"
 out=$(SIPSH_MODDIR=$T/mods "$SIPSH" -C "$A" -c 'phone start' 2>&1)
 st=$?
-if [ $st != 0 ] && grep -q "modules acctauth.so, ctrl.so, phoneline.so, siptls.so, sipwire.so are not in $T/mods" <<<"$out" &&
+if [ $st != 0 ] && grep -q "modules acctauth.so, ctrl.so, phoneline.so, sipaddr.so, siptls.so, sipwire.so are not in $T/mods" <<<"$out" &&
 	grep -q 'SIPSH_MODDIR' <<<"$out"; then
 	pass "phone start without our modules is refused, naming them and the fix"
 else

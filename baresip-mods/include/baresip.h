@@ -224,6 +224,61 @@ struct network;
 
 struct network *baresip_network(void);
 struct dnsc    *net_dnsc(const struct network *net);
+/* The address baresip took for af (net_interface, else the default
+ * route's source address); unset when it found none. */
+const struct sa *net_laddr_af(const struct network *net, int af);
+
+
+/*
+ * STUN URI and Media NAT (1.0.0: an account's ;medianat=ID picks the
+ * struct mnat registered under that id; ;stunserver= gives its server).
+ */
+enum stun_scheme {
+	STUN_SCHEME_STUN,
+	STUN_SCHEME_STUNS,
+	STUN_SCHEME_TURN,
+	STUN_SCHEME_TURNS,
+};
+
+struct stun_uri {
+	enum stun_scheme scheme;
+	char *host;
+	uint16_t port;
+};
+
+struct mnat;
+struct mnat_sess;
+struct mnat_media;
+
+typedef void (mnat_estab_h)(int err, uint16_t scode, const char *reason,
+			    void *arg);
+typedef void (mnat_connected_h)(const struct sa *raddr1,
+				const struct sa *raddr2, void *arg);
+typedef int (mnat_sess_h)(struct mnat_sess **sessp,
+			  const struct mnat *mnat, struct dnsc *dnsc,
+			  int af, const struct stun_uri *srv,
+			  const char *user, const char *pass,
+			  struct sdp_session *sdp, bool offerer,
+			  mnat_estab_h *estabh, void *arg);
+typedef int (mnat_media_h)(struct mnat_media **mp, struct mnat_sess *sess,
+			   struct udp_sock *sock1, struct udp_sock *sock2,
+			   struct sdp_media *sdpm,
+			   mnat_connected_h *connh, void *arg);
+typedef int (mnat_update_h)(struct mnat_sess *sess);
+
+struct mnat {
+	struct le le;
+	const char *id;
+	const char *ftag;
+	bool wait_connected;
+	mnat_sess_h *sessh;
+	mnat_media_h *mediah;
+	mnat_update_h *updateh;
+};
+
+struct list *baresip_mnatl(void);
+void mnat_register(struct list *mnatl, struct mnat *mnat);
+void mnat_unregister(struct mnat *mnat);
 
 
 /*

@@ -117,6 +117,18 @@ static void check_no_effect(struct checker *ck, const struct inst *i)
 	}
 }
 
+/* Localnet only decides where the STUN-mapped address goes: changed
+ * with no STUN server, it would look like a setting that works. */
+static void check_localnet(struct checker *ck, const struct cfg *c)
+{
+	const struct inst *i = cfg_inst(c, SECT_SIP, 0);
+
+	if (i && !inst_isdefault(i, schema_find(SECT_SIP, "localnet")) &&
+	    !cfg_str(c, SECT_SIP, 0, "stun-server")[0])
+		problem(ck, true, "sip: localnet has no effect without a "
+			"stun-server");
+}
+
 /* A cipher string must not allow what TLS is there to prevent, and must
  * run as it was checked. */
 static void check_tls_cipher(struct checker *ck, const struct cfg *c)
@@ -149,6 +161,7 @@ int cfg_check(const struct cfg *c, struct re_printf *pf, unsigned *nerrp,
 
 	check_sip(&ck, c);
 	check_tls_cipher(&ck, c);
+	check_localnet(&ck, c);
 
 	for (s = 0; s < SECT_N; s++) {
 		for (n = 0; n < INST_MAX; n++) {

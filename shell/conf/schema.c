@@ -148,9 +148,26 @@ const struct setting schema[] = {
 	{SECT_SIP, "bind-interface", "Bind Interface", &vt_ifname, NULL,
 	 "Listen for SIP only on this interface's address",
 	 NONE, 0,
-	 "Restricts SIP listening to the address of one network interface. "
-	 "Unset: all interfaces.",
-	 USES(CONF("sip_listen"), CONF("net_interface"))},
+	 "Restricts SIP listening to the address of one network interface "
+	 "(its first IPv4 address, else its first global IPv6 one), which "
+	 "the phone's SIP and SDP then carry. Unset: SIP over UDP and TCP on "
+	 "the SIP port, and over TLS on the next one, on every address of "
+	 "every interface, IPv4 and IPv6 (not IPv6 link-local), also on "
+	 "addresses that come later (checked every second); TLS only when "
+	 "the system had a default route when the phone started. A request "
+	 "over UDP leaves from the address the system routes toward its "
+	 "destination, a response from the address its request came to, "
+	 "and the Via, Contact and SDP carry that address (see localnet for "
+	 "the STUN-mapped one). Over TCP and TLS the connection "
+	 "leaves from that address too, but Via and Contact carry one "
+	 "address per IP version: the one toward the registrar, or outbound "
+	 "proxy, of the first TCP or TLS account, when that is given as an "
+	 "address. After a network change the phone rebuilds its sockets; "
+	 "one that a SIP transaction still holds (up to 32 s) is listened on "
+	 "again once it is free, and until then what would leave from its "
+	 "address leaves from the phone's first one.",
+	 USES(CONF("sip_listen"), CONF("net_interface"),
+	      MOD("sipaddr_listen_all"))},
 	/* 3 */
 	{SECT_SIP, "bind-port", "Bindport", &vt_port, "5060",
 	 "Port for SIP over UDP and TCP (TLS: the next port)",
@@ -224,10 +241,18 @@ const struct setting schema[] = {
 	{SECT_SIP, "localnet", "Localnet", &vt_prefix,
 	 "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16",
 	 "A network inside the NAT (address or prefix)",
-	 NONE, SF_LIST | SF_NO_EFFECT,
-	 "Networks considered inside the NAT: toward them no STUN-mapped "
-	 "address is used.",
-	 NO_EFFECT_YET},
+	 NONE, SF_LIST,
+	 "Networks inside the NAT. With a STUN server set, a SIP message over "
+	 "UDP to a destination inside one of them carries the local address "
+	 "(the one the system routes toward it) in its Via, Contact and SDP. "
+	 "To a destination outside all of them that is reached the same way "
+	 "as the STUN server, it carries the STUN-mapped addresses instead: "
+	 "the SIP socket's in the Via (of a request) and the Contact, and "
+	 "each media socket's address and port in the SDP's c=, o=, m= and "
+	 "a=rtcp: lines. Without a STUN server, localnet changes nothing; "
+	 "over TCP and TLS nothing is mapped. No localnet: every destination "
+	 "is outside.",
+	 USES(MOD("sipaddr_localnet"))},
 	/* 10 */
 	{SECT_SIP, "register-attempts", "Register Attempts", &vt_int, "0",
 	 "Registration attempts before giving up (0: forever)",
@@ -333,9 +358,14 @@ const struct setting schema[] = {
 	{SECT_SIP, "stun-server", "STUN server", &vt_hostport, NULL,
 	 "STUN server, HOST[:PORT] (port 3478 if not given)",
 	 NONE, 0,
-	 "The STUN server used to learn the public address for media. "
-	 "Unset: no STUN.",
-	 USES(ACC("medianat"), ACC("stunserver"), CONF("module"))},
+	 "The STUN server that tells the public address of the SIP socket "
+	 "(asked from that socket at start and every 30 s) and of each "
+	 "call's media sockets (asked before the call's offer or answer is "
+	 "sent, which waits at most 2 s). They are used toward destinations "
+	 "outside localnet; SIP to such a destination waits for the first "
+	 "answer, at most 3 s, and without one goes with the local address. "
+	 "Unset: no STUN, the local address everywhere.",
+	 USES(ACC("medianat"), ACC("stunserver"), MOD("sipaddr_stun"))},
 	/* 23 */
 	{SECT_SIP, "tls-version", "TLS/SSL Version", &vt_enum, "1.2",
 	 "Lowest TLS version for SIP over TLS",

@@ -128,9 +128,10 @@ int phone_account_line(char **linep, const struct cfg *c, int id)
 	if (!auth[0] && pass[0] && user_escaped(user))
 		auth = user;
 
-	/* Media NAT: STUN, when a server is set. */
+	/* Media NAT, when a STUN server is set: our sipaddr module's,
+	 * which offers the mapped addresses only beyond localnet. */
 	if (cfg_str(c, SECT_SIP, 0, "stun-server")[0])
-		re_snprintf(stun, sizeof(stun), ";medianat=stun;stunserver="
+		re_snprintf(stun, sizeof(stun), ";medianat=sipaddr;stunserver="
 			    "stun:%s", cfg_str(c, SECT_SIP, 0, "stun-server"));
 
 	/* Calls of the account use the lines' audio. */

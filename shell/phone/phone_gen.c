@@ -89,13 +89,14 @@ size_t gen_modules_used(const struct cfg *c, struct mod_use *v, size_t max)
 {
 	size_t n = 0;
 
+	/* Today every module is loaded whatever c says: each reads its
+	 * own keys, and sipaddr's media NAT is named by the accounts. */
+	(void)c;
 	v[n++] = (struct mod_use){"g711.so", false};
 	/* siptls before ctrl and regctl: its event handler puts the reason
 	 * of a failed TLS handshake into the REGISTER_FAIL they see. */
 	if (n < max && gen_have_module("siptls.so"))
 		v[n++] = (struct mod_use){"siptls.so", true};
-	if (cfg_str(c, SECT_SIP, 0, "stun-server")[0] && n < max)
-		v[n++] = (struct mod_use){"stun.so", false};
 	if (n < max)
 		v[n++] = (struct mod_use){"ctrl.so", true};
 	if (n < max)
@@ -104,6 +105,11 @@ size_t gen_modules_used(const struct cfg *c, struct mod_use *v, size_t max)
 		v[n++] = (struct mod_use){"phoneline.so", true};
 	if (n < max && gen_have_module("sipwire.so"))
 		v[n++] = (struct mod_use){"sipwire.so", true};
+
+	/* Before account.so: its media NAT must be registered when the
+	 * accounts name it. */
+	if (n < max && gen_have_module("sipaddr.so"))
+		v[n++] = (struct mod_use){"sipaddr.so", true};
 
 	/* The accounts' credentials, decoded before they are used. */
 	if (n < max && gen_have_module("acctauth.so"))
@@ -228,6 +234,29 @@ static int sipwire_print(struct re_printf *pf, const struct cfg *c)
 
 	for (i = 0; i < v->n && !err; i++)
 		err = re_hprintf(pf, "sipwire_proxy\t\t%s\n", v->v[i]);
+
+	return err;
+}
+
+/* The sipaddr module's keys (it takes the port from sip_listen): SIP on
+ * every address when no bind interface is set, the STUN server ("none": off) and the
+ * localnet prefixes, which decide per destination whether SIP and SDP
+ * carry the local or the STUN-mapped address. */
+static int sipaddr_print(struct re_printf *pf, const struct cfg *c)
+{
+	const struct setting *st = schema_find(SECT_SIP, "localnet");
+	const struct val *v = inst_val(cfg_inst(c, SECT_SIP, 0), st);
+	const char *stun = cfg_str(c, SECT_SIP, 0, "stun-server");
+	size_t i;
+	int err;
+
+	err = re_hprintf(pf, "sipaddr_listen_all\t%s\n"
+			 "sipaddr_stun\t\t%s\n",
+			 cfg_str(c, SECT_SIP, 0, "bind-interface")[0] ?
+			 "no" : "yes", stun[0] ? stun : "none");
+
+	for (i = 0; v && i < v->n && !err; i++)
+		err = re_hprintf(pf, "sipaddr_localnet\t%s\n", v->v[i]);
 
 	return err;
 }
@@ -389,6 +418,8 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 		err = sipwire_print(pf, c);
 	if (!err && gen_have_module("siptls.so"))
 		err = siptls_print(pf, c, run, ca);
+	if (!err && gen_have_module("sipaddr.so"))
+		err = sipaddr_print(pf, c);
 	if (!err && getenv("SIPSH_DNS_SERVER"))
 		err = re_hprintf(pf, "dns_server\t\t%s\n",
 				 getenv("SIPSH_DNS_SERVER"));

@@ -31,6 +31,8 @@
 #     the To/From user as written (an escaped user never does), 0 not [1]
 #   KAM_MIN_EXPIRES  registrar's min_expires in seconds [1]
 #   KAM_SHM_MB / KAM_PKG_MB  Kamailio's -m / -M memory in MB [16 / 4]
+#   KAM_HOST  the address it listens on, a URI host ([v6] in brackets)
+#     [127.0.0.1]
 #   KAM_TLS_CERT / KAM_TLS_KEY  PEM server certificate and key: when both
 #     are set, a TLS listener on PORT+1 too (the tls module) [unset: none]
 #   KAM_TLS_METHOD  the tls module's method: TLSv1.2 (only 1.2), TLSv1.2+,
@@ -46,6 +48,10 @@ KAM_MODULES=${KAM_MODULES:-/usr/lib/x86_64-linux-gnu/kamailio/modules}
 declare -gA KAM_PID=()
 
 kam_dir() { printf '%s/kam-%s' "$T" "$1"; }
+
+# _kam_host PORT: the address the instance listens on, as a URI host
+# ([v6] in brackets): KAM_HOST when it was started, else 127.0.0.1.
+_kam_host() { cat "$(kam_dir "$1")/host" 2>/dev/null || echo 127.0.0.1; }
 
 # _kam_poll SECONDS CMD...: run CMD every 50 ms until it succeeds; status 1
 # once SECONDS have passed (by the clock, and at most 20 tries a second).
@@ -72,9 +78,10 @@ kam_cmd() {
 # The listen lines. One function so that a TLS listener (and the tls
 # module it needs) can be added here later without touching the routing.
 _kam_listen_cfg() {
-	local port=$1
-	printf 'listen=udp:127.0.0.1:%s\n' "$port"
-	printf 'listen=tcp:127.0.0.1:%s\n' "$port"
+	local port=$1 h
+	h=$(_kam_host "$port")
+	printf 'listen=udp:%s:%s\n' "$h" "$port"
+	printf 'listen=tcp:%s:%s\n' "$h" "$port"
 	printf 'alias="localhost:%s"\n' "$port"
 	if _kam_tls_on; then
 		printf 'enable_tls=yes\n'
@@ -324,16 +331,19 @@ EOF
 # kam_options PORT: status 0 when a UDP OPTIONS to the server gets 200
 # within ~0.5 s.
 kam_options() {
-	local port=$1 branch msg reply
+	local port=$1 branch msg reply h a
+	h=$(_kam_host "$port")
+	a=${h#[}
+	a=${a%]}
 	branch=z9hG4bK$RANDOM$RANDOM$$
-	msg=$(printf 'OPTIONS sip:127.0.0.1:%s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=%s;rport\r\nMax-Forwards: 5\r\nFrom: <sip:probe@127.0.0.1>;tag=%s\r\nTo: <sip:127.0.0.1:%s>\r\nCall-ID: %s@probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\nX' \
-		"$port" "$branch" "$RANDOM" "$port" "$branch")
+	msg=$(printf 'OPTIONS sip:%s:%s SIP/2.0\r\nVia: SIP/2.0/UDP %s:9;branch=%s;rport\r\nMax-Forwards: 5\r\nFrom: <sip:probe@%s>;tag=%s\r\nTo: <sip:%s:%s>\r\nCall-ID: %s@probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\nX' \
+		"$h" "$port" "$h" "$branch" "$h" "$RANDOM" "$h" "$port" "$branch")
 	# bash's /dev/udp socket is connected, so Kamailio answers to its port
 	# (rport). dd sends the request as one datagram (bash's printf would
 	# send a datagram per line) and reads the whole reply (bash's read
 	# would cut it at the first byte).
 	reply=$(
-		exec 3<>"/dev/udp/127.0.0.1/$port" || exit 1
+		exec 3<>"/dev/udp/$a/$port" || exit 1
 		printf '%s' "${msg%X}" | dd bs=65535 count=1 iflag=fullblock >&3 2>/dev/null
 		timeout 0.5 dd bs=65535 count=1 <&3 2>/dev/null
 	)
@@ -397,6 +407,7 @@ kam_start() {
 	fi
 	mkdir -p "$d"
 	printf '%s\n' "$realm" >"$d/realm"
+	printf '%s\n' "${KAM_HOST:-127.0.0.1}" >"$d/host"
 	: >"$d/users"
 	for up in "$@"; do
 		if [ "$up" = "${up#*:}" ] || ! _kam_valid_user "${up%%:*}" "${up#*:}"; then

@@ -6,8 +6,10 @@ nothing but printing the status lines it gets), then CANCELs it.
     sip_invite.py LOCALPORT DEST-HOST DEST-PORT REQUEST-URI SECONDS [USER]
 
 USER, the caller's user part, may hold any bytes (as \\xNN escapes): a
-test of what the phone shows of what the network sends.
+test of what the phone shows of what the network sends. The caller sends
+from 127.0.0.1, or from the address in SIP_INVITE_ADDR.
 """
+import os
 import random
 import socket
 import sys
@@ -20,24 +22,26 @@ def main():
                                      float(sys.argv[5]))
     user = (sys.argv[6].encode().decode("unicode_escape")
             if len(sys.argv) > 6 else "tester")
+    laddr = os.environ.get("SIP_INVITE_ADDR", "127.0.0.1")
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", lport))
+    s.bind((laddr, lport))
     s.settimeout(0.2)
     branch = "z9hG4bK%08x" % random.getrandbits(32)
     callid = "%016x@test" % random.getrandbits(64)
     tag = "%08x" % random.getrandbits(32)
-    via = "SIP/2.0/UDP 127.0.0.1:%d;branch=%s;rport" % (lport, branch)
-    sdp = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-           "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-           "m=audio %d RTP/AVP 0 8\r\na=sendrecv\r\n" % (lport + 2))
+    via = "SIP/2.0/UDP %s:%d;branch=%s;rport" % (laddr, lport, branch)
+    sdp = ("v=0\r\no=- 1 1 IN IP4 %s\r\ns=-\r\n"
+           "c=IN IP4 %s\r\nt=0 0\r\n"
+           "m=audio %d RTP/AVP 0 8\r\na=sendrecv\r\n"
+           % (laddr, laddr, lport + 2))
 
     def req(method, body=""):
         hdr = ("%s %s SIP/2.0\r\nVia: %s\r\nMax-Forwards: 70\r\n"
-               "From: <sip:%s@127.0.0.1:%d>;tag=%s\r\nTo: <%s>\r\n"
+               "From: <sip:%s@%s:%d>;tag=%s\r\nTo: <%s>\r\n"
                "Call-ID: %s\r\nCSeq: 1 %s\r\n"
-               "Contact: <sip:%s@127.0.0.1:%d>\r\n"
-               % (method, ruri, via, user, lport, tag, ruri, callid,
-                  method, user, lport))
+               "Contact: <sip:%s@%s:%d>\r\n"
+               % (method, ruri, via, user, laddr, lport, tag, ruri, callid,
+                  method, user, laddr, lport))
         if body:
             hdr += "Content-Type: application/sdp\r\n"
         hdr += "Content-Length: %d\r\n\r\n%s" % (len(body), body)

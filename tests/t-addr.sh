@@ -1,0 +1,466 @@
+#!/usr/bin/env bash
+# The addresses sipsh's phone shows, proven against real peers: Bind
+# Interface unset (SIP on every address, each message from the address
+# toward its destination), and Localnet with a STUN server (toward a
+# destination inside localnet the local address in Via, Contact and SDP;
+# outside, the STUN-mapped one). The script runs in a network namespace
+# of its own (unshare -n, gone with it) holding lo and a veth pair with
+# 10.1.0.1, fd00:1::1 (inside) and 192.0.2.1 (outside); there is no
+# default route, so baresip alone would listen nowhere. The NAT is played
+# by tests/tools/stun_nat.py: it answers each STUN Binding with
+# 198.51.100.7 and the source port plus 100. Kamailio instances listen on
+# the addresses; tshark on lo sees every packet between them.
+if [ -z "${ADDR_NETNS:-}" ]; then
+	if ! ADDR_NETNS=1 unshare -n true 2>/dev/null; then
+		printf 'FAIL - t-addr: a network namespace of its own: %s\n' \
+			"$(unshare -n true 2>&1)"
+		exit 0
+	fi
+	ADDR_NETNS=1 exec unshare -n bash "$0" "$@"
+fi
+
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/tools/kamailio.sh"
+. "$TOP/tests/tools/capture.sh"
+
+# Ports outside the ephemeral range (32768-60999); the namespace is ours,
+# so nothing else can hold them.
+SP=5070                 # the phone's SIP port
+KA=5080                 # Kamailio on 127.0.0.1
+KB=5082                 # Kamailio on 10.1.0.1
+KC=5084                 # Kamailio on [fd00:1::1]
+KO=5086                 # Kamailio on 192.0.2.1, outside localnet
+STUNP=3478
+MAPPED=198.51.100.7
+RTP=20000
+RTP_END=20019
+C=$SIPSH_CONF
+S() { "$SIPSH" -C "$C" "$@"; }
+
+if ! command -v tshark >/dev/null || ! [ -e "$SIPSH_MODDIR/sipaddr.so" ]; then
+	fail "t-addr prerequisites" "needs tshark and build/baresip-mods/sipaddr.so"
+	exit 0
+fi
+
+trap 'phone_down; cleanup' EXIT
+
+ip link set lo up &&
+	ip link add wan0 type veth peer name wan1 &&
+	ip addr add 10.1.0.1/24 dev wan0 &&
+	ip -6 addr add fd00:1::1/64 dev wan0 nodad &&
+	ip addr add 192.0.2.1/24 dev wan1 &&
+	ip link set wan0 up && ip link set wan1 up ||
+	{ fail "t-addr: the namespace's interfaces" "ip failed"; exit 0; }
+
+phone_pid() { S -c 'show phone | json' 2>/dev/null | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2; }
+phone_log() { cat "$SIPSH_RUNDIR"/log/current 2>/dev/null; }
+calls_json() { S -c 'show calls | json' 2>/dev/null; }
+no_calls() { ! calls_json | grep -q '"id"'; }
+
+# The Contact host:port a binding has, from Kamailio's own record.
+contact_hp() { kam_contact "$1" "$2" | sed -n 's/^<*sip:[^@]*@\([^;>]*\).*/\1/p'; }
+contact_is() { [ "$(contact_hp "$1" "$2")" = "$3" ]; }
+
+# expect NAME WANT GOT
+expect() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "want '$2', got '$3'"
+	fi
+}
+
+phone_start() {
+	check "$1: phone start" S -c 'phone start'
+	local p
+	p=$(cat "$SIPSH_RUNDIR/runsv.pid" 2>/dev/null)
+	[ -n "$p" ] && TEST_PIDS+=("$p")
+}
+
+# sent_by NAME FILTER: "ip-source via-sent-by contact-host:port" of each
+# packet, one a line, from capture NAME.
+sent_by() {
+	cap_read "$1" "$2" ip.src ipv6.src sip.Via.sent-by.address \
+		sip.Via.sent-by.port sip.contact.uri |
+		awk -F'\t' '{src = $1 != "" ? $1 : $2;
+			c = $5; sub(/^[^@]*@/, "", c); sub(/[;>].*$/, "", c);
+			print src, $3 ":" $4, c}'
+}
+
+kam_start "$KA" sipsh.test 1001:s1 || { fail "kamailio on 127.0.0.1" "see above"; exit 0; }
+KAM_HOST=10.1.0.1 kam_start "$KB" sipsh.test 1002:s2 1005:s5 ||
+	{ fail "kamailio on 10.1.0.1" "see above"; exit 0; }
+KAM_HOST='[fd00:1::1]' kam_start "$KC" sipsh.test 1003:s3 ||
+	{ fail "kamailio on fd00:1::1" "see above"; exit 0; }
+
+# --- Bind Interface unset: every address ----------------------------------
+cat >"$T/all.in" <<EOF
+sip
+ bind-port $SP
+ rtp-port-range $RTP-$RTP_END
+ register-interval 60
+!
+account 1
+ user 1001
+ password s1
+ registrar 127.0.0.1:$KA
+!
+account 2
+ user 1002
+ password s2
+ registrar 10.1.0.1:$KB
+!
+account 3
+ user 1003
+ password s3
+ registrar [fd00:1::1]:$KC
+!
+account 5
+ user 1005
+ password s5
+ registrar 10.1.0.1:$KB
+ transport tcp
+!
+EOF
+check "bind-interface unset: the configuration is committed" S -f "$T/all.in"
+check "bind-interface unset: baresip's own sip_listen is 0.0.0.0:$SP" \
+	grep -qxP "sip_listen\t+0\.0\.0\.0:$SP" "$SIPSH_RUNDIR/baresip/config"
+
+cap_start all "udp port $SP"
+phone_start "bind-interface unset"
+for a in "$KA 1001 127.0.0.1:$SP" "$KB 1002 10.1.0.1:$SP" "$KC 1003 [fd00:1::1]:$SP" \
+	"$KB 1005 10.1.0.1:$SP"; do
+	set -- $a
+	if kam_wait_registered "$1" "$2" 8; then
+		expect "bind-interface unset: $2 registers on Kamailio $1 with Contact $3" \
+			"$3" "$(contact_hp "$1" "$2")"
+	else
+		fail "bind-interface unset: $2 registers on Kamailio $1" \
+			"$(S -c 'show registrations' 2>&1; phone_log | grep -i 'sipaddr\|fail' | tail -5)"
+	fi
+done
+cap_stop all
+
+pid=$(phone_pid)
+u=$(ss -Hulnp 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | sort)
+t=$(ss -Htlnp 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | sort)
+for a in 127.0.0.1 10.1.0.1 192.0.2.1 '[::1]' '[fd00:1::1]'; do
+	if grep -qxF "$a:$SP" <<<"$u" && grep -qxF "$a:$SP" <<<"$t"; then
+		pass "bind-interface unset: SIP listens on $a:$SP (UDP and TCP)"
+	else
+		fail "bind-interface unset: SIP listens on $a:$SP (UDP and TCP)" \
+			"udp: $(tr '\n' ' ' <<<"$u"); tcp: $(tr '\n' ' ' <<<"$t")"
+	fi
+done
+
+# Every REGISTER leaves from the address toward its registrar, and its
+# Via and Contact say that address.
+v=$(sent_by all 'sip.Method == "REGISTER"')
+bad=$(awk -v p="$SP" '{s = $1 ~ /:/ ? "[" $1 "]" : $1;
+	if ($2 != s ":" p && !($2 == $1 ":" p)) print; else if ($3 != s ":" p) print}' <<<"$v")
+if [ -n "$v" ] && [ -z "$bad" ] && [ "$(awk '{print $1}' <<<"$v" | sort -u | wc -l)" = 3 ]; then
+	pass "bind-interface unset: every REGISTER's Via and Contact carry its source address (3 sources)"
+else
+	fail "bind-interface unset: every REGISTER's Via and Contact carry its source address" \
+		"$(head -c 600 <<<"${bad:-$v}")"
+fi
+# SIP DiffServ (cs3, DSCP 24 by default) holds from every address.
+v=$(cap_read all 'sip.Method == "REGISTER" && udp' ip.src ipv6.src ip.dsfield.dscp ipv6.tclass.dscp |
+	awk -F'\t' '{print ($1 != "" ? $1 : $2), ($3 != "" ? $3 : $4)}' | sort -u)
+if [ "$(awk '{print $1}' <<<"$v" | sort -u | wc -l)" = 3 ] && ! awk '$2 != 24' <<<"$v" | grep -q .; then
+	pass "bind-interface unset: every REGISTER over UDP has SIP DiffServ DSCP 24, from each of the 3 sources"
+else
+	fail "bind-interface unset: every REGISTER over UDP has SIP DiffServ DSCP 24" "$(tr '\n' ' ' <<<"$v")"
+fi
+# A response leaves from the address its request came to, even when the
+# route back to the sender starts at another one: an OPTIONS from
+# 127.0.0.1 to 10.1.0.1 on a socket connected to 10.1.0.1, which takes no
+# datagram from any other address.
+opt=$(python3 - "$SP" <<'PY' 2>&1
+import socket, sys
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.connect(("10.1.0.1", port))
+me = s.getsockname()[1]
+s.send(("OPTIONS sip:1002@10.1.0.1:%d SIP/2.0\r\n"
+        "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bKaddr%d;rport\r\n"
+        "Max-Forwards: 5\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\n"
+        "To: <sip:1002@10.1.0.1>\r\nCall-ID: addr%d@probe\r\n"
+        "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+        % (port, me, me, me)).encode())
+s.settimeout(2)
+try:
+    print(s.recv(65535).decode(errors="replace").split("\r\n")[0])
+except socket.timeout:
+    print("no answer")
+PY
+)
+if [[ $opt == "SIP/2.0 200 "* ]]; then
+	pass "bind-interface unset: a request to 10.1.0.1 from 127.0.0.1 is answered from 10.1.0.1"
+else
+	fail "bind-interface unset: a request to 10.1.0.1 from 127.0.0.1 is answered from 10.1.0.1" "$opt"
+fi
+
+# Over TCP the connection comes from the address toward the registrar.
+if [ "$(contact_hp "$KB" 1005)" = "10.1.0.1:$SP" ] &&
+	kam_contact "$KB" 1005 | grep -q 'transport=tcp' &&
+	ss -Htnp 2>/dev/null | grep "pid=$pid," | awk '{print $4, $5}' | grep -qx "10.1.0.1:[0-9]* 10.1.0.1:$KB"; then
+	pass "bind-interface unset: over TCP, 1005's connection and Contact are 10.1.0.1"
+else
+	fail "bind-interface unset: over TCP, 1005's connection and Contact are 10.1.0.1" \
+		"contact $(kam_contact "$KB" 1005); $(ss -Htnp | grep "pid=$pid,")"
+fi
+phone_down
+
+# --- Localnet and STUN server ---------------------------------------------
+# With a default route now (the outside way), baresip's own transports are
+# on 192.0.2.1, with TLS; baresip's SDP says 192.0.2.1 to everyone.
+ip route add default via 192.0.2.254 dev wan1 ||
+	fail "t-addr: a default route" "ip route failed"
+KAM_HOST=192.0.2.1 kam_start "$KO" provider.test 2001:s4 ||
+	{ fail "kamailio on 192.0.2.1" "see above"; exit 0; }
+python3 "$TOP/tests/tools/stun_nat.py" 192.0.2.1 "$STUNP" "$MAPPED" 100 \
+	"$T/stun.log" 120 </dev/null >"$T/stun.out" 2>&1 &
+STUN_PID=$!
+TEST_PIDS+=("$!")
+wait_for 5 grep -qx ready "$T/stun.log" || fail "the STUN responder starts" "$(cat "$T/stun.out")"
+
+cat >"$T/nat.in" <<EOF
+sip
+ no localnet
+ localnet 127.0.0.0/8
+ localnet 10.0.0.0/8
+ localnet fd00::/8
+ stun-server 192.0.2.1:$STUNP
+!
+no account 2
+no account 3
+no account 5
+account 4
+ user 2001
+ password s4
+ registrar 192.0.2.1:$KO
+!
+line 0
+ account 1
+!
+line 1
+ account 4
+!
+EOF
+check "localnet + stun-server: the configuration is committed" S -f "$T/nat.in"
+check "localnet + stun-server: the accounts name sipaddr's media NAT" \
+	grep -q ';medianat=sipaddr;stunserver=stun:192.0.2.1:3478' "$SIPSH_RUNDIR/baresip/accounts"
+
+cap_start nat "udp port $SP or udp portrange $RTP-$RTP_END or udp port $STUNP"
+phone_start "localnet + stun-server"
+kam_wait_registered "$KA" 1001 8 || fail "localnet: 1001 registers inside" "$(S -c 'show registrations' 2>&1)"
+kam_wait_registered "$KO" 2001 8 || fail "localnet: 2001 registers outside" "$(S -c 'show registrations' 2>&1)"
+expect "localnet: inside, Kamailio 127.0.0.1 records the local Contact" \
+	"127.0.0.1:$SP" "$(contact_hp "$KA" 1001)"
+expect "STUN server: outside, Kamailio 192.0.2.1 records the STUN-mapped Contact" \
+	"$MAPPED:$((SP + 100))" "$(contact_hp "$KO" 2001)"
+
+# --- A network change ---------------------------------------------------------
+# The default route moves to wan0: at its next check (every 60 s) baresip
+# sees its address change, flushes every transport and registers again at
+# once. sipaddr puts its transports and hooks back before those REGISTERs
+# leave and holds the outside ones until the binding on the new socket
+# answers: Kamailio saves only the mapped Contact. (Done before any
+# request comes in: a server transaction holds its socket, and so its
+# port, for up to 32 s after a flush, as sipsh.conf(5) says.)
+KLOG="$(kam_dir "$KO")/kamailio.log"
+nreg() { grep -c 'kam: REGISTER 2001 ok contact' "$KLOG"; }
+n0=$(nreg)
+more_regs() { [ "$(nreg)" -ge $((n0 + 2)) ]; }
+cap_start change "udp port $SP"
+ip route replace default via 10.1.0.254 dev wan0
+if wait_for 80 grep -q 'local IPv4 address changed' "$SIPSH_RUNDIR/log/current" &&
+	_kam_poll 8 more_regs; then
+	cap_stop change
+	v=$(sent_by change 'sip.Method == "REGISTER" && ip.dst == 192.0.2.1' | sort -u)
+	expect "network change: every REGISTER outside after the rebuild carries the mapping" \
+		"192.0.2.1 $MAPPED:$((SP + 100)) $MAPPED:$((SP + 100))" "$v"
+	v=$(grep 'kam: REGISTER 2001 ok contact' "$KLOG" | tail -n +$((n0 + 1)) |
+		sed -n 's/.*contact <*sip:[^@]*@\([^;>]*\).*/\1/p' | sort -u)
+	expect "network change: Kamailio 192.0.2.1 saved only the mapped Contact since" \
+		"$MAPPED:$((SP + 100))" "$v"
+else
+	cap_stop change
+	fail "network change: baresip rebuilds its transports and registers again" \
+		"$(phone_log | grep -i 'net:\|sipaddr' | tail -5); $(tail -3 "$KLOG")"
+fi
+
+pid=$(phone_pid)
+t=$(ss -Htlnp 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | sort)
+for a in 127.0.0.1 10.1.0.1 192.0.2.1 '[::1]' '[fd00:1::1]'; do
+	if grep -qxF "$a:$((SP + 1))" <<<"$t"; then
+		pass "bind-interface unset, a default route: SIP over TLS listens on $a:$((SP + 1))"
+	else
+		fail "bind-interface unset, a default route: SIP over TLS listens on $a:$((SP + 1))" \
+			"tcp: $(tr '\n' ' ' <<<"$t")"
+	fi
+done
+
+# A call from each line: the INVITE inside and the INVITE outside.
+S -c 'dial 0 1009' >/dev/null 2>&1
+S -c 'dial 1 2009' >/dev/null 2>&1
+wait_for 6 sh -c "'$SIPSH' -C '$C' -c 'show calls | json' | grep -c '\"id\"' | grep -qx 0"
+sleep 0.5
+S -c 'hangup 0' >/dev/null 2>&1
+S -c 'hangup 1' >/dev/null 2>&1
+wait_for 5 no_calls
+cap_stop nat
+
+v=$(sent_by nat 'sip.Method == "REGISTER" && ip.dst == 127.0.0.1' | sort -u)
+expect "localnet: REGISTERs inside: source, Via and Contact all 127.0.0.1" \
+	"127.0.0.1 127.0.0.1:$SP 127.0.0.1:$SP" "$v"
+v=$(sent_by nat 'sip.Method == "REGISTER" && ip.dst == 192.0.2.1' | sort -u)
+expect "STUN server: REGISTERs outside: from 192.0.2.1, Via and Contact mapped" \
+	"192.0.2.1 $MAPPED:$((SP + 100)) $MAPPED:$((SP + 100))" "$v"
+
+sdp_of() {
+	cap_read nat "sip.Method == \"INVITE\" && ip.dst == $1" \
+		sdp.connection_info.address sdp.owner.address sdp.media.port |
+		sort -u
+}
+inv_in=$(sent_by nat 'sip.Method == "INVITE" && ip.dst == 127.0.0.1' | sort -u)
+inv_out=$(sent_by nat 'sip.Method == "INVITE" && ip.dst == 192.0.2.1' | sort -u)
+expect "localnet: INVITEs inside: source, Via and Contact all 127.0.0.1" \
+	"127.0.0.1 127.0.0.1:$SP 127.0.0.1:$SP" "$inv_in"
+expect "STUN server: INVITEs outside: from 192.0.2.1, Via and Contact mapped" \
+	"192.0.2.1 $MAPPED:$((SP + 100)) $MAPPED:$((SP + 100))" "$inv_out"
+
+s_in=$(sdp_of 127.0.0.1)
+s_out=$(sdp_of 192.0.2.1)
+read -r c_in o_in p_in <<<"$s_in"
+read -r c_out o_out p_out <<<"$s_out"
+if [ "$(wc -l <<<"$s_in")" = 1 ] && [ "$c_in" = 127.0.0.1 ] && [ "$o_in" = 127.0.0.1 ] &&
+	[ "$p_in" -ge "$RTP" ] && [ "$p_in" -le "$RTP_END" ]; then
+	pass "localnet: the SDP inside offers 127.0.0.1 (c=, o=) and a local RTP port ($p_in)"
+else
+	fail "localnet: the SDP inside offers 127.0.0.1 and a local RTP port" "$s_in"
+fi
+# The mapped media port is the one the responder gave that RTP socket.
+if [ "$(wc -l <<<"$s_out")" = 1 ] && [ "$c_out" = "$MAPPED" ] && [ "$o_out" = "$MAPPED" ] &&
+	grep -qx "192.0.2.1 $((p_out - 100)) $MAPPED $p_out" "$T/stun.log" &&
+	[ "$((p_out - 100))" -ge "$RTP" ] && [ "$((p_out - 100))" -le "$RTP_END" ]; then
+	pass "STUN server: the SDP outside offers $MAPPED (c=, o=) and the RTP socket's mapped port ($p_out)"
+else
+	fail "STUN server: the SDP outside offers the mapped address and port" \
+		"$s_out; stun log: $(tr '\n' ' ' <<<"$(tail -5 "$T/stun.log")")"
+fi
+# Answers: an INVITE from each side straight to the phone (no Kamailio),
+# answered on the line; the 180 and 200 carry the address toward the
+# caller.
+incoming() {
+	local laddr=$1 lport=$2 user=$3 line=$4
+	SIP_INVITE_ADDR=$laddr python3 "$TOP/tests/tools/sip_invite.py" "$lport" \
+		"$laddr" "$SP" "sip:$user@$laddr:$SP" 4 >"$T/inv-$lport.out" 2>&1 &
+	TEST_PIDS+=("$!")
+	local ipid=$!
+	if wait_for 3 sh -c "'$SIPSH' -C '$C' -c 'show calls | json' | grep -q '\"direction\":\"in\"'"; then
+		S -c "answer $line" >/dev/null 2>&1
+		wait_for 3 grep -q '^SIP/2.0 200' "$T/inv-$lport.out"
+	fi
+	wait "$ipid" 2>/dev/null
+	S -c "hangup $line" >/dev/null 2>&1
+	wait_for 5 no_calls
+}
+cap_start ans "udp port $SP"
+incoming 127.0.0.1 5090 1001 0
+incoming 192.0.2.1 5092 2001 1
+cap_stop ans
+for side in "127.0.0.1 5090 127.0.0.1:$SP 127.0.0.1 inside localnet: local" \
+	"192.0.2.1 5092 $MAPPED:$((SP + 100)) $MAPPED outside localnet: STUN-mapped"; do
+	read -r ip port hp addr what <<<"$side"
+	v=$(cap_read ans "sip.Status-Code == 200 && udp.dstport == $port && sdp" \
+		ip.src sip.contact.uri sdp.connection_info.address sdp.owner.address \
+		sdp.media.port | sort -u)
+	r=$(cap_read ans "sip.Status-Code == 180 && udp.dstport == $port" sip.contact.uri | sort -u)
+	read -r vs vc vca voa vmp <<<"$v"
+	if [ "$(wc -l <<<"$v")" = 1 ] && [ "$vs" = "$ip" ] && [ "${vc#*@}" = "$hp" ] &&
+		[ "$vca" = "$addr" ] && [ "$voa" = "$addr" ] && [ "${r#*@}" = "$hp" ] &&
+		[ "$((vmp - ${hp##*:} + SP))" -ge "$RTP" ] && [ "$((vmp - ${hp##*:} + SP))" -le "$RTP_END" ]; then
+		pass "${what% *} answer (180, 200) ${what##*: }: from $ip, Contact $hp, SDP c= and o= $addr (port $vmp)"
+	else
+		fail "${what% *} answer: from $ip, Contact $hp, SDP $addr" "200: $v; 180: $r; caller: $(tr '\n' ' ' <"$T/inv-$port.out")"
+	fi
+done
+
+v=$(grep -c "^192.0.2.1 $SP $MAPPED $((SP + 100))\$" "$T/stun.log")
+if [ "$v" -ge 1 ]; then
+	pass "STUN server: the SIP socket asked for its own mapping ($v binding requests from port $SP)"
+else
+	fail "STUN server: the SIP socket asked for its own mapping" "$(head -5 "$T/stun.log")"
+fi
+v=$(phone_log | grep -c 'sipaddr:.*\(layout\|cannot\|no SIP/UDP\)')
+expect "sipaddr proved libre's layout and hooked every socket (no warning in the phone's log)" 0 "$v"
+
+# --- The STUN server gone ----------------------------------------------------
+# A call's media asks again and gets no answer: the call goes on after at
+# most 2 s, offering its local media address outside too; SIP keeps the
+# mapping it has.
+kill "$STUN_PID" 2>/dev/null
+wait "$STUN_PID" 2>/dev/null
+cap_start gone "udp port $SP"
+S -c 'dial 1 2009' >/dev/null 2>&1
+wait_for 8 sh -c "'$SIPSH' -C '$C' -c 'show calls | json' | grep -c '\"id\"' | grep -qx 0"
+S -c 'hangup 1' >/dev/null 2>&1
+wait_for 5 no_calls
+cap_stop gone
+v=$(cap_read gone 'sip.Method == "INVITE" && ip.dst == 192.0.2.1' \
+	sip.contact.uri sdp.connection_info.address sdp.media.port | sort -u | head -1)
+read -r vc vca vmp <<<"$v"
+if [ "${vc#*@}" = "$MAPPED:$((SP + 100))" ] && [ "$vca" = 192.0.2.1 ] &&
+	[ "$vmp" -ge "$RTP" ] && [ "$vmp" -le "$RTP_END" ] &&
+	phone_log | grep -q 'sipaddr: no STUN answer for the call.s media'; then
+	pass "STUN server gone: the call outside still goes, SDP local (192.0.2.1 port $vmp), Contact still mapped"
+else
+	fail "STUN server gone: the call outside still goes with its local SDP" \
+		"INVITE: '$v'; log: $(phone_log | grep sipaddr | tail -3)"
+fi
+
+# A phone that starts with no STUN answer holds SIP to the outside at
+# most 3 s, then registers with its local address.
+phone_down
+phone_start "STUN server gone"
+if kam_wait_registered "$KO" 2001 10 && _kam_poll 8 contact_is "$KO" 2001 "192.0.2.1:$SP" &&
+	phone_log | grep -q 'sipaddr: no answer from STUN server 192.0.2.1:3478'; then
+	pass "STUN server gone at start: after the wait, 2001 registers outside with its local Contact 192.0.2.1:$SP"
+else
+	fail "STUN server gone at start: 2001 registers with its local Contact" \
+		"$(kam_contact "$KO" 2001); $(phone_log | grep sipaddr | tail -3)"
+fi
+phone_down
+
+# --- A bind interface with STUN ---------------------------------------------
+# SIP on wan0's 10.1.0.1 only: every message leaves from it, and the STUN
+# binding runs on that socket too, so outside the mapping of 10.1.0.1:SP
+# shows, inside 10.1.0.1.
+python3 "$TOP/tests/tools/stun_nat.py" 192.0.2.1 "$STUNP" "$MAPPED" 100 \
+	"$T/stun2.log" 60 </dev/null >"$T/stun2.out" 2>&1 &
+TEST_PIDS+=("$!")
+wait_for 5 grep -qx ready "$T/stun2.log" || fail "the STUN responder starts again" "$(cat "$T/stun2.out")"
+check "bind-interface wan0 + stun-server: the configuration is committed" \
+	S -c sip -c 'bind-interface wan0'
+cap_start bound "udp port $SP"
+phone_start "bind-interface wan0 + stun-server"
+_kam_poll 8 contact_is "$KO" 2001 "$MAPPED:$((SP + 100))"
+_kam_poll 8 contact_is "$KA" 1001 "10.1.0.1:$SP"
+cap_stop bound
+expect "bind-interface wan0 + stun-server: outside, Kamailio records the mapping of 10.1.0.1:$SP" \
+	"$MAPPED:$((SP + 100))" "$(contact_hp "$KO" 2001)"
+expect "bind-interface wan0 + stun-server: inside, Kamailio records 10.1.0.1:$SP" \
+	"10.1.0.1:$SP" "$(contact_hp "$KA" 1001)"
+v=$(sent_by bound 'sip.Method == "REGISTER"' | sort -u)
+expect "bind-interface wan0 + stun-server: REGISTERs leave from 10.1.0.1 only, Via and Contact as recorded" \
+	"10.1.0.1 10.1.0.1:$SP 10.1.0.1:$SP
+10.1.0.1 $MAPPED:$((SP + 100)) $MAPPED:$((SP + 100))" "$v"
+if grep -qx "10.1.0.1 $SP $MAPPED $((SP + 100))" "$T/stun2.log"; then
+	pass "bind-interface wan0 + stun-server: the binding ran on the bound socket 10.1.0.1:$SP"
+else
+	fail "bind-interface wan0 + stun-server: the binding ran on the bound socket" "$(head -3 "$T/stun2.log")"
+fi
+phone_down
