@@ -14,6 +14,8 @@
 #include "baresip.h"
 #include "ratetable.h"
 
+struct got_hook;
+
 enum {
 	SCAN_MS   = 1000,        /* TOS rescan period */
 	SEEN_MAX  = 512,         /* sockets remembered between scans */
@@ -75,6 +77,7 @@ struct sipwire {
 	size_t seenc;
 	struct sa nsv[NS_MAX];
 	size_t nsc;
+	struct got_hook *connect_hook;  /* libre's connect(), tos_connect.c */
 
 	/* User Agent */
 	char *ua_ours;
@@ -107,6 +110,12 @@ void tos_scan(void);
 void tos_scan_handler(void *arg);
 void tos_take(int tos);
 int  tos_ns_handler(const struct pl *pl, void *arg);
+bool tos_dns_peer(const struct sa *peer);
+int  tos_sock_set(int fd, int af, int tos);
+
+/* tos_connect.c */
+void tos_connect_init(void);
+void tos_connect_close(void);
 
 /* useragent.c */
 int  pct_decode(char *out, size_t sz, const char *in);

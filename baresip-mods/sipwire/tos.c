@@ -1,8 +1,10 @@
 /*
  * SIP DiffServ: the SIP stack's sockets found among the process's file
  * descriptors by their local address and given the configured TOS, again
- * every second for new TCP/TLS connections, and at once on every SIP
- * socket when a reload brings another value.
+ * every second for listeners and transports rebuilt after a network
+ * change, and at once on every SIP socket when a reload brings another
+ * value. Outgoing TCP/TLS connections are marked before their SYN by
+ * tos_connect.c; the scan finds them too, should that hook be refused.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -41,7 +43,7 @@ static size_t sip_laddrs(struct sa *v, enum sip_transp *tpv, size_t max)
 
 enum verdict { V_LATER, V_OTHER, V_SIP };
 
-static bool is_dns_peer(const struct sa *peer)
+bool tos_dns_peer(const struct sa *peer)
 {
 	size_t i;
 
@@ -91,10 +93,13 @@ static enum verdict classify(int fd, const struct sa *lav,
 	if (type != SOCK_STREAM)
 		return V_OTHER;
 
-	/* A listener or a connection it accepted: the transport's address. */
+	/* A listener or a connection it accepted: the transport's port, on
+	 * any address (sipaddr listens on every address with the transports'
+	 * port). No other TCP listener lives in this process: ctrl is a UNIX
+	 * socket, and outgoing connections come from ephemeral ports. */
 	for (i = 0; i < lac; i++) {
 		if (tpv[i] != SIP_TRANSP_UDP &&
-		    sa_cmp(&lav[i], &local, SA_ALL))
+		    sa_port(&lav[i]) == sa_port(&local))
 			return V_SIP;
 	}
 
@@ -109,7 +114,7 @@ static enum verdict classify(int fd, const struct sa *lav,
 		return errno == ENOTCONN ? V_LATER : V_OTHER;
 	if (sa_set_sa(&peer, (struct sockaddr *)&ss))
 		return V_OTHER;
-	if (is_dns_peer(&peer))
+	if (tos_dns_peer(&peer))
 		return V_OTHER;
 
 	for (i = 0; i < lac; i++) {
@@ -122,19 +127,11 @@ static enum verdict classify(int fd, const struct sa *lav,
 	return V_OTHER;
 }
 
-static void tos_apply(int fd, int stype)
+int tos_sock_set(int fd, int af, int tos)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	struct sa local;
-	int tos = sw.tos;
 	int err = 0;
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) ||
-	    sa_set_sa(&local, (struct sockaddr *)&ss))
-		return;
-
-	if (ss.ss_family == AF_INET6) {
+	if (af == AF_INET6) {
 		if (setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos,
 			       sizeof(tos)))
 			err = errno;
@@ -144,6 +141,23 @@ static void tos_apply(int fd, int stype)
 	else if (setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos))) {
 		err = errno;
 	}
+
+	return err;
+}
+
+static void tos_apply(int fd, int stype)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct sa local;
+	int tos = sw.tos;
+	int err;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) ||
+	    sa_set_sa(&local, (struct sockaddr *)&ss))
+		return;
+
+	err = tos_sock_set(fd, ss.ss_family, tos);
 
 	if (err)
 		warning("sipwire: TOS %d on SIP socket %J failed: %m\n",

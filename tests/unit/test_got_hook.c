@@ -1,20 +1,72 @@
 /*
  * Tests of the PLT slot redirection acctauth uses to see digest
- * challenges (baresip-mods/acctauth/got_hook.c, built into this test as
+ * challenges (baresip-mods/common/got_hook.c, built into this test as
  * it is into the module). libre's own mbuf_write_str() calls
  * mbuf_write_mem() through libre's PLT, just as its REGISTER client and
  * sessions call sip_auth_authenticate(): redirected, the call comes to
  * the test's counter; freed, it goes back to libre; a slot that does not
  * hold the function it is said to hold, or a function its own library
- * does not call, changes nothing.
+ * does not call, changes nothing. Hooked in libre alone (as sipwire
+ * hooks libre's connect()), libre's sa_set_str() reaches the test's
+ * inet_pton() counter while the test's own inet_pton() calls do not.
  */
+#include <arpa/inet.h>
+#include <sys/stat.h>
 #include "re_base.h"
-#include "../../baresip-mods/acctauth/got_hook.c"
+#include "../../baresip-mods/common/got_hook.c"
 #include "unit.h"
 
 int test_got_hook(void);
 
 static unsigned calls;
+
+static unsigned ptons;
+
+static int counting_pton(int af, const char *src, void *dst)
+{
+	++ptons;
+	return inet_pton(af, src, dst);
+}
+
+/* Only libre's own slot for a libc function. */
+static int test_in_libre(void)
+{
+	struct got_hook *h = NULL;
+	struct in_addr ia;
+	struct sa sa;
+	size_t n = 0;
+	bool ok;
+	int err;
+
+	err = got_hook_in_alloc(&h, "inet_pton", (void *)counting_pton,
+				(void *)inet_pton, (const void *)sa_set_str,
+				&n);
+	if (err)
+		TEST_ERR("got_hook_in_alloc: %d", err);
+	ok = n == 1 && !sa_set_str(&sa, "192.0.2.1", 5060) && ptons == 1 &&
+		inet_pton(AF_INET, "192.0.2.2", &ia) == 1 && ptons == 1;
+	h = mem_deref(h);
+	if (!ok)
+		TEST_ERR("in libre: %zu slots, %u calls", n, ptons);
+
+	if (sa_set_str(&sa, "192.0.2.3", 5060) || ptons != 1)
+		TEST_ERR("put back: %u calls", ptons);
+
+	/* libre imports no mkfifo; a wrong 'real' changes nothing. */
+	TEST_EQ(got_hook_in_alloc(&h, "mkfifo", (void *)counting_pton,
+				  (void *)mkfifo, (const void *)sa_set_str,
+				  NULL), ENOENT);
+	TEST_EQ(got_hook_in_alloc(&h, "inet_pton", (void *)counting_pton,
+				  (void *)inet_ntop, (const void *)sa_set_str,
+				  NULL), EPROTO);
+	TEST_EQ(got_hook_in_alloc(&h, "inet_pton", (void *)counting_pton,
+				  (void *)inet_pton, NULL, NULL), EINVAL);
+	TEST_TRUE(h == NULL);
+	if (sa_set_str(&sa, "192.0.2.4", 5060) || ptons != 1)
+		TEST_ERR("refused hooks changed a slot: %u calls", ptons);
+
+	return 0;
+}
 
 static int counting_write(struct mbuf *mb, const uint8_t *buf, size_t size)
 {
@@ -73,6 +125,8 @@ int test_got_hook(void)
 
 	if (mbuf_write_str(mb, "d") || calls != 1 || mb->end != 4)
 		TEST_ERR("refused hooks changed a slot: %u calls", calls);
+
+	err = test_in_libre();
 
  out:
 	mem_deref(h);

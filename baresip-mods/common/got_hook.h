@@ -1,12 +1,13 @@
 /*
- * Redirecting the calls that other loaded objects make to one libre
- * function through their PLT: libre 1.1.0 and baresip 1.0.0 call
- * sip_auth_authenticate() from inside their own code with no hook of
- * their own, so the only place a module can see a digest challenge
- * before it is answered is that call.
+ * Redirecting the calls that loaded objects make to one function through
+ * their PLT. libre 1.1.0 and baresip 1.0.0 call functions such as
+ * sip_auth_authenticate() (acctauth's realm) and libc's connect()
+ * (sipwire's SIP DiffServ) from inside their own code with no hook of
+ * their own, so the only place a module can act before them is that
+ * call.
  */
-#ifndef ACCTAUTH_GOT_HOOK_H
-#define ACCTAUTH_GOT_HOOK_H
+#ifndef SIPSH_GOT_HOOK_H
+#define SIPSH_GOT_HOOK_H
 
 #include <stddef.h>
 
@@ -24,5 +25,13 @@ struct got_hook;
  */
 int got_hook_alloc(struct got_hook **hp, const char *sym, void *fn,
 		   void *real, const void *self, size_t *np);
+
+/*
+ * As got_hook_alloc(), but only the PLT slots for sym of the one object
+ * whose loaded segments hold 'in' (libre's, for a libc function libre
+ * calls): ENOENT if that object imports no sym.
+ */
+int got_hook_in_alloc(struct got_hook **hp, const char *sym, void *fn,
+		      void *real, const void *in, size_t *np);
 
 #endif

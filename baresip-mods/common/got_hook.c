@@ -33,6 +33,7 @@ struct scan {
 	const char *sym;
 	const void *real;
 	const void *self;
+	const void *only;       /* only the object holding this, or NULL */
 	struct slot slotv[SLOTS_MAX];
 	size_t n;
 	bool in_definer;        /* a slot of the object that defines sym */
@@ -100,6 +101,8 @@ static int phdr_handler(struct dl_phdr_info *info, size_t size, void *arg)
 	if (sc->err)
 		return 1;
 	if (sc->self && in_loads(info, sc->self))
+		return 0;
+	if (sc->only && !in_loads(info, sc->only))
 		return 0;
 
 	for (k = 0; k < info->dlpi_phnum; k++) {
@@ -199,8 +202,9 @@ static void destructor(void *arg)
 	}
 }
 
-int got_hook_alloc(struct got_hook **hp, const char *sym, void *fn,
-		   void *real, const void *self, size_t *np)
+static int hook_alloc(struct got_hook **hp, const char *sym, void *fn,
+		      void *real, const void *self, const void *only,
+		      size_t *np)
 {
 	struct scan sc;
 	struct got_hook *h;
@@ -214,11 +218,14 @@ int got_hook_alloc(struct got_hook **hp, const char *sym, void *fn,
 	sc.sym = sym;
 	sc.real = real;
 	sc.self = self;
+	sc.only = only;
 
 	(void)dl_iterate_phdr(phdr_handler, &sc);
 	if (sc.err)
 		return sc.err;
-	if (!sc.in_definer)
+	/* One object: it must import sym. All: the definer's own calls
+	 * must be among them, or the hook would miss most calls. */
+	if (only ? !sc.n : !sc.in_definer)
 		return ENOENT;
 
 	h = mem_zalloc(sizeof(*h), destructor);
@@ -244,4 +251,21 @@ int got_hook_alloc(struct got_hook **hp, const char *sym, void *fn,
 	*hp = h;
 
 	return 0;
+}
+
+
+int got_hook_alloc(struct got_hook **hp, const char *sym, void *fn,
+		   void *real, const void *self, size_t *np)
+{
+	return hook_alloc(hp, sym, fn, real, self, NULL, np);
+}
+
+
+int got_hook_in_alloc(struct got_hook **hp, const char *sym, void *fn,
+		      void *real, const void *in, size_t *np)
+{
+	if (!in)
+		return EINVAL;
+
+	return hook_alloc(hp, sym, fn, real, NULL, in, np);
 }
