@@ -11,9 +11,10 @@
  *                network change; a socket already looked at is known by
  *                its inode and costs one fstat() per scan. Connections
  *                accepted on a marked listener inherit its TOS (Linux
- *                copies it to the accepted socket); an outgoing TCP/TLS
- *                connection is marked before its SYN, from libre's call
- *                to connect() (tos_connect.c).
+ *                copies it to the accepted socket). Outgoing TCP/TLS
+ *                connections and new listeners are marked before their
+ *                first packet, from libre's calls to connect() and
+ *                listen() (tos_hooks.c).
  *  User Agent    baresip passes its software string to sip_alloc(), which
  *                keeps a copy in the private struct sip (char *software)
  *                with no setter; every request's User-Agent and every
@@ -146,7 +147,7 @@ static int sipwire_close(void)
 
 	sip_release();
 	list_flush(&sw.proxyl);
-	tos_connect_close();
+	tos_hooks_close();
 	sw.tos_on = false;
 	sw.seenc = 0;
 	sw.nsc = 0;
@@ -225,7 +226,7 @@ static int sipwire_init(void)
 
 	/* SIP DiffServ */
 	if (sw.tos_on) {
-		tos_connect_init();
+		tos_hooks_init();
 		tos_scan();
 		tmr_start(&sw.tmr_scan, SCAN_MS, tos_scan_handler, NULL);
 	}

@@ -77,7 +77,8 @@ struct sipwire {
 	size_t seenc;
 	struct sa nsv[NS_MAX];
 	size_t nsc;
-	struct got_hook *connect_hook;  /* libre's connect(), tos_connect.c */
+	struct got_hook *connect_hook;  /* libre's connect(), tos_hooks.c */
+	struct got_hook *listen_hook;   /* libre's listen(), tos_hooks.c */
 
 	/* User Agent */
 	char *ua_ours;
@@ -113,9 +114,9 @@ int  tos_ns_handler(const struct pl *pl, void *arg);
 bool tos_dns_peer(const struct sa *peer);
 int  tos_sock_set(int fd, int af, int tos);
 
-/* tos_connect.c */
-void tos_connect_init(void);
-void tos_connect_close(void);
+/* tos_hooks.c */
+void tos_hooks_init(void);
+void tos_hooks_close(void);
 
 /* useragent.c */
 int  pct_decode(char *out, size_t sz, const char *in);

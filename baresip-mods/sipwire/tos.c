@@ -1,10 +1,12 @@
 /*
  * SIP DiffServ: the SIP stack's sockets found among the process's file
- * descriptors by their local address and given the configured TOS, again
- * every second for listeners and transports rebuilt after a network
- * change, and at once on every SIP socket when a reload brings another
- * value. Outgoing TCP/TLS connections are marked before their SYN by
- * tos_connect.c; the scan finds them too, should that hook be refused.
+ * descriptors by their local address and given the configured TOS: at
+ * load (baresip made its transports before loading us), at once on every
+ * SIP socket when a reload brings another value, and again every second.
+ * New TCP/TLS connections and listeners are marked before their first
+ * packet by tos_hooks.c; the second's scan stays for UDP sockets of
+ * transports rebuilt after a network change and for the case where
+ * those hooks are refused.
  */
 #include <dirent.h>
 #include <errno.h>
