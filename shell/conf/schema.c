@@ -336,8 +336,10 @@ const struct setting schema[] = {
 	 "DSCP of SIP packets",
 	 NONE, 0,
 	 "The DiffServ code point of SIP packets: a name (cs0-cs7, "
-	 "af11-af43, ef) or a number 0-63. A change applies at once, on "
-	 "the SIP sockets of calls already up too.",
+	 "af11-af43, ef) or a number 0-63. Every SIP packet over UDP, "
+	 "TCP and TLS carries it from the first: the SYN and SYN-ACK of "
+	 "a TCP connection and the TLS handshake included. A change "
+	 "applies at once, on the SIP sockets of calls already up too.",
 	 USES(MOD_LIVE("sipwire_tos"))},
 	/* 20 */
 	{SECT_SIP, "diffserv audio", "Audio DiffServ", &vt_dscp, "ef",
