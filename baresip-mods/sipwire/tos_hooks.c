@@ -12,10 +12,10 @@
  * sipaddr's on every address), so every one is marked.
  *
  * libre's own PLT slots for libc's connect() and listen() are pointed
- * here (common/got_hook.h); nothing else's are. Of libre's connect() calls in
- * this phone only TCP ones are looked at: UDP sockets (RTP, STUN, SIP
- * over UDP) are bound, never connected by SIP, and sipsh's ctrl socket
- * is a UNIX socket of our own module. libre's TCP clients here are the
+ * here (common/got_hook.h); nothing else's are. Of libre's calls in this
+ * phone only TCP sockets are looked at: UDP sockets (RTP, STUN, SIP over
+ * UDP) are bound, never connected by SIP, and sipsh's ctrl socket is a
+ * UNIX socket of our own module. libre's TCP clients here are the
  * SIP transports and its DNS client's fallback to TCP, told apart by the
  * peer (port 53 or a configured dns_server): every other TCP connection
  * libre opens is a SIP one.
