@@ -18,7 +18,6 @@ S() { "$SIPSH" -C "$C" "$@"; }
 SINK_PID=
 trap 'cap_stop reg; cap_stop dead; cap_stop sink; phone_down;
 	[ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null; cleanup' EXIT
-phone_log() { cat "$SIPSH_RUNDIR"/log/current 2>/dev/null; }
 
 # The times (s) of the REGISTER transactions sent to PORT (a UDP
 # retransmission is not a new attempt), un-REGISTERs (expires=0) left out.
@@ -61,7 +60,9 @@ wire_checks() {
 		pass "$what: no REGISTER on the wire after giving up"
 	else
 		fail "$what: no REGISTER on the wire after giving up" \
-			"mark '$mark', $late REGISTERs after it: $(awk -F'\t' -v m="$mark" '$1 > m { print $2 "/" $3 }' "$T/$name.frames" | sort | uniq -c | tr '\n' ' ')"
+			"mark '$mark', $late after it: $(awk -F'\t' -v m="$mark" \
+				'$1 > m { print $2 "/" $3 }' "$T/$name.frames" |
+				sort | uniq -c | tr '\n' ' ')"
 	fi
 	# Per transaction (Call-ID and CSeq) its first and last frame, in
 	# the order of the first: each must end before the next begins.
@@ -158,14 +159,16 @@ wire_checks dead "$DEAD" "ICMP unreachable"
 state_checks "ICMP unreachable" "no answer"
 
 # The same policy against a registrar that reads every REGISTER and
-# answers none (no ICMP): the same limits on the wire.
+# answers none (no ICMP): the same limits on the wire. The sink stops
+# after 10000 datagrams or 120 s without one, if not stopped before.
 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(120)
 for _ in range(10000):
     s.recvfrom(65535)
-' "$SINK" &
+' "$SINK" 2>/dev/null &
 SINK_PID=$!
 TEST_PIDS+=("$SINK_PID")
 # A fresh phone: one that has given up waits for a new policy.
