@@ -11,8 +11,13 @@
  * started, or 'regctl_backoff_timeout' seconds once
  * 'regctl_backoff_attempts' attempts in a row have failed; after
  * 'regctl_attempts' failures (0: never) the account gives up until the
- * next configuration. A retry is ua_register(), which replaces the user
+ * next configuration, and its state stays "failed" with the count and
+ * the last reason. A retry is ua_register(), which replaces the user
  * agent's libre registration (and so libre's own retry timer with it).
+ *
+ * One REGISTER transaction at a time: an attempt's timeout ends its
+ * transaction (sipreg_end.c), retransmissions and all, before the next
+ * attempt starts, and giving up leaves none in flight.
  *
  * The policy is taken again at run time (conf_reload, common/
  * conf_reload.h): an attempt under way and a retry waiting are timed
@@ -44,6 +49,7 @@
 #include "conf_reload.h"
 #include "version_check.h"
 #include "ua_alive.h"
+#include "sipreg_end.h"
 
 struct policy {
 	uint32_t regint;           /* s: the expiry accounts ask for */
@@ -129,6 +135,19 @@ static void retry_handler(void *arg)
 	(void)ua_register(st->ua);
 }
 
+/* The account's REGISTER transaction ended now, its retransmissions
+ * with it; a failure is logged once and returned. */
+static int end_transaction(struct regstate *st)
+{
+	int err = sipreg_end(st->ua);
+
+	if (err && err != EALREADY)
+		warning("regctl: %s: cannot end the REGISTER transaction: "
+			"%m\n", ua_aor(st->ua), err);
+
+	return err;
+}
+
 static void failed(struct regstate *st, const char *why)
 {
 	const struct policy *p = &regctl.pol;
@@ -143,7 +162,13 @@ static void failed(struct regstate *st, const char *why)
 		tmr_cancel(&st->retry);
 		warning("regctl: %s: giving up after %u failed attempts "
 			"(last: %s)\n", ua_aor(st->ua), st->failc, why);
-		ua_unregister(st->ua);
+
+		/* Nothing is left in flight and libre does not retry on its
+		 * own: the account stays "failed" with its last reason.
+		 * Where that cannot be done, taking the registration back
+		 * at least stops libre's retries. */
+		if (end_transaction(st))
+			ua_unregister(st->ua);
 		return;
 	}
 
@@ -166,6 +191,10 @@ static void attempt_timeout(void *arg)
 		mem_deref(st);
 		return;
 	}
+
+	/* One registration transaction at a time: this attempt's ends
+	 * here, before the next one starts. */
+	(void)end_transaction(st);
 
 	/* Say it like any other failure, so that whoever follows the
 	 * registration (the ctrl module, the log) counts it too. */

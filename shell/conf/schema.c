@@ -258,7 +258,11 @@ const struct setting schema[] = {
 	 "Registration attempts before giving up (0: forever)",
 	 INT(0, 1000), 0,
 	 "How many times a failed registration is tried before the account "
-	 "gives up. 0 tries forever. A change of this or any register "
+	 "gives up. 0 tries forever. Giving up leaves no REGISTER in "
+	 "flight: none is sent or retransmitted after it, and show "
+	 "registrations reads failed, with the count of attempts and the "
+	 "last reason, until the next configuration. A change of this or "
+	 "any register "
 	 "timer applies at once: an attempt under way and a retry waiting "
 	 "are timed by the new values, and an account that gave up tries "
 	 "again.",
@@ -267,8 +271,12 @@ const struct setting schema[] = {
 	{SECT_SIP, "register-timeout", "Register Timeout", &vt_int, "30",
 	 "Seconds before a registration attempt is retried",
 	 INT(1, 3600), 0,
-	 "How long after a failed or unanswered REGISTER the next attempt "
-	 "is made. A change applies at once, to the attempt under way too.",
+	 "How long an attempt is given, and how long after a failed or "
+	 "unanswered REGISTER's attempt began the next one is made. The "
+	 "timeout ends the attempt's transaction, its retransmissions with "
+	 "it, before the next attempt starts: one REGISTER transaction is "
+	 "in flight at a time. A change applies at once, to the attempt "
+	 "under way too.",
 	 USES(MOD_LIVE_V("regctl_timeout"))},
 	/* 12 */
 	{SECT_SIP, "register-backoff-attempts", "Register Back-off Attempts",
