@@ -86,8 +86,8 @@ sed -e "s/^ bind-interface lo$/ bind-interface lo\n bind-port $SP/" \
 	-e "s/^ registrar 127.0.0.1$/ registrar 127.0.0.1:$SP/" \
 	"$TOP/etc/sipsh.conf" >"$T/default.conf"
 printf 'account 3\n user 102\n registrar 127.0.0.1:%s\n!\n' "$DEADP" >>"$T/default.conf"
+printf 'system\n dns-server 127.0.0.1:%s\n!\n' "$DNSP" >>"$T/default.conf"
 dns_start --address=/proxy.test/127.0.0.1 || fail "dnsmasq starts" "$(tail -3 "$T/dnsmasq.out")"
-export SIPSH_DNS_SERVER=127.0.0.1:$DNSP
 check "the configuration is committed" S -f "$T/default.conf"
 check "phone start" S -c 'phone start'
 p=$(cat "$R/runsv.pid" 2>/dev/null)

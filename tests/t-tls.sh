@@ -106,7 +106,6 @@ dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
 	--srv-host="_sips._tcp.other.sipsh.test,other.sipsh.test,$TP2" \
 	--pid-file="$T/dnsmasq.pid" </dev/null >"$T/dnsmasq.out" 2>&1 &
 TEST_PIDS+=("$!")
-export SIPSH_DNS_SERVER=127.0.0.1:$DNSP
 
 # A test CA, a server certificate for 127.0.0.1 signed by it, another CA.
 ec='-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes'
@@ -152,6 +151,9 @@ account 1
  password secret1
  transport tls
  registrar 127.0.0.1:$TP
+!
+system
+ dns-server 127.0.0.1:$DNSP
 !
 EOF
 } >"$T/setup.in"

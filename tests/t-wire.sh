@@ -280,7 +280,15 @@ all_are "changed: the Server header of the phone's replies is '$UA'" "$UA" "$v"
 # --- SIP proxy servers (allowed callers) ---------------------------------
 dns_start --address=/proxy.test/127.0.0.1 ||
 	fail "dnsmasq starts" "$(tail -3 "$T/dnsmasq.out")"
-export SIPSH_DNS_SERVER=127.0.0.1:$DNSP
+# The phone resolves through it: the system dns-server setting, a restart.
+S -c system -c "dns-server 127.0.0.1:$DNSP" >"$T/dns-set.out" 2>&1
+if [ "$(grep -c '^dns_server' "$SIPSH_RUNDIR/baresip/config")" = 1 ] &&
+	grep -q "^dns_server[[:space:]]*127.0.0.1:$DNSP$" "$SIPSH_RUNDIR/baresip/config" &&
+	grep -q restart "$T/dns-set.out"; then
+	pass "system dns-server reaches the phone's config as one dns_server line, with a restart"
+else
+	fail "system dns-server reaches the phone's config as one dns_server line, with a restart" "$(cat "$T/dns-set.out"; grep dns_ "$SIPSH_RUNDIR/baresip/config")"
+fi
 
 # proxy_call NAME: a call from line 0 reaches line 1 through Kamailio
 # (127.0.0.1); the capture shows whether the phone answered the relayed
@@ -329,11 +337,6 @@ log_mark
 S -c sip -c 'no proxy 127.0.0.2' -c 'proxy proxy.test' -c 'dns-manager' \
 	-c 'dns-manager-refresh 10' >/dev/null 2>&1
 registered_both
-if grep -q "^dns_server[[:space:]]*127.0.0.1:$DNSP" "$SIPSH_RUNDIR/baresip/config"; then
-	pass "SIPSH_DNS_SERVER reaches the phone's config as dns_server"
-else
-	fail "SIPSH_DNS_SERVER reaches the phone's config as dns_server" "$(grep dns_ "$SIPSH_RUNDIR/baresip/config")"
-fi
 log_wait 'proxy proxy.test is now 127.0.0.1' 3
 r=$(proxy_call dnsmgr-before)
 if [ "$r" = rings ]; then

@@ -62,6 +62,12 @@ struct regstat {
 	uint32_t attempts;
 	time_t since;
 	time_t confirmed;    /* the last 200 OK to a REGISTER; 0: none */
+	char fail[128];      /* the last failure as baresip or regctl said it */
+	struct dns_query *dnsq;  /* regdns.c: the name asked again */
+	char *dnsname;
+	bool dns_failed;     /* last says the DNS failure for fail */
+	bool dns_probing;    /* the name is being asked for fail */
+	struct tmr dns_tmr;  /* how long the probe waits for an answer */
 };
 
 /* One request being answered. */
@@ -155,6 +161,11 @@ void regstat_prune(void);
 void regstat_forget(const struct ua *ua);
 void regstat_flush(void);
 void reg_event(struct ua *ua, enum ua_event ev, const char *prm);
+void regstat_announce(const struct regstat *rs);
+
+/* regdns.c */
+void regdns_probe(struct regstat *rs, const struct ua *ua);
+void regdns_stop(struct regstat *rs);
 
 /* trace.c */
 void trace_init(void);

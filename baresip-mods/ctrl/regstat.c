@@ -16,6 +16,9 @@ static void regstat_destructor(void *arg)
 
 	list_unlink(&rs->le);
 	mem_deref(rs->aor);
+	tmr_cancel(&rs->dns_tmr);
+	mem_deref(rs->dnsq);
+	mem_deref(rs->dnsname);
 }
 
 
@@ -90,10 +93,34 @@ struct regstat *regstat_get(const struct ua *ua)
 }
 
 
+/* The account's state to every client that follows the events. */
+void regstat_announce(const struct regstat *rs)
+{
+	struct odict *od = NULL;
+
+	if (odict_alloc(&od, 8))
+		return;
+
+	if (0 == odict_entry_add(od, "event", ODICT_STRING, "register") &&
+	    0 == odict_entry_add(od, "aor", ODICT_STRING, rs->aor) &&
+	    0 == odict_entry_add(od, "state", ODICT_STRING, rs->state) &&
+	    0 == odict_entry_add(od, "last", ODICT_STRING, rs->last))
+		client_broadcast(od, false);
+
+	mem_deref(od);
+}
+
+/* A failure without a SIP response (an errno text, regctl's timeout):
+ * the ones a name not found can cause. */
+static bool no_response(const char *prm)
+{
+	return str_isset(prm) && !(prm[0] >= '1' && prm[0] <= '6' &&
+				   prm[1] >= '0' && prm[1] <= '9');
+}
+
 void reg_event(struct ua *ua, enum ua_event ev, const char *prm)
 {
 	struct regstat *rs = regstat_get(ua);
-	struct odict *od = NULL;
 	const char *state;
 	bool changed = false;
 
@@ -131,23 +158,36 @@ void reg_event(struct ua *ua, enum ua_event ev, const char *prm)
 		changed = true;
 	}
 
+	/* A failure without a response while the name is known not to
+	 * resolve keeps saying so; the name is asked again unless a probe
+	 * is under way (baresip's and regctl's failures of one attempt
+	 * come in turn and must not restart it). A SIP response ends it. */
+	if (ev == UA_EVENT_REGISTER_FAIL) {
+		str_ncpy(rs->fail, nz(prm), sizeof(rs->fail));
+		if (!no_response(prm)) {
+			rs->dns_failed = false;
+			regdns_stop(rs);
+		}
+		else {
+			if (rs->dns_failed)
+				prm = NULL;
+			if (!rs->dns_probing)
+				regdns_probe(rs, ua);
+		}
+	}
+	else if (ev == UA_EVENT_REGISTER_OK) {
+		rs->fail[0] = '\0';
+		rs->dns_failed = false;
+		regdns_stop(rs);
+	}
+
 	if (str_isset(prm) && str_cmp(rs->last, prm)) {
 		str_ncpy(rs->last, prm, sizeof(rs->last));
 		changed = true;
 	}
 
-	if (changed && 0 == odict_alloc(&od, 8)) {
-
-		if (0 == odict_entry_add(od, "event", ODICT_STRING,
-					 "register") &&
-		    0 == odict_entry_add(od, "aor", ODICT_STRING, rs->aor) &&
-		    0 == odict_entry_add(od, "state", ODICT_STRING,
-					 rs->state) &&
-		    0 == odict_entry_add(od, "last", ODICT_STRING, rs->last))
-			client_broadcast(od, false);
-
-		mem_deref(od);
-	}
+	if (changed)
+		regstat_announce(rs);
 
 	/* a UA being destroyed says UNREGISTERING: keep nothing for it */
 	if (!sipsh_ua_alive(ua))

@@ -129,6 +129,19 @@ static void check_localnet(struct checker *ck, const struct cfg *c)
 			"stun-server");
 }
 
+/* baresip 1.0.0 keeps at most NET_MAX_NS (4) DNS servers and refuses to
+ * start with more. */
+static void check_dns_servers(struct checker *ck, const struct cfg *c)
+{
+	const struct val *v = inst_val(cfg_inst(c, SECT_SYSTEM, 0),
+				       schema_find(SECT_SYSTEM,
+						   "dns-server"));
+
+	if (v && v->n > DNS_SERVERS_MAX)
+		problem(ck, false, "system: %zu dns-server entries, at most "
+			"%d", v->n, DNS_SERVERS_MAX);
+}
+
 /* A cipher string must not allow what TLS is there to prevent, and must
  * run as it was checked. */
 static void check_tls_cipher(struct checker *ck, const struct cfg *c)
@@ -162,6 +175,7 @@ int cfg_check(const struct cfg *c, struct re_printf *pf, unsigned *nerrp,
 	check_sip(&ck, c);
 	check_tls_cipher(&ck, c);
 	check_localnet(&ck, c);
+	check_dns_servers(&ck, c);
 
 	for (s = 0; s < SECT_N; s++) {
 		for (n = 0; n < INST_MAX; n++) {

@@ -508,6 +508,25 @@ const struct setting schema[] = {
 	 "the device, whom to call. Never shown in batches (-c, -f, stdin). "
 	 "Unset: none.",
 	 USES(SHELL("banner"))},
+	{SECT_SYSTEM, "dns-server", "DNS servers", &vt_addrport, NULL,
+	 "A DNS server the phone asks (address, optional port)",
+	 NONE, SF_LIST,
+	 "The DNS servers the phone resolves registrar, proxy, STUN and "
+	 "allowed-proxy names with, at most 4, each an IPv4 or IPv6 "
+	 "address with an optional port (53 when none is given; an IPv6 "
+	 "address with a port goes in brackets: [2001:db8::53]:5353). They "
+	 "are asked in turn: a query that gets no answer goes to the next. "
+	 "Unset: the servers of /etc/resolv.conf as baresip found them at "
+	 "its start. A change restarts baresip. When a registration fails "
+	 "without a SIP response and the account's registrar (or outbound "
+	 "proxy) is a name, the phone asks for its address (A) again; when "
+	 "that gets no answer within 8 s, an error or no address, the last "
+	 "response in show registrations says so, with the servers asked "
+	 "and the name: DNS: no answer from 127.0.0.1:5353 for "
+	 "registrar.example.",
+	 /* baresip reads dns_server only when it starts (its network's
+	  * DNS client is made then): a restart. */
+	 USES(CONF("dns_server"))},
 };
 
 const size_t schema_n = sizeof(schema) / sizeof(schema[0]);

@@ -42,6 +42,9 @@ struct alias {
 	const char *warn;       /* NULL: silent; else said when it is used */
 };
 
+/* The DNS servers baresip 1.0.0 keeps (its NET_MAX_NS). */
+#define DNS_SERVERS_MAX 4
+
 enum setting_flags {
 	SF_LIST     = 1 << 0,   /* several values, one line each */
 	SF_REQUIRED = 1 << 1,   /* the section is incomplete without it */

@@ -57,6 +57,7 @@ extern const struct vtype vt_portrange; /* "START-END", both in [min, max] */
 extern const struct vtype vt_enum;      /* one of s->enums, or an alias */
 extern const struct vtype vt_host;      /* DNS name, IPv4 or IPv6 address */
 extern const struct vtype vt_hostport;  /* host[:port], [IPv6][:port] */
+extern const struct vtype vt_addrport;  /* IPv4[:port], IPv6, [IPv6][:port] */
 extern const struct vtype vt_prefix;    /* IPv4/IPv6 address or prefix */
 extern const struct vtype vt_ifname;    /* network interface name */
 extern const struct vtype vt_string;    /* printable text, length bounded */

@@ -356,8 +356,8 @@ static int port_check(const char *in, const char *p, unsigned long *portp,
  * than one colon and no brackets, the text cannot hold a port, since its
  * last group would be read as one.
  */
-static int hostport_parse(const struct setting *s, const char *in,
-			  char **canonp, struct diag *dg)
+static int hostport_do(const struct setting *s, const char *in,
+		       char **canonp, struct diag *dg, bool names)
 {
 	char out[HOST_SZ], q[QUOTE_SZ];
 	const char *host, *port = NULL, *colon;
@@ -418,6 +418,13 @@ static int hostport_parse(const struct setting *s, const char *in,
 			return err;
 	}
 
+	if (!names && af == AF_UNSPEC) {
+		diag_err(dg, "'%s' is a name: give an IPv4 or IPv6 address, "
+			 "since a name would need a DNS server to be found",
+			 quote(q, sizeof(q), host, hlen));
+		return EINVAL;
+	}
+
 	if (port) {
 		err = port_check(in, port, &pnum, dg);
 		if (err)
@@ -436,6 +443,25 @@ static int hostport_syntax(struct re_printf *pf, const struct setting *s)
 {
 	(void)s;
 	return pf ? re_hprintf(pf, "HOST[:PORT]") : EINVAL;
+}
+
+static int hostport_parse(const struct setting *s, const char *in,
+			  char **canonp, struct diag *dg)
+{
+	return hostport_do(s, in, canonp, dg, true);
+}
+
+/* An address with an optional port: what a DNS server is given as. */
+static int addrport_parse(const struct setting *s, const char *in,
+			  char **canonp, struct diag *dg)
+{
+	return hostport_do(s, in, canonp, dg, false);
+}
+
+static int addrport_syntax(struct re_printf *pf, const struct setting *s)
+{
+	(void)s;
+	return pf ? re_hprintf(pf, "ADDRESS[:PORT]") : EINVAL;
 }
 
 /* Clears the bits of the address a (alen bytes) after the first plen;
@@ -598,6 +624,10 @@ const struct vtype vt_host = {
 
 const struct vtype vt_hostport = {
 	"hostport", VK_VALUE, hostport_parse, hostport_syntax
+};
+
+const struct vtype vt_addrport = {
+	"addrport", VK_VALUE, addrport_parse, addrport_syntax
 };
 
 const struct vtype vt_prefix = {

@@ -2,7 +2,7 @@
  * Whether baresip's newly generated config differs from the one the
  * running phone read in anything it does not take live. Every line of
  * the config comes from the schema or from the phone's environment (its
- * paths, SIPSH_DNS_SERVER, the modules built): a live apply reloads only
+ * paths, the modules built): a live apply reloads only
  * the module keys the schema marks live (and lines are bound again), so
  * any other difference, whatever made it, needs a restart.
  */

@@ -1,8 +1,8 @@
 /*
  * Checking the environment values that end up inside generated files.
  * baresip's configuration is one "key value" per line, its values end at
- * the first blank, and the runit scripts are shell: so a directory or a
- * DNS server given in the environment may hold only characters that mean
+ * the first blank, and the runit scripts are shell: so a directory given
+ * in the environment may hold only characters that mean
  * nothing to any of them. Anything else is refused with its position,
  * never escaped, since baresip's reader has no escapes.
  */
@@ -15,13 +15,13 @@
 #include "phone_env.h"
 
 /* Characters safe in a baresip value and unquoted in a POSIX shell. */
-static bool safe_char(unsigned char ch, const char *extra)
+static bool safe_char(unsigned char ch)
 {
 	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 	    (ch >= '0' && ch <= '9'))
 		return true;
 
-	return ch && (strchr("/._-+,@%", ch) || strchr(extra, ch));
+	return ch && strchr("/._-+,@%", ch);
 }
 
 static const char *char_name(char *buf, size_t sz, unsigned char ch)
@@ -38,24 +38,23 @@ static const char *char_name(char *buf, size_t sz, unsigned char ch)
 	return buf;
 }
 
-/* One value: what, where it came from, and the characters it may add. */
-static int value_check(const char *var, const char *val, const char *extra,
-		       char *err, size_t errsz)
+/* One value and where it came from. */
+static int value_check(const char *var, const char *val, char *err,
+		       size_t errsz)
 {
 	const unsigned char *p = (const unsigned char *)val;
 	char what[48];
 	size_t i;
 
 	for (i = 0; p[i]; i++) {
-		if (safe_char(p[i], extra))
+		if (safe_char(p[i]))
 			continue;
 
 		re_snprintf(err, errsz, "%s holds %s at position %zu: it is "
 			    "written into the phone's configuration, so only "
-			    "letters, digits and / . _ - + , @ %%%s are "
+			    "letters, digits and / . _ - + , @ %% are "
 			    "allowed", var, char_name(what, sizeof(what), p[i]),
-			    i + 1, extra[0] ? " and the address characters"
-			    " : [ ]" : "");
+			    i + 1);
 		return EINVAL;
 	}
 
@@ -64,16 +63,12 @@ static int value_check(const char *var, const char *val, const char *extra,
 
 int phone_env_check(char *err, size_t errsz)
 {
-	const char *dns = getenv("SIPSH_DNS_SERVER");
 	int e;
 
 	/* The directories as the generator uses them (made absolute). */
-	e = value_check("SIPSH_RUNDIR", phone_rundir(), "", err, errsz);
+	e = value_check("SIPSH_RUNDIR", phone_rundir(), err, errsz);
 	if (!e)
-		e = value_check("SIPSH_MODDIR", phone_moddir(), "", err,
-				errsz);
-	if (!e && dns)
-		e = value_check("SIPSH_DNS_SERVER", dns, ":[]", err, errsz);
+		e = value_check("SIPSH_MODDIR", phone_moddir(), err, errsz);
 
 	return e;
 }

@@ -1,7 +1,7 @@
 /*
  * The environment values the generator writes into baresip's
- * configuration and the service's scripts (SIPSH_RUNDIR, SIPSH_MODDIR,
- * SIPSH_DNS_SERVER), checked before anything is generated: a newline in
+ * configuration and the service's scripts (SIPSH_RUNDIR and
+ * SIPSH_MODDIR), checked before anything is generated: a newline in
  * one would add configuration lines, a blank would cut a value, a quote
  * or '$' would change a shell script.
  */

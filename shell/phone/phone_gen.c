@@ -261,6 +261,34 @@ static int sipaddr_print(struct re_printf *pf, const struct cfg *c)
 	return err;
 }
 
+/* One dns_server line per system dns-server entry. baresip reads each
+ * with sa_decode, which wants a port: 53 is added where none is given,
+ * and a bare IPv6 address gets its brackets for it. */
+static int dns_servers_print(struct re_printf *pf, const struct cfg *c)
+{
+	const struct setting *st = schema_find(SECT_SYSTEM, "dns-server");
+	const struct val *v = inst_val(cfg_inst(c, SECT_SYSTEM, 0), st);
+	size_t i;
+	int err = 0;
+
+	for (i = 0; v && i < v->n && !err; i++) {
+		const char *a = v->v[i], *colon = strchr(a, ':');
+
+		if (a[0] == '[' && strstr(a, "]:"))
+			err = re_hprintf(pf, "dns_server\t\t%s\n", a);
+		else if (a[0] == '[')
+			err = re_hprintf(pf, "dns_server\t\t%s:53\n", a);
+		else if (colon && strchr(colon + 1, ':'))
+			err = re_hprintf(pf, "dns_server\t\t[%s]:53\n", a);
+		else if (colon)
+			err = re_hprintf(pf, "dns_server\t\t%s\n", a);
+		else
+			err = re_hprintf(pf, "dns_server\t\t%s:53\n", a);
+	}
+
+	return err;
+}
+
 /* Host part of a registrar or proxy "host[:port]", "[v6][:port]", "v6". */
 static void tls_host(char *out, size_t sz, const char *hp)
 {
@@ -420,9 +448,8 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 		err = siptls_print(pf, c, run, ca);
 	if (!err && gen_have_module("sipaddr.so"))
 		err = sipaddr_print(pf, c);
-	if (!err && getenv("SIPSH_DNS_SERVER"))
-		err = re_hprintf(pf, "dns_server\t\t%s\n",
-				 getenv("SIPSH_DNS_SERVER"));
+	if (!err)
+		err = dns_servers_print(pf, c);
 
 	return err;
 }

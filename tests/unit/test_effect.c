@@ -56,6 +56,7 @@ static const struct {
 	{&vt_portrange, "30000-40000", "40000-50000"},
 	{&vt_host,      "192.0.2.7", "192.0.2.17"},
 	{&vt_hostport,  "192.0.2.8:5070", "192.0.2.9"},
+	{&vt_addrport,  "192.0.2.53", "[2001:db8::53]:5353"},
 	{&vt_prefix,    "10.1.0.0/16", "10.2.0.0/16"},
 	{&vt_ifname,    "lo", NULL},
 	{&vt_string,    "Test value", "Other test value"},
@@ -829,7 +830,7 @@ static void env_restore(const char *var, char *keep)
 int test_effect_generated(void)
 {
 	char dir[] = "/tmp/sipsh-effect.XXXXXX", path[512];
-	char *run_was, *mod_was, *dns_was = NULL;
+	char *run_was, *mod_was;
 	const char *mods = getenv("SIPSH_MODDIR");
 	size_t i;
 	int err = 0;
@@ -838,14 +839,10 @@ int test_effect_generated(void)
 		TEST_ERR("mkdtemp: %s", strerror(errno));
 
 	/* Generated into the scratch directory, with the modules built in
-	 * this tree unless told others; no test DNS server. */
+	 * this tree unless told others. */
 	run_was = env_swap("SIPSH_RUNDIR", dir);
 	mod_was = env_swap("SIPSH_MODDIR", mods && mods[0] ? mods :
 			   "build/baresip-mods");
-	if (getenv("SIPSH_DNS_SERVER"))
-		re_sdprintf(&dns_was, "%s", getenv("SIPSH_DNS_SERVER"));
-	unsetenv("SIPSH_DNS_SERVER");
-
 	for (i = 0; i < ARRAY_SIZE(our_modules); i++) {
 		re_snprintf(path, sizeof(path), "%s/%s", phone_moddir(),
 			    our_modules[i]);
@@ -890,8 +887,6 @@ int test_effect_generated(void)
 	nftw(dir, rm_h, 8, FTW_DEPTH | FTW_PHYS);
 	env_restore("SIPSH_RUNDIR", run_was);
 	env_restore("SIPSH_MODDIR", mod_was);
-	if (dns_was)
-		env_restore("SIPSH_DNS_SERVER", dns_was);
 	return err;
 }
 

@@ -22,6 +22,7 @@ struct trow {
 };
 
 #define SIP(key)  SECT_SIP, key, NULL
+#define SYS(key)  SECT_SYSTEM, key, NULL
 #define ACC(key)  SECT_ACCOUNT, key, NULL
 #define LINE(key) SECT_LINE, key, NULL
 #define LOCAL(p)  SECT_N, NULL, p
@@ -429,6 +430,22 @@ static const struct trow rows[] = {
 	    "'a-.com' is not a host name: a label starts or ends with '-'"),
 	BAD(vt_host, SIP("proxy"), "example.123", EINVAL,
 	    "'example.123' is not a host name: the last label is all digits"),
+
+	/* addrport: a DNS server is an address, never a name */
+	OK(vt_addrport, SYS("dns-server"), "127.0.0.1", "127.0.0.1"),
+	OK(vt_addrport, SYS("dns-server"), "127.0.0.1:05353",
+	   "127.0.0.1:5353"),
+	OK(vt_addrport, SYS("dns-server"), "[2001:DB8::53]:53",
+	   "[2001:db8::53]:53"),
+	OK(vt_addrport, SYS("dns-server"), "2001:db8::53", "2001:db8::53"),
+	BAD(vt_addrport, SYS("dns-server"), "dns.example", EINVAL,
+	    "'dns.example' is a name: give an IPv4 or IPv6 address, since a "
+	    "name would need a DNS server to be found"),
+	BAD(vt_addrport, SYS("dns-server"), "dns.example:53", EINVAL,
+	    "'dns.example' is a name: give an IPv4 or IPv6 address, since a "
+	    "name would need a DNS server to be found"),
+	BAD(vt_addrport, SYS("dns-server"), "127.0.0.1:0", ERANGE,
+	    "port '0' is out of range <1-65535>"),
 
 	/* hostport */
 	OK(vt_hostport, SIP("stun-server"), "stun.example.com",
