@@ -10,6 +10,7 @@
 #ifndef SIPADDR_H
 #define SIPADDR_H
 
+#include "libre_sip_layout.h"
 #include "re_base.h"
 #include "baresip.h"
 
@@ -25,23 +26,6 @@ enum {
 	FAIL_MAX     = 16,      /* addresses that failed, said once */
 };
 
-/*
- * libre 1.1.0's private struct sip_transport (src/sip/transp.c) up to
- * the fields read, and the head of struct sip (its transport list). Read
- * only after transp_layout_ok() has matched them on the live objects.
- */
-struct sip_transport_v110 {
-	struct le le;
-	struct sa laddr;
-	struct sip *sip;
-	struct tls *tls;
-	void *sock;
-	enum sip_transp tp;
-};
-
-struct sip_head_v110 {
-	struct list transpl;
-};
 
 /* A network of localnet. */
 struct prefix {

@@ -13,20 +13,8 @@
 #include <openssl/ssl.h>
 #include "baresip.h"
 #include "libre_peek.h"
+#include "libre_sip_layout.h"
 
-/* struct sip starts with its list of transports. */
-struct shadow_sip {
-	struct list transpl;
-};
-
-struct shadow_transport {
-	struct le le;
-	struct sa laddr;
-	struct sip *sip;
-	struct tls *tls;
-	void *sock;
-	enum sip_transp tp;
-};
 
 /* struct tls_conn as built with OpenSSL >= 1.1 (TLS_BIO_OPAQUE). */
 struct shadow_tls_conn {
@@ -43,7 +31,7 @@ struct shadow_tls_conn {
 int peek_transp_tls(struct sip *sip, struct tls **tlsv, unsigned max,
 		    unsigned *np)
 {
-	const struct shadow_sip *ss = (const void *)sip;
+	const struct sip_head_v110 *ss = (const void *)sip;
 	struct sa la;
 	struct le *le;
 	unsigned n = 0, guard = 0, i;
@@ -56,7 +44,7 @@ int peek_transp_tls(struct sip *sip, struct tls **tlsv, unsigned max,
 	has_tls = 0 == sip_transp_laddr(sip, &la, SIP_TRANSP_TLS, NULL);
 
 	for (le = ss->transpl.head; le; le = le->next) {
-		const struct shadow_transport *t = le->data;
+		const struct sip_transport_v110 *t = le->data;
 
 		if (++guard > 64 || le->list != &ss->transpl ||
 		    (const void *)t != (const void *)le || t->sip != sip ||
