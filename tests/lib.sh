@@ -120,3 +120,21 @@ line 1
 !
 EOF
 }
+
+# The phone's state as the shell shows it, for the tests that drive a
+# phone through sipsh: each test defines S (sipsh on its configuration
+# file) before calling these; a test whose phone needs another way in
+# defines its own after this file.
+reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
+reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
+calls_json() { S -c 'show calls | json' 2>/dev/null; }
+has_call() { calls_json | grep -q "$1"; }
+no_calls() { ! calls_json | grep -q '"id"'; }
+phone_pid() { S -c 'show phone | json' 2>/dev/null | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2; }
+# The phone's log; log_mark: later log_has/log_wait (and a test's own
+# readers of LOG_MARK) look only at what the phone logs after it.
+phone_log() { cat "$SIPSH_RUNDIR"/log/current 2>/dev/null; }
+LOG_MARK=0
+log_mark() { LOG_MARK=$(phone_log | wc -l); }
+log_has() { phone_log | tail -n +"$((LOG_MARK + 1))" | grep -qE -- "$1"; }
+log_wait() { wait_for "$2" log_has "$1"; }

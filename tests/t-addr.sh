@@ -52,10 +52,6 @@ ip link set lo up &&
 	ip link set wan0 up && ip link set wan1 up ||
 	{ fail "t-addr: the namespace's interfaces" "ip failed"; exit 0; }
 
-phone_pid() { S -c 'show phone | json' 2>/dev/null | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2; }
-phone_log() { cat "$SIPSH_RUNDIR"/log/current 2>/dev/null; }
-calls_json() { S -c 'show calls | json' 2>/dev/null; }
-no_calls() { ! calls_json | grep -q '"id"'; }
 
 # The Contact host:port a binding has, from Kamailio's own record.
 contact_hp() { kam_contact "$1" "$2" | sed -n 's/^<*sip:[^@]*@\([^;>]*\).*/\1/p'; }

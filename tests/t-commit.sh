@@ -24,7 +24,6 @@ trap '$TM kill-server 2>/dev/null; phone_down; cleanup' EXIT
 nth_call() {
 	awk -v re="$2" -v sc="$1(" 'index($0, sc) == 1 { n++; if ($0 ~ re) { print n; exit } }' "$T/trace"
 }
-phone_pid() { S -c 'show phone | json' 2>/dev/null | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2; }
 gen_ua() { sed -n 's/^sipwire_user_agent[[:space:]]*//p' "$R/baresip/config"; }
 applied_has() { grep -q -- "$1" "$R/applied.conf"; }
 

@@ -18,8 +18,6 @@ DNSP=$((B + 4))         # dnsmasq
 DEADP=$((B + 6))        # no DNS server listens here
 C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
-reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
-reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
 regs() { S -c 'show registrations' 2>&1; }
 regs_has() { regs | tr -s ' \n' ' ' | grep -qF -- "$1"; }
 CONF=$SIPSH_RUNDIR/baresip/config

@@ -23,8 +23,6 @@ C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
 trap 'phone_down; cleanup' EXIT
 
-reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
-reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
 
 if ! command -v tshark >/dev/null || ! [ -e "$SIPSH_MODDIR/sipwire.so" ]; then
 	fail "t-dscp prerequisites" "needs tshark and build/baresip-mods/sipwire.so"

@@ -23,7 +23,6 @@ trap 'phone_down; cleanup' EXIT
 json() { S -c "$1 | json" 2>/dev/null; }
 reg_state() { json 'show registrations' | grep -o "\"$1\":{[^}]*}" |
 	grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
-reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
 line_state() { json 'show lines' | grep -o "\"$1\":{[^}]*}" |
 	grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
 lines_idle() { [ "$(line_state 0)" = idle ] && [ "$(line_state 1)" = idle ]; }

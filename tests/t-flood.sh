@@ -38,15 +38,6 @@ if ! command -v tshark >/dev/null || ! [ -x "$FLOOD" ] ||
 fi
 trap 'phone_down; cleanup' EXIT
 
-reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
-reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
-calls_json() { S -c 'show calls | json' 2>/dev/null; }
-has_call() { calls_json | grep -q "$1"; }
-no_calls() { ! calls_json | grep -q '"id"'; }
-phone_pid() { S -c 'show phone | json' 2>/dev/null | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2; }
-phone_log() { cat "$SIPSH_RUNDIR"/log/current 2>/dev/null; }
-LOG_MARK=0
-log_mark() { LOG_MARK=$(phone_log | wc -l); }
 log_count() { phone_log | tail -n +"$((LOG_MARK + 1))" | grep -cE -- "$1"; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 # val FILE KEY: a figure sipflood printed ("key value"), 0 when absent.

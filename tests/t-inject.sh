@@ -29,8 +29,6 @@ q() {
 }
 # kam_pw USER PASS: the registrar's password of USER, byte for byte.
 kam_pw() { kam_cmd "$KP" htable.sets users "s:$1" "s:$2" >/dev/null; }
-reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
-reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
 ok_count() { grep -c "kam: REGISTER $1 ok" "$(kam_dir "$KP")/kamailio.log"; }
 baresip_pid() { cat "$SIPSH_RUNDIR/sv/baresip/supervise/pid" 2>/dev/null; }
 # The parameter names of the account line of AOR user $1, sorted.

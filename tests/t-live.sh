@@ -28,12 +28,7 @@ C=$SIPSH_CONF
 R=$SIPSH_RUNDIR
 PH=$TOP/build/sipsh-phone
 S() { "$SIPSH" -C "$C" "$@"; }
-phone_pid() { S -c 'show phone | json' 2>/dev/null | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2; }
 phone_log() { cat "$R"/log/current 2>/dev/null; }
-LOG_MARK=0
-log_mark() { LOG_MARK=$(phone_log | wc -l); }
-log_has() { phone_log | tail -n +"$((LOG_MARK + 1))" | grep -qE -- "$1"; }
-log_wait() { wait_for "$2" log_has "$1"; }
 
 if ! command -v tshark >/dev/null || ! command -v dnsmasq >/dev/null ||
 	! command -v strace >/dev/null || ! [ -e "$SIPSH_MODDIR/sipwire.so" ]; then

@@ -20,11 +20,6 @@ S() { "$SIPSH" -C "$C" "$@"; }
 
 trap 'phone_down; cleanup' EXIT
 
-reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
-reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
-calls_json() { S -c 'show calls | json' 2>/dev/null; }
-has_call() { calls_json | grep -q "$1"; }
-phone_pid() { S -c 'show phone | json' 2>/dev/null | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2; }
 
 kam_start "$KP" sipsh.test 1001:secret1 1002:secret2 1003:secret3 1004:secret4
 

@@ -39,8 +39,6 @@ cap_stop() {
 }
 trap 'cap_stop; phone_down; [ -n "${TLS_KEEP:-}" ] && cp -r "$SIPSH_RUNDIR" "$TLS_KEEP"; cleanup' EXIT
 
-reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
-reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
 regs() { S -c 'show registrations' 2>&1; }
 kam_ok_count() { grep -c "kam: REGISTER ${2:-1001} ok" "$(kam_dir "${1:-$KP}")/kamailio.log"; }
 baresip_pid() { cat "$SIPSH_RUNDIR/sv/baresip/supervise/pid" 2>/dev/null; }

@@ -46,18 +46,6 @@ ns_down() {
 }
 trap 'phone_down; ns_down; cleanup' EXIT
 
-reg_state() { S -c 'show registrations | json' 2>/dev/null | grep -o "\"$1\":{[^}]*}" | grep -o '"state":"[a-z]*"' | cut -d'"' -f4; }
-reg_is() { [ "$(reg_state "$1")" = "$2" ]; }
-calls_json() { S -c 'show calls | json' 2>/dev/null; }
-has_call() { calls_json | grep -q "$1"; }
-no_calls() { ! calls_json | grep -q '"id"'; }
-phone_pid() { S -c 'show phone | json' 2>/dev/null | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2; }
-phone_log() { cat "$SIPSH_RUNDIR"/log/current 2>/dev/null; }
-# log_mark: later log_has/log_wait look only at what the phone logs after it.
-LOG_MARK=0
-log_mark() { LOG_MARK=$(phone_log | wc -l); }
-log_has() { phone_log | tail -n +"$((LOG_MARK + 1))" | grep -qE -- "$1"; }
-log_wait() { wait_for "$2" log_has "$1"; }
 
 # Forget a PID that was stopped, so no later process with that number is
 # killed at exit.
