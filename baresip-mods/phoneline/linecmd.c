@@ -129,7 +129,10 @@ static int cmd_line_set(struct re_printf *pf, void *arg)
 	return err;
 }
 
-static int cmd_line_del(struct re_printf *pf, void *arg)
+/* A command that names only a line: the line is checked, the operation
+ * run on it, and the reply names the line. */
+static int line_only(struct re_printf *pf, void *arg,
+		     int (*op)(unsigned num, char *why, size_t whysz))
 {
 	struct ctrl_ext *x = ctrl_ext_of(arg);
 	unsigned num = 0;
@@ -140,11 +143,16 @@ static int cmd_line_del(struct re_printf *pf, void *arg)
 
 	err = param_line(x, &num);
 	if (!err)
-		err = pl_line_del(num, x->err, sizeof(x->err));
+		err = op(num, x->err, sizeof(x->err));
 	if (!err)
 		err = reply_line(x, num);
 
 	return err;
+}
+
+static int cmd_line_del(struct re_printf *pf, void *arg)
+{
+	return line_only(pf, arg, pl_line_del);
 }
 
 static int cmd_line_dial(struct re_printf *pf, void *arg)
@@ -177,20 +185,7 @@ static int cmd_line_dial(struct re_printf *pf, void *arg)
 
 static int cmd_line_answer(struct re_printf *pf, void *arg)
 {
-	struct ctrl_ext *x = ctrl_ext_of(arg);
-	unsigned num = 0;
-	int err;
-
-	if (!x)
-		return console(pf);
-
-	err = param_line(x, &num);
-	if (!err)
-		err = pl_line_answer(num, x->err, sizeof(x->err));
-	if (!err)
-		err = reply_line(x, num);
-
-	return err;
+	return line_only(pf, arg, pl_line_answer);
 }
 
 static int cmd_call_info(struct re_printf *pf, void *arg)
