@@ -25,6 +25,7 @@ Per run and per phone (the same registrar, account 1001, call path):
 """
 import hashlib, os, random, re, socket, statistics, subprocess, sys, \
     threading, time
+from proc import cpu_ms, now, rss_kib, sipsh_runner
 
 KP, SP, PP, CP, N = (int(a) for a in sys.argv[1:6])
 T, SIPSH, FLOOD, KAMCTL = sys.argv[6:10]
@@ -37,36 +38,9 @@ AFTER_S = float(ENV.get("BENCH_FLOOD_AFTER", 33))
 CALLS = 4
 SRC = "127.0.0.66"
 REALM = "sipsh.test"
-HZ = os.sysconf("SC_CLK_TCK")
 
 
-def now():
-    return time.monotonic()
-
-
-def sipsh(*cmds, check=True):
-    args = [SIPSH, "-C", CONF]
-    for c in cmds:
-        args += ["-c", c]
-    r = subprocess.run(args, env=ENV, capture_output=True, text=True)
-    if check and r.returncode:
-        raise SystemExit("sipsh %s: %s" % (cmds, r.stderr))
-    return r.stdout
-
-
-def cpu_ms(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / HZ
-
-
-def rss_mib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0
-
+sipsh = sipsh_runner(SIPSH, CONF, ENV)
 
 def kam_forget():
     """Kamailio forgets 1001's bindings, so that a call reaches only the
@@ -297,7 +271,7 @@ def one_run(name, start, port, user, caller):
     try:
         time.sleep(0.5)
         idle = [call() for _ in range(3)]
-        rss0 = rss_mib(pid)
+        rss0 = rss_kib(pid) / 1024
         c0 = cpu_ms(pid)
         t_fl = now()
         fl = subprocess.Popen([FLOOD, "-d", "127.0.0.1:%d" % port,
@@ -316,7 +290,7 @@ def one_run(name, start, port, user, caller):
         c1 = cpu_ms(pid)
         time.sleep(AFTER_S)
         c2 = cpu_ms(pid)
-        rss2 = rss_mib(pid)
+        rss2 = rss_kib(pid) / 1024
         flood = dict(l.split(None, 1) for l in out.splitlines()
                      if l and not l.startswith("status "))
         codes = " ".join("%s x%s" % tuple(l.split()[1:])

@@ -27,6 +27,7 @@ Every figure is the median (and min/max) of N runs, measured here:
 """
 import json, os, re, select, signal, socket, statistics, subprocess, sys
 import time
+from proc import cpu_ms, now, rss_kib, sipsh_runner
 
 KP, SP, PP, N = (int(a) for a in sys.argv[1:5])
 T = sys.argv[5]
@@ -38,18 +39,7 @@ RUN = ENV["SIPSH_RUNDIR"]
 CONF = ENV["SIPSH_CONF"]
 
 
-def now():
-    return time.monotonic()
-
-
-def sipsh(*cmds, check=True):
-    args = [SIPSH, "-C", CONF]
-    for c in cmds:
-        args += ["-c", c]
-    r = subprocess.run(args, env=ENV, capture_output=True, text=True)
-    if check and r.returncode:
-        raise SystemExit("sipsh %s: %s" % (cmds, r.stderr))
-    return r.stdout
+sipsh = sipsh_runner(SIPSH, CONF, ENV)
 
 
 def ctrl(command, **params):
@@ -98,14 +88,6 @@ def wait_until(pred, limit=10.0, step=0.001):
         time.sleep(step)
     raise SystemExit("timed out; registrations: %s"
                      % ctrl("registrations"))
-
-
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def summary(name, values, unit="ms"):
@@ -420,16 +402,6 @@ def invite_calls():
         stop([cp])
         log.close()
     return invite_times(path, SP), invite_times(path, PP + 20)
-
-
-# --- CPU time of a call ------------------------------------------------------
-
-def cpu_ms(pid):
-    """utime + stime of a process so far, in ms."""
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / \
-        os.sysconf("SC_CLK_TCK")
 
 
 # --- Audio frame timing, idle and under load -------------------------------
