@@ -148,8 +148,8 @@ FORCE:
 DEB_BUILD := pkg-config gcc make mandoc libedit-dev libncurses-dev libre-dev \
 	     librem-dev libssl-dev baresip-core
 DEB_TEST  := kamailio kamailio-tls-modules linphone-cli tshark tmux openssh-server dnsmasq \
-	     coturn runit clang mandoc valgrind procps iproute2 python3 strace \
-	     gdb openssl
+	     coturn runit clang libclang-rt-14-dev mandoc valgrind procps iproute2 \
+	     python3 strace gdb openssl
 deps:
 	@./tests/tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
