@@ -311,8 +311,8 @@ int dlg_input(const char *title, const char *prompt, bool hidden,
 		case 8:             form_driver(form, REQ_DEL_PREV); break;
 		case 21:            form_driver(form, REQ_CLR_FIELD); break;
 		default:
-			if (ch >= 32 && ch < 256)
-				form_driver(form, ch);
+			if (term_is_text(ch))
+				term_type(form, ch);
 			break;
 		}
 		wrefresh(win);

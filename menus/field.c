@@ -304,7 +304,7 @@ int fld_open(struct app *a, struct inst *i, const struct setting *s)
  */
 bool fld_char_ok(const struct setting *s, int ch)
 {
-	if (ch < 32 || ch > 255)
+	if (!term_is_text(ch))
 		return false;
 
 	if (fld_kind(s) != FK_NUMBER)

@@ -169,7 +169,7 @@ static int paste(struct app *a, struct inst *i, const struct setting *s)
 
 		for (;;) {
 			ch = term_key(win, 0);
-			if (why[0] && ch >= 32 && ch < 256) {
+			if (why[0] && term_is_text(ch)) {
 				/* Typing again: the old refusal is gone. */
 				why[0] = '\0';
 				mvwprintw(win, h - 4, 2, "%*s", w - 4, "");
@@ -188,8 +188,8 @@ static int paste(struct app *a, struct inst *i, const struct setting *s)
 				form_driver(form, REQ_PREV_CHAR);
 			else if (ch == KEY_RIGHT)
 				form_driver(form, REQ_NEXT_CHAR);
-			else if (ch >= 32 && ch < 256)
-				form_driver(form, ch);
+			else if (term_is_text(ch))
+				term_type(form, ch);
 			else
 				break;
 			wrefresh(sub);

@@ -302,7 +302,7 @@ static void edit_key(struct fpage *fp, int ch)
 
 	default:
 		if (fld_char_ok(row_setting(fp, fp->cur), ch))
-			form_driver(fp->form, ch);
+			term_type(fp->form, ch);
 		else
 			beep();
 		break;

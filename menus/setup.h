@@ -80,6 +80,9 @@ enum {
 	KEY_TICK,                  /* nothing typed for a while */
 	KEY_SIGNAL,                /* a hangup, Ctrl-C, a kill */
 };
+/* A typed character beyond ASCII: its code point with this bit set, so
+ * that it never reads as one of curses' key codes. */
+#define KEY_WCHAR 0x1000000
 
 int  term_open(char *why, size_t sz);
 void term_close(void);
@@ -93,6 +96,8 @@ void term_size_screen(void);
  */
 int  term_small_wait(void);
 int  term_key(WINDOW *w, int tick_ms);
+bool term_is_text(int ch);
+void term_type(FORM *form, int ch);
 int  term_signal(void);
 attr_t term_attr(int role);
 enum {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wctype.h>
 #include "re_base.h"
 #include "setup.h"
 
@@ -37,6 +38,30 @@ static void signals_catch(void)
 	sigemptyset(&sa.sa_mask);
 	for (k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
 		sigaction(sigs[k], &sa, NULL);
+}
+
+/*
+ * F1 to F4 as the common terminals send them (xterm and VT100's SS3 form,
+ * VT220's CSI form), where the terminal's own description names other
+ * sequences: a console described as linux but reached through tmux or
+ * screen, or an SSH client that says xterm and sends VT220 keys, still
+ * gets Save and Apply on F2 and F3. A sequence the description binds to
+ * something else is left to it.
+ */
+static void fkeys_define(void)
+{
+	static const char *const seq[][2] = {
+		{"\033OP", "\033[11~"}, {"\033OQ", "\033[12~"},
+		{"\033OR", "\033[13~"}, {"\033OS", "\033[14~"},
+	};
+	size_t n, k;
+
+	for (n = 0; n < sizeof(seq) / sizeof(seq[0]); n++) {
+		for (k = 0; k < 2; k++) {
+			if (!key_defined(seq[n][k]))
+				define_key(seq[n][k], KEY_F((int)n + 1));
+		}
+	}
 }
 
 static void at_exit(void)
@@ -75,6 +100,7 @@ int term_open(char *why, size_t sz)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	fkeys_define();
 	/* Long enough for an arrow key's bytes over SSH to arrive together. */
 	set_escdelay(100);
 	curs_set(0);
@@ -170,6 +196,35 @@ int term_signal(void)
 }
 
 /*
+ * One key within ms (-1: wait): curses' key code, an ASCII character, or
+ * a character beyond ASCII with KEY_WCHAR set; ERR when none came. Read
+ * as wide characters so that UTF-8 typed into a field arrives as one
+ * character, not as its bytes.
+ */
+static int key_read(WINDOW *w, int ms)
+{
+	wint_t wc;
+	int r;
+
+	wtimeout(w, ms);
+	r = wget_wch(w, &wc);
+	if (r == ERR)
+		return ERR;
+	if (r == KEY_CODE_YES || wc < 0x80)
+		return (int)wc;
+
+	return (int)(wc | KEY_WCHAR);
+}
+
+static void key_unread(int ch)
+{
+	if (ch & KEY_WCHAR)
+		unget_wch((wchar_t)(ch & ~KEY_WCHAR));
+	else
+		ungetch(ch);
+}
+
+/*
  * The next key. Esc followed by Esc within a moment is KEY_ESCESC, a lone
  * Esc KEY_ESC1; KEY_TICK when tick_ms passed with nothing typed (0:
  * wait), KEY_SIGNAL once a signal asked the menu to end.
@@ -182,8 +237,7 @@ int term_key(WINDOW *w, int tick_ms)
 		if (caught)
 			return KEY_SIGNAL;
 
-		wtimeout(w, 200);
-		ch = wgetch(w);
+		ch = key_read(w, 200);
 		if (caught)
 			return KEY_SIGNAL;
 
@@ -200,12 +254,34 @@ int term_key(WINDOW *w, int tick_ms)
 	if (ch != 27)
 		return ch;
 
-	wtimeout(w, 300);
-	ch = wgetch(w);
+	ch = key_read(w, 300);
 	if (ch == 27)
 		return KEY_ESCESC;
 	if (ch != ERR)
-		ungetch(ch);
+		key_unread(ch);
 
 	return KEY_ESC1;
+}
+
+/* A character to type into a field: printable ASCII, or beyond ASCII
+ * anything but a C1 control or a character the locale cannot print. */
+bool term_is_text(int ch)
+{
+	wchar_t wc;
+
+	if (!(ch & KEY_WCHAR))
+		return ch >= 32 && ch < 127;
+
+	wc = (wchar_t)(ch & ~KEY_WCHAR);
+
+	return !(wc >= 0x80 && wc < 0xa0) && iswprint((wint_t)wc);
+}
+
+/* Type ch into the form's current field, as the one character it is. */
+void term_type(FORM *form, int ch)
+{
+	if (ch & KEY_WCHAR)
+		form_driver_w(form, OK, (wchar_t)(ch & ~KEY_WCHAR));
+	else
+		form_driver(form, ch);
 }

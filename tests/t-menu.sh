@@ -538,10 +538,42 @@ for term in vt100 linux; do
 	else
 		fail "TERM=$term: pages open and arrows move" "$(screen)"
 	fi
+	# tmux sends xterm's F-keys whatever the terminal's description says
+	# (linux's names others): Save must still be F2.
+	keys F2
+	if wait_screen "Saved, with warnings"; then
+		pass "TERM=$term: F2 saves"
+	else
+		fail "TERM=$term: F2 saves" "$(screen)"
+	fi
+	dismiss
+	# Esc and an arrow in one burst: the Esc alone, then the arrow.
+	keys Escape Up
+	if wait_screen ">Bind Interface" && on_screen "Advanced SIP (1/2)"; then
+		pass "TERM=$term: Esc then Up stays on the page and moves up"
+	else
+		fail "TERM=$term: Esc then Up stays on the page and moves up" \
+			"$(screen)"
+	fi
 	to_list
 	keys Escape Escape
 	check "TERM=$term: Esc Esc leaves with status 0" test "$(menu_rc)" = 0
 done
+# UTF-8 typed into a text field is one character each, saved as typed.
+menu xterm LC_ALL=C.UTF-8
+open_page 5
+wait_screen "sipsh setup: System"
+keys Down Down Enter C-u
+typed "Küche ☎ 2"
+keys Enter
+check "UTF-8 typed into a field shows as typed" \
+	wait_screen "Login banner                   Küche ☎ 2"
+keys F3
+wait_screen "Committed:"
+check "UTF-8 typed into a field is saved as typed" grep -qF "Küche ☎ 2" "$C"
+to_list
+keys Escape Escape
+menu_rc >/dev/null
 menu xterm NO_COLOR=1
 open_page 0
 keys Down Down Enter C-u
