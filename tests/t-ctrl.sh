@@ -34,7 +34,7 @@ free_port() {
 	"$PY" - <<'EOF'
 import random, socket
 for _ in range(200):
-    p = random.randint(20000, 40000)
+    p = random.randint(20000, 32000)
     try:
         for q in (p, p + 1):
             for t in (socket.SOCK_STREAM, socket.SOCK_DGRAM):

@@ -17,7 +17,7 @@
 KP=$((21000 + $$ % 500 * 8))    # Kamailio UDP/TCP; its TLS on KP+1
 TP=$((KP + 1))
 SP=$((KP + 2))                  # the phone (its TLS listener on SP+1)
-RTP=$((42000 + $$ % 500 * 20))
+RTP=$((2000 + $$ % 500 * 20))
 DSCP=34
 C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }

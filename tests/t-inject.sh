@@ -16,7 +16,7 @@
 
 KP=$((27000 + $$ % 1000 * 4))   # Kamailio
 SP=$((KP + 2))                  # the phone
-RTP=$((42000 + $$ % 500 * 20))
+RTP=$((2000 + $$ % 500 * 20))
 C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
 trap 'cap_stop reg 2>/dev/null; phone_down; cleanup' EXIT

@@ -14,7 +14,7 @@
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3)
 P=$((26000 + $$ % 1000 * 4))    # our phone's SIP port
-RTP=$((42000 + $$ % 500 * 40))
+RTP=$((2000 + $$ % 250 * 40))
 C=$SIPSH_CONF
 PH=$TOP/build/sipsh-phone
 TA=$TOP/build/tone-analyze

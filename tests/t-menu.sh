@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 MENU=$TOP/build/sipsh-menu
-RTP=$((30000 + $$ % 1000 * 20))
+RTP=$((2000 + $$ % 500 * 20))
 SP=$((22000 + $$ % 1000 * 2))
 GOLD=$TOP/tests/golden/menu
 C=$SIPSH_CONF

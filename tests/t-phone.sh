@@ -14,7 +14,7 @@ KP=$((21000 + $$ % 1000 * 4))   # Kamailio
 SP=$((KP + 1))                  # our phone's SIP port
 LP=$((KP + 2))                  # linphonec
 export LP_RTP_PORTS="$((RTP + 20))-$((RTP + 39))"
-RTP=$((30000 + $$ % 1000 * 20))
+RTP=$((2000 + $$ % 500 * 20))
 C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
 

@@ -25,7 +25,7 @@ SP=$((KP + 2))                  # our phone (its TLS listener on SP+1)
 KP2=$((15000 + $$ % 1000 * 4))  # a second Kamailio; its TLS on KP2+1
 TP2=$((KP2 + 1))
 DNSP=$((KP2 + 2))               # dnsmasq
-RTP=$((40000 + $$ % 1000 * 20))
+RTP=$((2000 + $$ % 500 * 20))
 C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
 CAP_PID=

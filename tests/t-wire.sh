@@ -11,13 +11,13 @@
 . "$TOP/tests/tools/kamailio.sh"
 . "$TOP/tests/tools/capture.sh"
 
-B=$((31000 + $$ % 400 * 10))
+B=$((20000 + $$ % 400 * 10))
 KP=$B                   # Kamailio, realm sipsh.test
 SP=$((B + 1))           # the phone's SIP port (TLS: SP + 1)
 SP2=$((B + 3))          # the phone's SIP port after 'bind-port' changes
 DNSP=$((B + 5))         # dnsmasq
 KP2=$((B + 6))          # Kamailio for provider.test, found by SRV
-RTP=$((41000 + $$ % 500 * 20))
+RTP=$((2000 + $$ % 500 * 20))
 RTP_END=$((RTP + 9))
 C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
