@@ -149,7 +149,7 @@ DEB_BUILD := pkg-config gcc make mandoc libedit-dev libncurses-dev libre-dev \
 	     librem-dev libssl-dev baresip-core
 DEB_TEST  := kamailio kamailio-tls-modules linphone-cli tshark tmux openssh-server dnsmasq \
 	     coturn runit clang libclang-rt-14-dev mandoc valgrind procps iproute2 \
-	     python3 strace gdb openssl
+	     python3 strace gdb openssl systemd
 deps:
 	@./tests/tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
@@ -201,8 +201,12 @@ install: all
 		-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' etc/sipsh-phone.service.in \
 		>$(DESTDIR)$(PREFIX)/lib/systemd/system/sipsh-phone.service
 	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@RUNDIR@|$(RUNSTATEDIR)/sipsh|g' \
+		-e 's|@ADMIN_GROUP@|$(ADMIN_GROUP)|g' \
 		etc/runit/sipsh-phone/run.in >$(DESTDIR)$(SYSCONFDIR)/sv/sipsh-phone/run
 	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/sv/sipsh-phone/run
+	install -d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d
+	sed -e 's|@RUNDIR@|$(RUNSTATEDIR)/sipsh|g' -e 's|@ADMIN_GROUP@|$(ADMIN_GROUP)|g' \
+		etc/tmpfiles.d/sipsh.conf.in >$(DESTDIR)$(PREFIX)/lib/tmpfiles.d/sipsh.conf
 	install -d $(DESTDIR)$(SYSCONFDIR)/ssh/sshd_config.d
 	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SSH_GROUP@|$(SSH_GROUP)|g' \
 		-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' etc/ssh/sshd-sipsh.conf.in \
@@ -279,7 +283,15 @@ $(B)/mkwav: tools/mkwav.c $(TOOL_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_CFLAGS) $(LDFLAGS) -o $@ tools/mkwav.c tools/wav.c -lm
 
-.PHONY: install-phone-tool
+.PHONY: install-phone-tool install-groups
+# The roles' groups (sipsh(1), Roles), made on the system installed to;
+# into a staging root (DESTDIR) a package's own scripts make them.
+install: install-groups
+install-groups:
+	@[ -n "$(DESTDIR)" ] || for g in $(ADMIN_GROUP) $(VIEW_GROUP) $(SSH_GROUP); do \
+		getent group "$$g" >/dev/null || groupadd --system "$$g" || exit 1; \
+	done
+
 install: install-phone-tool
 install-phone-tool: $(B)/sipsh-phone
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

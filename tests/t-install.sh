@@ -83,6 +83,36 @@ check "the runit service is installed, executable" \
 check "...and generates before it runs baresip" \
 	grep -q "^/usr/bin/sipsh -c 'phone generate'" "$R/etc/sv/sipsh-phone/run"
 
+check "...and makes the runtime directory as tmpfiles.d says, not as root's alone" \
+	sh -c "grep -qx 'ExecStartPre=-/usr/bin/systemd-tmpfiles --create sipsh.conf' '$U' && ! grep -q '^RuntimeDirectory=' '$U'"
+TF=$R/usr/lib/tmpfiles.d/sipsh.conf
+check "tmpfiles.d gives the runtime directory to the admin group (2771)" \
+	grep -qx 'd /run/sipsh 2771 root sipsh-admin -' "$TF"
+
+# The groups of the roles, made by an install on the system itself (not
+# into a staging root); names of this test's own, removed at the end.
+G="sipsh-ta$$ sipsh-tv$$ sipsh-tl$$"
+groups_gone() { for g in $G; do groupdel "$g" 2>/dev/null; done; }
+trap 'groups_gone; restore_build; cleanup' EXIT
+mkgroups() {
+	make -s -C "$TOP" install-groups ADMIN_GROUP=sipsh-ta$$ \
+		VIEW_GROUP=sipsh-tv$$ SSH_GROUP=sipsh-tl$$ "$@"
+}
+mkgroups DESTDIR="$R"
+check "into a staging root no group is made" \
+	sh -c "! getent group sipsh-ta$$ sipsh-tv$$ sipsh-tl$$"
+if mkgroups && mkgroups && getent group sipsh-ta$$ sipsh-tv$$ sipsh-tl$$ |
+	awk -F: '$3 < 1000' | grep -c . | grep -qx 3; then
+	pass "install makes the admin, view and login groups, as system groups, once"
+else
+	fail "install makes the admin, view and login groups, as system groups, once" \
+		"$(getent group sipsh-ta$$ sipsh-tv$$ sipsh-tl$$)"
+fi
+sed -e "s/sipsh-admin/sipsh-ta$$/" -e "s|/run/sipsh|$T/tmprun|" "$TF" >"$T/tmpfiles.conf"
+systemd-tmpfiles --create "$T/tmpfiles.conf" >/dev/null 2>&1
+check "systemd-tmpfiles makes it so: 2771, root, the admin group" \
+	test "$(stat -c '%a %U %G' "$T/tmprun" 2>&1)" = "2771 root sipsh-ta$$"
+
 # The sshd block for the accounts confined to the shell (sipsh(1), SSH):
 # installed where Debian's sshd_config includes it, for the installed
 # sipsh, and as the manual shows it.
