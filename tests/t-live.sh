@@ -325,6 +325,54 @@ else
 fi
 cp "$T/config.good" "$R/baresip/config"
 
+# --- Asked before the save: a live change the modules would refuse -----------------
+# With a call up, the commit first has the phone check the config it is
+# about to save (conf_check, on config.next); the phone cannot read it
+# (an injected EACCES), so the change would mean a restart: the commit
+# without --force is refused, naming the call (both its legs, line 0 and
+# line 1), before anything is saved,
+# and the call goes on.
+ftel callee2 1
+ftel caller2 0
+fdo callee2 'wait "ring on" 8'
+fdo callee2 'hook off'
+fdo caller2 'hook off'
+fdo caller2 'wait "tone dial" 3'
+fdo caller2 'dial 101#'
+wait_for 10 ev caller2 'state connected'
+strace -f -p "$pid0" -o "$T/strace-check.out" -e trace=openat \
+	-e inject=openat:error=EACCES -P "$R/baresip/config.next" 2>/dev/null &
+st=$!
+TEST_PIDS+=("$st")
+wait_for 5 grep -q 'attached\|^[0-9]' "$T/strace-check.out" || sleep 1
+cp "$C" "$T/before-check.conf"
+log_mark
+commit checked 'user-agent "Never Saved"'
+kill "$st" 2>/dev/null
+wait "$st" 2>/dev/null
+if grep -q '% Commit refused: it would end 2 calls' "$T/checked.out" &&
+	grep -q 'INJECTED' "$T/strace-check.out" && cmp -s "$C" "$T/before-check.conf" &&
+	log_has 'conf_check refused, nothing changed' && [ "$(phone_pid)" = "$pid0" ] &&
+	has_call '"state":"established"' && [ ! -e "$R/baresip/config.next" ]; then
+	pass "a live change the phone would refuse, with a call up: refused before the save, the call goes on"
+else
+	fail "a live change the phone would refuse, with a call up: refused before the save, the call goes on" \
+		"$(cat "$T/checked.out"; tail -3 "$T/strace-check.out"; calls_json)"
+fi
+commit checked2 'user-agent "Saved Live"'
+if grep -q '^% Committed: live: user-agent changed' "$T/checked2.out" && [ "$(phone_pid)" = "$pid0" ] &&
+	has_call '"state":"established"'; then
+	pass "the same change the phone takes: checked, saved, taken live, the call goes on"
+else
+	fail "the same change the phone takes: checked, saved, taken live, the call goes on" \
+		"$(cat "$T/checked2.out"; calls_json)"
+fi
+fdo caller2 'hook on'
+fdo callee2 'hook on'
+ftel_end caller2
+ftel_end callee2
+wait_for 5 no_calls
+
 # --- A reload that fails: nothing changes, the phone restarts --------------------
 strace -f -p "$pid0" -o "$T/strace.out" -e trace=openat \
 	-e inject=openat:error=EACCES -P "$R/baresip/config" 2>/dev/null &

@@ -55,8 +55,8 @@ static const struct cmd *reload_cmd(const struct mod *m)
 	return cmd;
 }
 
-int sipsh_reload_run(const char *path, char **modsp, char **whatp,
-		     char *why, size_t whysz)
+int sipsh_reload_run(const char *path, bool check, char **modsp,
+		     char **whatp, char *why, size_t whysz)
 {
 	const struct cmd *cmdv[SIPSH_RELOAD_MAX];
 	const char *namev[SIPSH_RELOAD_MAX];
@@ -105,16 +105,17 @@ int sipsh_reload_run(const char *path, char **modsp, char **whatp,
 		cmdv[n++] = cmd;
 	}
 
-	if (err) {
+	if (err || check) {
 		for (i = 0; i < n; i++)
 			(void)call(cmdv[i], &r, RELOAD_DROP);
-		goto out;
+		if (err)
+			goto out;
 	}
 
 	mods = mbuf_alloc(64);
 	what = mbuf_alloc(64);
 	if (!mods || !what) {
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n && !check; i++)
 			(void)call(cmdv[i], &r, RELOAD_DROP);
 		err = ENOMEM;
 		str_ncpy(why, "out of memory", whysz);
@@ -124,9 +125,10 @@ int sipsh_reload_run(const char *path, char **modsp, char **whatp,
 	/* Every module accepted: from here on nothing can refuse. */
 	r.conf = NULL;
 	for (i = 0; i < n; i++) {
-		(void)call(cmdv[i], &r, RELOAD_SWAP);
+		if (!check)
+			(void)call(cmdv[i], &r, RELOAD_SWAP);
 		(void)mbuf_printf(mods, "%s%s", i ? " " : "", namev[i]);
-		if (r.what[0])
+		if (!check && r.what[0])
 			(void)mbuf_printf(what, "%s%s: %s",
 					  what->end ? "; " : "", namev[i],
 					  r.what);

@@ -72,9 +72,10 @@ static inline struct sipsh_reload *sipsh_reload_of(void *arg)
  * every module took it, with *modsp the modules that did ("sipwire
  * regctl phoneline") and *whatp what changed ("sipwire: user agent 'x'"),
  * both new strings; else an errno value with why ("sipwire: ...") and
- * nothing changed.
+ * nothing changed. With check, every module only checks the file and
+ * forgets it: 0 when all would take it (*whatp then empty).
  */
-int sipsh_reload_run(const char *path, char **modsp, char **whatp,
-		     char *why, size_t whysz);
+int sipsh_reload_run(const char *path, bool check, char **modsp,
+		     char **whatp, char *why, size_t whysz);
 
 #endif

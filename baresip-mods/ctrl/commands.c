@@ -23,6 +23,7 @@ static const struct cmd_entry {
 	{"answer",        cmd_answer,        ROLE_ADMIN},
 	{"calls",         cmd_calls,         ROLE_VIEW},
 	{"conf_reload",   cmd_conf_reload,   ROLE_ADMIN},
+	{"conf_check",    cmd_conf_check,    ROLE_ADMIN},
 	{"dial",          cmd_dial,          ROLE_ADMIN},
 	{"hangup",        cmd_hangup,        ROLE_ADMIN},
 	{"hold",          cmd_hold,          ROLE_ADMIN},

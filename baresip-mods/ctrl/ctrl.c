@@ -116,6 +116,9 @@
  *                      at run time (common/conf_reload.h) read baresip's
  *                      config file again: all of them, or, when one
  *                      refuses, none (the error says which and why).
+ *   conf_check                  -> {"modules":"sipwire regctl ..."}; the
+ *                      same modules only check config.next, beside the
+ *                      config, and forget it: ok when all would take it.
  *   trace  {"on": BOOL}         -> {"on":BOOL}; per client, until it
  *                      turns it off or disconnects. baresip's own trace
  *                      (-s) is put back when no client traces any more.

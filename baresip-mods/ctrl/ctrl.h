@@ -154,6 +154,7 @@ int  cmd_ua_del(const struct req *rq, struct rep *rp);
 
 /* cmd_reload.c */
 int  cmd_conf_reload(const struct req *rq, struct rep *rp);
+int  cmd_conf_check(const struct req *rq, struct rep *rp);
 
 /* regstat.c */
 struct regstat *regstat_get(const struct ua *ua);

@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "re_base.h"
 #include "pf_mbuf.h"
 #include "conf_read.h"
@@ -29,6 +30,7 @@
 #include "phone.h"
 #include "ctrl_data.h"
 #include "store.h"
+#include "afile.h"
 #include "config_diff.h"
 
 #define ERRSZ 256
@@ -445,6 +447,59 @@ static char *ran_read(size_t *lenp)
 	return ran;
 }
 
+/* Whether the running phone has a call up. */
+static bool calls_up(void)
+{
+	struct odict *calls = NULL;
+	char err[ERRSZ];
+	bool up;
+
+	if (ctrl_request(&calls, "calls", NULL, err, sizeof(err)))
+		return false;
+
+	up = calls && list_head(&calls->lst);
+	mem_deref(calls);
+
+	return up;
+}
+
+/*
+ * A live change, asked of the running phone before the save while calls
+ * are up: should a module refuse it, the apply would restart baresip and
+ * end them, so that is found out now, as a restart the commit asks about,
+ * and not after the save. The config about to be written goes beside the
+ * one baresip runs, as config.next, for ctrl's conf_check, and is removed
+ * again. A phone without conf_check is left to the reload after the save.
+ */
+static void live_check(struct plan *p, const struct phone_gen *g)
+{
+	char path[PATH_MAX], err[ERRSZ] = "";
+	struct odict *r = NULL;
+	int rc;
+
+	if (!p->live || p->restart || !calls_up())
+		return;
+
+	re_snprintf(path, sizeof(path), "%s/baresip/config.next",
+		    phone_rundir());
+	rc = afile_write(path, 0600, g->config->buf, g->config->end);
+	if (rc) {
+		re_snprintf(err, sizeof(err), "%s: %m", path, rc);
+	}
+	else {
+		rc = ctrl_request(&r, "conf_check", NULL, err, sizeof(err));
+		(void)unlink(path);
+	}
+	mem_deref(r);
+
+	if (!rc || (rc == EPROTO && strstr(err, "unknown command")))
+		return;
+
+	p->restart = true;
+	re_snprintf(p->why, sizeof(p->why), "%s; not taken live: %s",
+		    p->live_why, err[0] ? err : "no answer");
+}
+
 /* Asks (or refuses) when calls would end: nothing is dropped unsaid. */
 static int drops_confirm(struct commit *cm, const struct phone_gen *g,
 			 struct re_printf *pf)
@@ -472,6 +527,7 @@ static int drops_confirm(struct commit *cm, const struct phone_gen *g,
 		ran = ran_read(&ranlen);
 		config_check(&p, ran, ranlen, g);
 	}
+	live_check(&p, g);
 
 	calls_dropped(&p, old, mb, &n);
 	if (!n)
