@@ -9,7 +9,10 @@
 # default route, so baresip alone would listen nowhere. The NAT is played
 # by tests/tools/stun_nat.py: it answers each STUN Binding with
 # 198.51.100.7 and the source port plus 100. Kamailio instances listen on
-# the addresses; tshark on lo sees every packet between them.
+# the addresses; tshark on lo sees every packet between them. Over TCP
+# and TLS, each connection's REGISTERs, INVITEs and Kamailio's records
+# show the connection's own address (or the mapping) with the listening
+# port, for several TCP and TLS accounts toward different addresses.
 if [ -z "${ADDR_NETNS:-}" ]; then
 	if ! ADDR_NETNS=1 unshare -n true 2>/dev/null; then
 		printf 'FAIL - t-addr: a network namespace of its own: %s\n' \
@@ -30,6 +33,7 @@ KA=5080                 # Kamailio on 127.0.0.1
 KB=5082                 # Kamailio on 10.1.0.1
 KC=5084                 # Kamailio on [fd00:1::1]
 KO=5086                 # Kamailio on 192.0.2.1, outside localnet
+KBT=$((KB + 1))         # Kamailio's TLS on 10.1.0.1
 STUNP=3478
 MAPPED=198.51.100.7
 RTP=20000
@@ -83,11 +87,56 @@ sent_by() {
 			print src, $3 ":" $4, c}'
 }
 
-kam_start "$KA" sipsh.test 1001:s1 || { fail "kamailio on 127.0.0.1" "see above"; exit 0; }
-KAM_HOST=10.1.0.1 kam_start "$KB" sipsh.test 1002:s2 1005:s5 ||
+# A test CA and a certificate for 10.1.0.1, for Kamailio's TLS there.
+ec='-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes'
+# shellcheck disable=SC2086
+{
+	openssl req -x509 $ec -keyout "$T/ca.key" -out "$T/ca.pem" \
+		-subj "/CN=sipsh addr test CA" -days 2 &&
+	openssl req $ec -keyout "$T/srv.key" -out "$T/srv.csr" -subj "/CN=10.1.0.1" &&
+	printf 'subjectAltName=IP:10.1.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$T/srv.ext" &&
+	openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
+		-CAcreateserial -out "$T/srv.pem" -days 2 -extfile "$T/srv.ext"
+} >"$T/openssl.out" 2>&1 || { fail "t-addr: a test CA" "$(tail -3 "$T/openssl.out")"; exit 0; }
+
+kam_start "$KA" sipsh.test 1001:s1 1006:s6 || { fail "kamailio on 127.0.0.1" "see above"; exit 0; }
+KAM_HOST=10.1.0.1 KAM_TLS_CERT=$T/srv.pem KAM_TLS_KEY=$T/srv.key \
+	kam_start "$KB" sipsh.test 1002:s2 1005:s5 1008:s8 ||
 	{ fail "kamailio on 10.1.0.1" "see above"; exit 0; }
-KAM_HOST='[fd00:1::1]' kam_start "$KC" sipsh.test 1003:s3 ||
+KAM_HOST='[fd00:1::1]' kam_start "$KC" sipsh.test 1003:s3 1007:s7 ||
 	{ fail "kamailio on fd00:1::1" "see above"; exit 0; }
+
+# cap_tcp NAME DISPLAY-FILTER FIELD...: cap_read over TCP, with SIP
+# decoded on the Kamailios' ports.
+cap_tcp() {
+	local f=$1 flt=$2 args=() x
+	shift 2
+	for x in "$@"; do args+=(-e "$x"); done
+	tshark -r "$(cap_file "$f")" -d "tcp.port==$KA,sip" -d "tcp.port==$KB,sip" \
+		-d "tcp.port==$KC,sip" -d "tcp.port==$KO,sip" \
+		-Y "($flt) && tcp" -T fields -E occurrence=f "${args[@]}" 2>/dev/null
+}
+# sent_by_tcp NAME FILTER: as sent_by, over TCP, and the Via's transport.
+sent_by_tcp() {
+	cap_tcp "$1" "$2" ip.src ipv6.src sip.Via.sent-by.address \
+		sip.Via.sent-by.port sip.contact.uri sip.Via.transport |
+		awk -F'\t' '{src = $1 != "" ? $1 : $2;
+			c = $5; sub(/^[^@]*@/, "", c); sub(/[;>].*$/, "", c);
+			print src, $3 ":" $4, c, $6}'
+}
+# via_of PORT USER: "TRANSPORT SENT-BY" of the top Via of USER's last
+# REGISTER Kamailio saved (from its log: over TLS no capture reads it).
+via_of() {
+	grep "kam: via of $2 over" "$(kam_dir "$1")/kamailio.log" | tail -1 |
+		sed -n 's/.*: SIP\/2.0\/\([A-Z]*\) \([^;]*\);.*/\1 \2/p'
+}
+# conn_from PID LOCAL-HOST PEER-HOST:PORT: status 0 when the phone has a
+# TCP connection from LOCAL-HOST (any port) to the peer.
+conn_from() {
+	ss -Htnp 2>/dev/null | grep "pid=$1," |
+		awk -v l="$2" -v p="$3" '{a = $4; sub(/:[0-9]+$/, "", a);
+			if (a == l && $5 == p) f = 1} END {exit !f}'
+}
 
 # --- Bind Interface unset: every address ----------------------------------
 cat >"$T/all.in" <<EOF
@@ -117,15 +166,27 @@ account 5
  registrar 10.1.0.1:$KB
  transport tcp
 !
+account 6
+ user 1006
+ password s6
+ registrar 127.0.0.1:$KA
+ transport tcp
+!
+account 7
+ user 1007
+ password s7
+ registrar [fd00:1::1]:$KC
+ transport tcp
+!
 EOF
 check "bind-interface unset: the configuration is committed" S -f "$T/all.in"
 check "bind-interface unset: baresip's own sip_listen is 0.0.0.0:$SP" \
 	grep -qxP "sip_listen\t+0\.0\.0\.0:$SP" "$SIPSH_RUNDIR/baresip/config"
 
-cap_start all "udp port $SP"
+cap_start all "udp port $SP or tcp port $KA or tcp port $KB or tcp port $KC"
 phone_start "bind-interface unset"
 for a in "$KA 1001 127.0.0.1:$SP" "$KB 1002 10.1.0.1:$SP" "$KC 1003 [fd00:1::1]:$SP" \
-	"$KB 1005 10.1.0.1:$SP"; do
+	"$KB 1005 10.1.0.1:$SP" "$KA 1006 127.0.0.1:$SP" "$KC 1007 [fd00:1::1]:$SP"; do
 	set -- $a
 	if kam_wait_registered "$1" "$2" 8; then
 		expect "bind-interface unset: $2 registers on Kamailio $1 with Contact $3" \
@@ -151,7 +212,7 @@ done
 
 # Every REGISTER leaves from the address toward its registrar, and its
 # Via and Contact say that address.
-v=$(sent_by all 'sip.Method == "REGISTER"')
+v=$(sent_by all 'sip.Method == "REGISTER" && udp')
 bad=$(awk -v p="$SP" '{s = $1 ~ /:/ ? "[" $1 "]" : $1;
 	if ($2 != s ":" p && !($2 == $1 ":" p)) print; else if ($3 != s ":" p) print}' <<<"$v")
 if [ -n "$v" ] && [ -z "$bad" ] && [ "$(awk '{print $1}' <<<"$v" | sort -u | wc -l)" = 3 ]; then
@@ -198,14 +259,31 @@ else
 	fail "bind-interface unset: a request to 10.1.0.1 from 127.0.0.1 is answered from 10.1.0.1" "$opt"
 fi
 
-# Over TCP the connection comes from the address toward the registrar.
-if [ "$(contact_hp "$KB" 1005)" = "10.1.0.1:$SP" ] &&
-	kam_contact "$KB" 1005 | grep -q 'transport=tcp' &&
-	ss -Htnp 2>/dev/null | grep "pid=$pid," | awk '{print $4, $5}' | grep -qx "10.1.0.1:[0-9]* 10.1.0.1:$KB"; then
-	pass "bind-interface unset: over TCP, 1005's connection and Contact are 10.1.0.1"
+# Over TCP each connection comes from the address toward its registrar,
+# and each account's Contact there says that address with the TCP
+# listening port (libre alone writes its first TCP transport's address,
+# 127.0.0.1, into every one).
+for a in "1005 $KB 10.1.0.1" "1006 $KA 127.0.0.1" "1007 $KC [fd00:1::1]"; do
+	read -r u k hp <<<"$a"
+	if [ "$(contact_hp "$k" "$u")" = "$hp:$SP" ] &&
+		kam_contact "$k" "$u" | grep -q 'transport=tcp' &&
+		conn_from "$pid" "$hp" "$hp:$k"; then
+		pass "bind-interface unset: over TCP, $u's connection and Contact are $hp (port $SP)"
+	else
+		fail "bind-interface unset: over TCP, $u's connection and Contact are $hp" \
+			"contact $(kam_contact "$k" "$u"); $(ss -Htnp | grep "pid=$pid,")"
+	fi
+done
+# From the packets: every REGISTER over TCP has the Via and Contact of its
+# connection's source address, with the listening port, from 3 sources.
+v=$(sent_by_tcp all 'sip.Method == "REGISTER"' | sort -u)
+bad=$(awk -v p="$SP" '{s = $1 ~ /:/ ? "[" $1 "]" : $1;
+	if (($2 != s ":" p && $2 != $1 ":" p) || $3 != s ":" p || $4 != "TCP") print}' <<<"$v")
+if [ -n "$v" ] && [ -z "$bad" ] && [ "$(awk '{print $1}' <<<"$v" | sort -u | wc -l)" = 3 ]; then
+	pass "bind-interface unset: every REGISTER over TCP carries its connection's address with port $SP in Via and Contact (3 sources)"
 else
-	fail "bind-interface unset: over TCP, 1005's connection and Contact are 10.1.0.1" \
-		"contact $(kam_contact "$KB" 1005); $(ss -Htnp | grep "pid=$pid,")"
+	fail "bind-interface unset: every REGISTER over TCP carries its connection's address in Via and Contact" \
+		"$(head -c 600 <<<"${bad:-$v}")"
 fi
 phone_down
 

@@ -63,7 +63,7 @@ static void check_handler(void *arg)
 	(void)arg;
 
 	transp_check();
-	transp_order();
+	stream_prune();
 	nat_restart();
 	tmr_start(&sa_st.tmr_check, CHECK_MS, check_handler, NULL);
 }
@@ -72,6 +72,7 @@ static void check_handler(void *arg)
 static void sip_release(void)
 {
 	nat_close();
+	stream_close();
 	transp_close();
 	sa_st.sip = NULL;
 }
@@ -92,7 +93,6 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		 * has just rebuilt its transports after a network change:
 		 * ours are added and hooked again first. */
 		transp_check();
-		transp_order();
 		nat_restart();
 	}
 }
@@ -197,6 +197,7 @@ static int sipaddr_init(void)
 			"layout: Contact, Via and SDP are left as libre "
 			"writes them\n");
 
+	stream_init();
 	if (sa_st.stun_host[0])
 		mnat_init();
 	(void)nat_start();

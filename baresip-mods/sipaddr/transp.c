@@ -298,6 +298,25 @@ struct udp_sock *transp_udp_for(const struct sa *src, struct sa *laddr)
 	return NULL;
 }
 
+/* The port of our transport of kind tp on addr's address, or 0. */
+uint16_t transp_port_on(enum sip_transp tp, const struct sa *addr)
+{
+	const struct sip_head_v110 *h = (const void *)sa_st.sip;
+	struct le *le;
+
+	if (!sa_st.layout_ok || !transp_layout_ok(sa_st.sip))
+		return 0;
+
+	for (le = h->transpl.head; le; le = le->next) {
+		const struct sip_transport_v110 *t = le->data;
+
+		if (t->tp == tp && sa_cmp(&t->laddr, addr, SA_ADDR))
+			return sa_port(&t->laddr);
+	}
+
+	return 0;
+}
+
 /* Whether sock is one of the SIP stack's UDP sockets we hook. */
 bool transp_sock_live(const struct udp_sock *sock)
 {

@@ -34,12 +34,15 @@
 #   KAM_HOST  the address it listens on, a URI host ([v6] in brackets)
 #     [127.0.0.1]
 #   KAM_TLS_CERT / KAM_TLS_KEY  PEM server certificate and key: when both
-#     are set, a TLS listener on PORT+1 too (the tls module) [unset: none]
+#     are set, a TLS listener on KAM_HOST:PORT+1 too (the tls module)
+#     [unset: none]
 #   KAM_TLS_METHOD  the tls module's method: TLSv1.2 (only 1.2), TLSv1.2+,
 #     TLSv1.3 ... [TLSv1.2+]
 #   KAM_TLS_CIPHERS  its cipher_list for TLS <= 1.2 [unset: OpenSSL's]
 # Its log ($(kam_dir PORT)/kamailio.log) has a line "kam: ..." for each
-# registration, refusal and routed request, to wait for or to show.
+# registration, refusal and routed request, to wait for or to show; a
+# registration also "kam: via of USER over PROTO from IP: TOP-VIA" (the
+# Via of a REGISTER over TLS, which no capture can read).
 
 # shellcheck shell=bash
 KAMAILIO=${KAMAILIO:-/usr/sbin/kamailio}
@@ -85,7 +88,7 @@ _kam_listen_cfg() {
 	printf 'alias="localhost:%s"\n' "$port"
 	if _kam_tls_on; then
 		printf 'enable_tls=yes\n'
-		printf 'listen=tls:127.0.0.1:%s\n' "$((port + 1))"
+		printf 'listen=tls:%s:%s\n' "$h" "$((port + 1))"
 		printf 'alias="localhost:%s"\n' "$((port + 1))"
 		printf 'alias="127.0.0.1:%s"\n' "$((port + 1))"
 	fi
@@ -303,6 +306,7 @@ route[REGISTRAR] {
 		exit;
 	}
 	xlog("L_NOTICE", "kam: REGISTER $tU ok contact $ct\n");
+	xlog("L_NOTICE", "kam: via of $tU over $proto from $si: $hdr(Via)\n");
 	exit;
 }
 
