@@ -78,9 +78,9 @@ phone_start() {
 }
 
 # sent_by NAME FILTER: "ip-source via-sent-by contact-host:port" of each
-# packet, one a line, from capture NAME.
+# packet over UDP, one a line, from capture NAME.
 sent_by() {
-	cap_read "$1" "$2" ip.src ipv6.src sip.Via.sent-by.address \
+	cap_read "$1" "($2) && udp" ip.src ipv6.src sip.Via.sent-by.address \
 		sip.Via.sent-by.port sip.contact.uri |
 		awk -F'\t' '{src = $1 != "" ? $1 : $2;
 			c = $5; sub(/^[^@]*@/, "", c); sub(/[;>].*$/, "", c);
@@ -212,7 +212,7 @@ done
 
 # Every REGISTER leaves from the address toward its registrar, and its
 # Via and Contact say that address.
-v=$(sent_by all 'sip.Method == "REGISTER" && udp')
+v=$(sent_by all 'sip.Method == "REGISTER"')
 bad=$(awk -v p="$SP" '{s = $1 ~ /:/ ? "[" $1 "]" : $1;
 	if ($2 != s ":" p && !($2 == $1 ":" p)) print; else if ($3 != s ":" p) print}' <<<"$v")
 if [ -n "$v" ] && [ -z "$bad" ] && [ "$(awk '{print $1}' <<<"$v" | sort -u | wc -l)" = 3 ]; then
@@ -292,7 +292,7 @@ phone_down
 # on 192.0.2.1, with TLS; baresip's SDP says 192.0.2.1 to everyone.
 ip route add default via 192.0.2.254 dev wan1 ||
 	fail "t-addr: a default route" "ip route failed"
-KAM_HOST=192.0.2.1 kam_start "$KO" provider.test 2001:s4 ||
+KAM_HOST=192.0.2.1 kam_start "$KO" provider.test 2001:s4 2002:s9 ||
 	{ fail "kamailio on 192.0.2.1" "see above"; exit 0; }
 python3 "$TOP/tests/tools/stun_nat.py" 192.0.2.1 "$STUNP" "$MAPPED" 100 \
 	"$T/stun.log" 120 </dev/null >"$T/stun.out" 2>&1 &
@@ -300,13 +300,21 @@ STUN_PID=$!
 TEST_PIDS+=("$!")
 wait_for 5 grep -qx ready "$T/stun.log" || fail "the STUN responder starts" "$(cat "$T/stun.out")"
 
-cat >"$T/nat.in" <<EOF
+# Over TCP: 1006 inside (127.0.0.1), 2002 outside; over TLS: 1008 to
+# 10.1.0.1 while baresip's own first TLS transport is on 192.0.2.1.
+{
+	cat <<EOF
 sip
  no localnet
  localnet 127.0.0.0/8
  localnet 10.0.0.0/8
  localnet fd00::/8
  stun-server 192.0.2.1:$STUNP
+ trusted-ca
+EOF
+	cat "$T/ca.pem"
+	cat <<EOF
+quit
 !
 no account 2
 no account 3
@@ -316,18 +324,37 @@ account 4
  password s4
  registrar 192.0.2.1:$KO
 !
+account 7
+ user 1008
+ password s8
+ registrar 10.1.0.1:$KBT
+ transport tls
+!
+account 8
+ user 2002
+ password s9
+ registrar 192.0.2.1:$KO
+ transport tcp
+!
 line 0
  account 1
 !
 line 1
  account 4
 !
+line 2
+ account 8
+!
+line 3
+ account 6
+!
 EOF
+} >"$T/nat.in"
 check "localnet + stun-server: the configuration is committed" S -f "$T/nat.in"
 check "localnet + stun-server: the accounts name sipaddr's media NAT" \
 	grep -q ';medianat=sipaddr;stunserver=stun:192.0.2.1:3478' "$SIPSH_RUNDIR/baresip/accounts"
 
-cap_start nat "udp port $SP or udp portrange $RTP-$RTP_END or udp port $STUNP"
+cap_start nat "udp port $SP or udp portrange $RTP-$RTP_END or udp port $STUNP or tcp port $KA or tcp port $KO"
 phone_start "localnet + stun-server"
 kam_wait_registered "$KA" 1001 8 || fail "localnet: 1001 registers inside" "$(S -c 'show registrations' 2>&1)"
 kam_wait_registered "$KO" 2001 8 || fail "localnet: 2001 registers outside" "$(S -c 'show registrations' 2>&1)"
@@ -335,6 +362,25 @@ expect "localnet: inside, Kamailio 127.0.0.1 records the local Contact" \
 	"127.0.0.1:$SP" "$(contact_hp "$KA" 1001)"
 expect "STUN server: outside, Kamailio 192.0.2.1 records the STUN-mapped Contact" \
 	"$MAPPED:$((SP + 100))" "$(contact_hp "$KO" 2001)"
+kam_wait_registered "$KA" 1006 8 || fail "localnet: 1006 registers inside over TCP" "$(S -c 'show registrations' 2>&1)"
+kam_wait_registered "$KO" 2002 8 || fail "localnet: 2002 registers outside over TCP" "$(S -c 'show registrations' 2>&1)"
+kam_wait_registered "$KB" 1008 8 || fail "1008 registers over TLS" "$(S -c 'show registrations' 2>&1)"
+expect "localnet over TCP: inside, Kamailio 127.0.0.1 records 1006's local Contact" \
+	"127.0.0.1:$SP" "$(contact_hp "$KA" 1006)"
+expect "STUN server over TCP: outside, Kamailio 192.0.2.1 records 2002's Contact: the mapped address, the TCP listening port" \
+	"$MAPPED:$SP" "$(contact_hp "$KO" 2002)"
+# baresip's own TLS transport (the first) is on 192.0.2.1; the connection
+# to 10.1.0.1 comes from 10.1.0.1.
+v="$(contact_hp "$KB" 1008) $(via_of "$KB" 1008)"
+if [ "$v" = "10.1.0.1:$((SP + 1)) TLS 10.1.0.1:$((SP + 1))" ] &&
+	kam_contact "$KB" 1008 | grep -q 'transport=tls' &&
+	conn_from "$(phone_pid)" 10.1.0.1 "10.1.0.1:$KBT" &&
+	grep -q "kam: via of 1008 over tls from 10.1.0.1:" "$(kam_dir "$KB")/kamailio.log"; then
+	pass "over TLS: 1008's connection, Via and Contact (Kamailio 10.1.0.1's records) are 10.1.0.1:$((SP + 1)), not baresip's first TLS transport's 192.0.2.1"
+else
+	fail "over TLS: 1008's connection, Via and Contact are 10.1.0.1:$((SP + 1))" \
+		"contact and via: $v; $(grep 'kam: via of 1008' "$(kam_dir "$KB")/kamailio.log" | tail -1)"
+fi
 
 # --- A network change ---------------------------------------------------------
 # The default route moves to wan0: at its next check (every 60 s) baresip
@@ -377,15 +423,48 @@ for a in 127.0.0.1 10.1.0.1 192.0.2.1 '[::1]' '[fd00:1::1]'; do
 	fi
 done
 
-# A call from each line: the INVITE inside and the INVITE outside.
+# A call from each line: the INVITE inside and the INVITE outside, over
+# UDP (lines 0, 1) and over TCP (lines 3, 2).
 S -c 'dial 0 1009' >/dev/null 2>&1
 S -c 'dial 1 2009' >/dev/null 2>&1
-wait_for 6 sh -c "'$SIPSH' -C '$C' -c 'show calls | json' | grep -c '\"id\"' | grep -qx 0"
+S -c 'dial 2 2009' >/dev/null 2>&1
+S -c 'dial 3 1009' >/dev/null 2>&1
+wait_for 8 sh -c "'$SIPSH' -C '$C' -c 'show calls | json' | grep -c '\"id\"' | grep -qx 0"
 sleep 0.5
-S -c 'hangup 0' >/dev/null 2>&1
-S -c 'hangup 1' >/dev/null 2>&1
+for l in 0 1 2 3; do S -c "hangup $l" >/dev/null 2>&1; done
 wait_for 5 no_calls
 cap_stop nat
+
+# Over TCP, from the packets: REGISTERs and INVITEs inside carry the local
+# address, outside the mapped address with the TCP listening port; the
+# SDP outside the media sockets' mappings.
+v=$(sent_by_tcp nat 'sip.Method == "REGISTER" && ip.dst == 127.0.0.1' | sort -u)
+expect "localnet over TCP: REGISTERs inside: source, Via and Contact all 127.0.0.1" \
+	"127.0.0.1 127.0.0.1:$SP 127.0.0.1:$SP TCP" "$v"
+v=$(sent_by_tcp nat 'sip.Method == "REGISTER" && ip.dst == 192.0.2.1' | sort -u)
+expect "STUN server over TCP: REGISTERs outside: from 192.0.2.1, Via and Contact $MAPPED:$SP" \
+	"192.0.2.1 $MAPPED:$SP $MAPPED:$SP TCP" "$v"
+v=$(sent_by_tcp nat 'sip.Method == "INVITE" && ip.dst == 127.0.0.1' | sort -u)
+expect "localnet over TCP: INVITEs inside: source, Via and Contact all 127.0.0.1" \
+	"127.0.0.1 127.0.0.1:$SP 127.0.0.1:$SP TCP" "$v"
+v=$(sent_by_tcp nat 'sip.Method == "INVITE" && ip.dst == 192.0.2.1' | sort -u)
+expect "STUN server over TCP: INVITEs outside: from 192.0.2.1, Via and Contact $MAPPED:$SP" \
+	"192.0.2.1 $MAPPED:$SP $MAPPED:$SP TCP" "$v"
+for side in "127.0.0.1 127.0.0.1 inside" "192.0.2.1 $MAPPED outside"; do
+	read -r dst addr what <<<"$side"
+	v=$(cap_tcp nat "sip.Method == \"INVITE\" && ip.dst == $dst" \
+		sdp.connection_info.address sdp.owner.address sdp.media.port | sort -u)
+	read -r vc vo vp <<<"$v"
+	lp=$vp
+	[ "$what" = outside ] && lp=$((vp - 100))
+	if [ -n "$v" ] && [ "$(wc -l <<<"$v")" = 1 ] && [ "$vc" = "$addr" ] && [ "$vo" = "$addr" ] &&
+		[ "$lp" -ge "$RTP" ] && [ "$lp" -le "$RTP_END" ] &&
+		{ [ "$what" = inside ] || grep -qx "192.0.2.1 $lp $MAPPED $vp" "$T/stun.log"; }; then
+		pass "over TCP: the SDP $what offers $addr (c=, o=) and port $vp"
+	else
+		fail "over TCP: the SDP $what offers $addr" "$v"
+	fi
+done
 
 v=$(sent_by nat 'sip.Method == "REGISTER" && ip.dst == 127.0.0.1' | sort -u)
 expect "localnet: REGISTERs inside: source, Via and Contact all 127.0.0.1" \
@@ -395,7 +474,7 @@ expect "STUN server: REGISTERs outside: from 192.0.2.1, Via and Contact mapped" 
 	"192.0.2.1 $MAPPED:$((SP + 100)) $MAPPED:$((SP + 100))" "$v"
 
 sdp_of() {
-	cap_read nat "sip.Method == \"INVITE\" && ip.dst == $1" \
+	cap_read nat "sip.Method == \"INVITE\" && ip.dst == $1 && udp" \
 		sdp.connection_info.address sdp.owner.address sdp.media.port |
 		sort -u
 }
@@ -507,6 +586,12 @@ else
 	fail "STUN server gone at start: 2001 registers with its local Contact" \
 		"$(kam_contact "$KO" 2001); $(phone_log | grep sipaddr | tail -3)"
 fi
+if _kam_poll 8 contact_is "$KO" 2002 "192.0.2.1:$SP"; then
+	pass "STUN server gone at start: over TCP too, 2002 registers outside with its local Contact 192.0.2.1:$SP"
+else
+	fail "STUN server gone at start: over TCP, 2002 registers with its local Contact" \
+		"$(kam_contact "$KO" 2002)"
+fi
 phone_down
 
 # --- A bind interface with STUN ---------------------------------------------
@@ -528,6 +613,21 @@ expect "bind-interface wan0 + stun-server: outside, Kamailio records the mapping
 	"$MAPPED:$((SP + 100))" "$(contact_hp "$KO" 2001)"
 expect "bind-interface wan0 + stun-server: inside, Kamailio records 10.1.0.1:$SP" \
 	"10.1.0.1:$SP" "$(contact_hp "$KA" 1001)"
+# Over TCP the connections are bound to the interface's address as well.
+_kam_poll 8 contact_is "$KO" 2002 "$MAPPED:$SP"
+_kam_poll 8 contact_is "$KA" 1006 "10.1.0.1:$SP"
+if [ "$(contact_hp "$KA" 1006)" = "10.1.0.1:$SP" ] && conn_from "$(phone_pid)" 10.1.0.1 "127.0.0.1:$KA"; then
+	pass "bind-interface wan0 over TCP: inside, the connection to 127.0.0.1 comes from 10.1.0.1 and Kamailio records 10.1.0.1:$SP"
+else
+	fail "bind-interface wan0 over TCP: inside, the connection and Contact are 10.1.0.1" \
+		"contact $(kam_contact "$KA" 1006); $(ss -Htnp | grep "pid=$(phone_pid),")"
+fi
+if [ "$(contact_hp "$KO" 2002)" = "$MAPPED:$SP" ] && conn_from "$(phone_pid)" 10.1.0.1 "192.0.2.1:$KO"; then
+	pass "bind-interface wan0 over TCP: outside, the connection comes from 10.1.0.1 and Kamailio records $MAPPED:$SP"
+else
+	fail "bind-interface wan0 over TCP: outside, the connection from 10.1.0.1, the Contact mapped" \
+		"contact $(kam_contact "$KO" 2002); $(ss -Htnp | grep "pid=$(phone_pid),")"
+fi
 v=$(sent_by bound 'sip.Method == "REGISTER"' | sort -u)
 expect "bind-interface wan0 + stun-server: REGISTERs leave from 10.1.0.1 only, Via and Contact as recorded" \
 	"10.1.0.1 10.1.0.1:$SP 10.1.0.1:$SP
