@@ -99,7 +99,10 @@ ec='-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes'
 		-CAcreateserial -out "$T/srv.pem" -days 2 -extfile "$T/srv.ext"
 } >"$T/openssl.out" 2>&1 || { fail "t-addr: a test CA" "$(tail -3 "$T/openssl.out")"; exit 0; }
 
-kam_start "$KA" sipsh.test 1001:s1 1006:s6 || { fail "kamailio on 127.0.0.1" "see above"; exit 0; }
+# Kamailio on 127.0.0.1 sends requests to a user over the connection its
+# REGISTER came on: the phone's responses then leave on a connection it
+# made, whose local port is not the one it listens on.
+KAM_NATED=1 kam_start "$KA" sipsh.test 1001:s1 1006:s6 || { fail "kamailio on 127.0.0.1" "see above"; exit 0; }
 KAM_HOST=10.1.0.1 KAM_TLS_CERT=$T/srv.pem KAM_TLS_KEY=$T/srv.key \
 	kam_start "$KB" sipsh.test 1002:s2 1005:s5 1008:s8 ||
 	{ fail "kamailio on 10.1.0.1" "see above"; exit 0; }
@@ -541,6 +544,28 @@ for side in "127.0.0.1 5090 127.0.0.1:$SP 127.0.0.1 inside localnet: local" \
 		fail "${what% *} answer: from $ip, Contact $hp, SDP $addr" "200: $v; 180: $r; caller: $(tr '\n' ' ' <"$T/inv-$port.out")"
 	fi
 done
+
+# An answer over TCP on the phone's own connection: 1001 (line 0, UDP)
+# calls 1006 (line 3), whom Kamailio reaches over the connection 1006's
+# REGISTER came on. libre alone would write that connection's ephemeral
+# port into the 180's and 200's Contact.
+cap_start ans2 "tcp port $KA"
+S -c 'dial 0 1006' >/dev/null 2>&1
+if wait_for 5 sh -c "'$SIPSH' -C '$C' -c 'show calls | json' | grep -q '\"direction\":\"in\"'"; then
+	S -c 'answer 3' >/dev/null 2>&1
+	wait_for 3 sh -c "'$SIPSH' -C '$C' -c 'show calls | json' | grep -q '\"state\":\"established\"'"
+fi
+sleep 0.3
+S -c 'hangup 3' >/dev/null 2>&1
+S -c 'hangup 0' >/dev/null 2>&1
+wait_for 5 no_calls
+cap_stop ans2
+v=$(cap_tcp ans2 "(sip.Status-Code == 180 || sip.Status-Code == 200) && sip.CSeq.method == \"INVITE\" && tcp.dstport == $KA" \
+	sip.Status-Code tcp.srcport sip.contact.uri | sort -u |
+	awk '{c = $3; sub(/^[^@]*@/, "", c); sub(/[;>].*$/, "", c); print $1, ($2 == p ? "listener" : "own"), c}' p="$SP")
+expect "over TCP: the answer (180, 200) on the phone's own connection carries Contact 127.0.0.1:$SP, not the connection's port" \
+	"180 own 127.0.0.1:$SP
+200 own 127.0.0.1:$SP" "$v"
 
 v=$(grep -c "^192.0.2.1 $SP $MAPPED $((SP + 100))\$" "$T/stun.log")
 if [ "$v" -ge 1 ]; then

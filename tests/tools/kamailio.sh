@@ -39,6 +39,10 @@
 #   KAM_TLS_METHOD  the tls module's method: TLSv1.2 (only 1.2), TLSv1.2+,
 #     TLSv1.3 ... [TLSv1.2+]
 #   KAM_TLS_CIPHERS  its cipher_list for TLS <= 1.2 [unset: OpenSSL's]
+#   KAM_NATED  1: a registration's source address is kept beside its
+#     Contact (nathelper's fix_nated_register) and requests to the user go
+#     there, over the client's own TCP/TLS connection [unset: to the
+#     Contact]
 # Its log ($(kam_dir PORT)/kamailio.log) has a line "kam: ..." for each
 # registration, refusal and routed request, to wait for or to show; a
 # registration also "kam: via of USER over PROTO from IP: TOP-VIA" (the
@@ -125,6 +129,11 @@ _kam_modules_cfg() {
 		siputils xlog ctl auth htable; do
 		printf 'loadmodule "%s.so"\n' "$m"
 	done
+	if [ "${KAM_NATED:-}" = 1 ]; then
+		printf 'loadmodule "nathelper.so"\n'
+		printf 'modparam("nathelper", "received_avp", "$avp(RECEIVED)")\n'
+		printf 'modparam("registrar", "received_avp", "$avp(RECEIVED)")\n'
+	fi
 }
 
 # _kam_write_cfg PORT: the configuration, from the realm and users kept
@@ -158,6 +167,8 @@ alias="$realm"
 #!substdef "!KAM_AUTH_FAIL!${KAM_AUTH_FAIL:-403}!g"
 #!substdef "!KAM_AUTH_CHECKS!${KAM_AUTH_CHECKS:-1}!g"
 EOF
+		[ "${KAM_NATED:-}" != 1 ] || printf '#!define KAM_NATED\n'
+
 		_kam_listen_cfg "$port"
 		_kam_modules_cfg
 		_kam_tls_cfg "$port"
@@ -300,6 +311,9 @@ route[AUTHFAIL] {
 
 route[REGISTRAR] {
 	route(AUTH);
+#!ifdef KAM_NATED
+	fix_nated_register();
+#!endif
 	if (!save("location")) {
 		xlog("L_NOTICE", "kam: REGISTER from $tU failed to save\n");
 		sl_reply_error();
