@@ -14,7 +14,9 @@
  * registrar can reach back); toward a destination beyond localnet, left
  * by the STUN server's way, the SIP socket's STUN-mapped address with
  * that listening port (a TCP mapping's port would be only that
- * connection's), and in the SDP each media socket's mapping.
+ * connection's), and in the SDP each media socket's mapping. With a bind
+ * interface, the connections libre makes are bound to its address, as
+ * SIP over UDP leaves from it.
  *
  * The connections are seen where libre makes them: its own PLT slots
  * for tcp_connect, tcp_accept and tls_start_tcp point here
