@@ -96,7 +96,9 @@ ec='-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes'
 	openssl req $ec -keyout "$T/srv.key" -out "$T/srv.csr" -subj "/CN=10.1.0.1" &&
 	printf 'subjectAltName=IP:10.1.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$T/srv.ext" &&
 	openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
-		-CAcreateserial -out "$T/srv.pem" -days 2 -extfile "$T/srv.ext"
+		-CAcreateserial -out "$T/srv.pem" -days 2 -extfile "$T/srv.ext" &&
+	openssl req -x509 $ec -keyout "$T/other.key" -out "$T/other.pem" \
+		-subj "/CN=sipsh addr other CA" -days 2
 } >"$T/openssl.out" 2>&1 || { fail "t-addr: a test CA" "$(tail -3 "$T/openssl.out")"; exit 0; }
 
 # Kamailio on 127.0.0.1 sends requests to a user over the connection its
@@ -142,11 +144,17 @@ conn_from() {
 }
 
 # --- Bind Interface unset: every address ----------------------------------
-cat >"$T/all.in" <<EOF
+{
+	cat <<EOF
 sip
  bind-port $SP
  rtp-port-range $RTP-$RTP_END
  register-interval 60
+ trusted-ca
+EOF
+	cat "$T/ca.pem"
+	cat <<EOF
+quit
 !
 account 1
  user 1001
@@ -181,7 +189,14 @@ account 7
  registrar [fd00:1::1]:$KC
  transport tcp
 !
+account 8
+ user 1008
+ password s8
+ registrar 10.1.0.1:$KBT
+ transport tls
+!
 EOF
+} >"$T/all.in"
 check "bind-interface unset: the configuration is committed" S -f "$T/all.in"
 check "bind-interface unset: baresip's own sip_listen is 0.0.0.0:$SP" \
 	grep -qxP "sip_listen\t+0\.0\.0\.0:$SP" "$SIPSH_RUNDIR/baresip/config"
@@ -205,13 +220,32 @@ pid=$(phone_pid)
 u=$(ss -Hulnp 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | sort)
 t=$(ss -Htlnp 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | sort)
 for a in 127.0.0.1 10.1.0.1 192.0.2.1 '[::1]' '[fd00:1::1]'; do
-	if grep -qxF "$a:$SP" <<<"$u" && grep -qxF "$a:$SP" <<<"$t"; then
-		pass "bind-interface unset: SIP listens on $a:$SP (UDP and TCP)"
+	if grep -qxF "$a:$SP" <<<"$u" && grep -qxF "$a:$SP" <<<"$t" &&
+		grep -qxF "$a:$((SP + 1))" <<<"$t"; then
+		pass "bind-interface unset, no default route: SIP listens on $a:$SP (UDP and TCP) and $a:$((SP + 1)) (TLS)"
 	else
-		fail "bind-interface unset: SIP listens on $a:$SP (UDP and TCP)" \
+		fail "bind-interface unset, no default route: SIP listens on $a:$SP (UDP and TCP) and $((SP + 1)) (TLS)" \
 			"udp: $(tr '\n' ' ' <<<"$u"); tcp: $(tr '\n' ' ' <<<"$t")"
 	fi
 done
+# With no default route baresip makes no TLS context: sipaddr's own,
+# configured by siptls (the test CA, the server's name checked), lets
+# 1008 register over TLS, from 10.1.0.1 and with Via and Contact saying so.
+if kam_wait_registered "$KB" 1008 8; then
+	v="$(contact_hp "$KB" 1008) $(via_of "$KB" 1008)"
+	if [ "$v" = "10.1.0.1:$((SP + 1)) TLS 10.1.0.1:$((SP + 1))" ] &&
+		kam_contact "$KB" 1008 | grep -q 'transport=tls' &&
+		conn_from "$pid" 10.1.0.1 "10.1.0.1:$KBT" &&
+		grep -q "kam: via of 1008 over tls from 10.1.0.1:" "$(kam_dir "$KB")/kamailio.log"; then
+		pass "bind-interface unset, no default route: 1008 registers over TLS from 10.1.0.1, Via and Contact (Kamailio's records) 10.1.0.1:$((SP + 1))"
+	else
+		fail "bind-interface unset, no default route: 1008 over TLS: Via and Contact 10.1.0.1:$((SP + 1))" \
+			"contact and via: $v; $(grep 'kam: via of 1008' "$(kam_dir "$KB")/kamailio.log" | tail -1)"
+	fi
+else
+	fail "bind-interface unset, no default route: 1008 registers over TLS" \
+		"$(S -c 'show registrations' 2>&1; phone_log | grep -i 'sipaddr\|siptls\|tls' | tail -5)"
+fi
 
 # Every REGISTER leaves from the address toward its registrar, and its
 # Via and Contact say that address.
@@ -288,6 +322,22 @@ else
 	fail "bind-interface unset: every REGISTER over TCP carries its connection's address in Via and Contact" \
 		"$(head -c 600 <<<"${bad:-$v}")"
 fi
+# sipaddr's own TLS context checks the server as siptls configures it:
+# with another CA trusted, 1008 does not register and says why.
+{
+	printf 'sip\n no trusted-ca\n trusted-ca\n'
+	cat "$T/other.pem"
+	printf 'quit\n!\n'
+} >"$T/other.in"
+S -f "$T/other.in" >"$T/other.out" 2>&1
+wait_for 10 reg_is 8 failed
+if reg_is 8 failed && S -c 'show registrations' 2>&1 | grep -qi 'certificate verification failed' &&
+	phone_log | grep -q 'siptls: .*1008.*registration failed: TLS: certificate verification failed'; then
+	pass "bind-interface unset, no default route: with another CA trusted, 1008 fails over TLS and says the certificate"
+else
+	fail "bind-interface unset, no default route: with another CA trusted, 1008 fails over TLS" \
+		"$(S -c 'show registrations' 2>&1; phone_log | grep -i 'siptls' | tail -3)"
+fi
 phone_down
 
 # --- Localnet and STUN server ---------------------------------------------
@@ -313,6 +363,7 @@ sip
  localnet 10.0.0.0/8
  localnet fd00::/8
  stun-server 192.0.2.1:$STUNP
+ no trusted-ca
  trusted-ca
 EOF
 	cat "$T/ca.pem"
@@ -328,12 +379,6 @@ account 4
  registrar 192.0.2.1:$KO
 !
 account 7
- user 1008
- password s8
- registrar 10.1.0.1:$KBT
- transport tls
-!
-account 8
  user 2002
  password s9
  registrar 192.0.2.1:$KO
@@ -346,7 +391,7 @@ line 1
  account 4
 !
 line 2
- account 8
+ account 7
 !
 line 3
  account 6

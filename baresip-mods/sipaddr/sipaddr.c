@@ -11,8 +11,9 @@
  *                IPv6 (not IPv6 link-local), checked every second, so
  *                also after baresip rebuilds its transports. TLS takes
  *                baresip's own context from its TLS transport (the one
- *                siptls configures), so it exists only when baresip made
- *                one.
+ *                siptls configures); when baresip made none (no default
+ *                route), a context of our own that siptls configures
+ *                too, and that refuses every handshake until it has.
  *  Localnet, STUN server  A SIP request over UDP leaves from the socket
  *                bound to the address the kernel routes toward its
  *                destination (a response from the socket its request
@@ -80,6 +81,7 @@ static void sip_release(void)
 	nat_close();
 	stream_close();
 	transp_close();
+	tlsctx_close();
 	sa_st.sip = NULL;
 }
 

@@ -4,7 +4,7 @@
  * transports on every address (transp.c), the SIP connections over TCP
  * and TLS (stream.c), the rewrite of an outgoing SIP message
  * (rewrite.c), the STUN binding of the SIP socket and the localnet test
- * (nat.c) and the media NAT (mnat.c). sipaddr.c, the
+ * (nat.c), the media NAT (mnat.c) and our own TLS context (tlsctx.c). sipaddr.c, the
  * module itself, says what each does.
  */
 #ifndef SIPADDR_H
@@ -99,6 +99,8 @@ struct sipaddr {
 	/* SIP over TCP and TLS */
 	struct list sconnl;     /* struct sconn */
 	struct got_hook *hook_connect, *hook_accept, *hook_tls;
+	struct tls *own_tls;    /* ours, when baresip has no TLS context */
+	bool own_tls_failed;
 
 	/* STUN for media */
 	struct list mapl;       /* struct media_map */
@@ -144,6 +146,10 @@ int  msg_rewrite(struct mbuf **outp, const struct mbuf *mb,
 bool send_helper(int *err, struct sa *dst, struct mbuf *mb, void *arg);
 int  msg_send(struct udp_sock *sock, const struct sa *dst,
 	      const struct mbuf *mb);
+
+/* tlsctx.c */
+struct tls *tlsctx_own(void);
+void tlsctx_close(void);
 
 /* mnat.c */
 void mnat_init(void);

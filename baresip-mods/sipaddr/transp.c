@@ -67,12 +67,13 @@ static bool usable(const struct sa *a)
 }
 
 /*
- * baresip's one TLS context, from a TLS transport it made: siptls
- * configures exactly that context, so a TLS transport of ours that shares
- * it is verified like baresip's own. NULL when there is none (no default
- * route at start): then SIP over TLS is not added on other addresses.
+ * The TLS context for our TLS transports: baresip's one, from a TLS
+ * transport it made (siptls configures exactly that context, so a TLS
+ * transport of ours that shares it is verified like baresip's own); when
+ * baresip has none (no default route at start), one of our own, which
+ * siptls configures as well (tlsctx.c).
  */
-static struct tls *tls_of_baresip(void)
+static struct tls *tls_for_transports(void)
 {
 	const struct sip_head_v110 *h = (const void *)sa_st.sip;
 	struct le *le;
@@ -83,11 +84,12 @@ static struct tls *tls_of_baresip(void)
 	for (le = h->transpl.head; le; le = le->next) {
 		const struct sip_transport_v110 *t = le->data;
 
-		if (t->tp == SIP_TRANSP_TLS && t->tls)
+		if (t->tp == SIP_TRANSP_TLS && t->tls &&
+		    t->tls != sa_st.own_tls)
 			return t->tls;
 	}
 
-	return NULL;
+	return tlsctx_own();
 }
 
 /* An address that could not be listened on is said once, and tried
@@ -112,7 +114,7 @@ static bool said_before(const struct sa *a)
 static void listen_all(void)
 {
 	struct ifaddrs *ifa, *i;
-	struct tls *tls = tls_of_baresip();
+	struct tls *tls = tls_for_transports();
 
 	if (getifaddrs(&ifa))
 		return;
