@@ -10,7 +10,8 @@
  * of the family into Via and Contact (and the receiving transport's into
  * a reply's Contact), and baresip one address into every SDP, so only
  * those texts are replaced. Retransmissions pass here again and get the
- * same result.
+ * same result. The rewrite itself (msg_rewrite) serves SIP over TCP and
+ * TLS too (stream.c).
  */
 #include <string.h>
 #include <netinet/in.h>
@@ -226,8 +227,8 @@ static int sdp_rewrite(struct mbuf *out, const char *p, size_t n,
  * Contact, the SDP planned by pl, and the Content-Length counted again.
  */
 int msg_rewrite(struct mbuf **outp, const struct mbuf *mb,
-		   const char *a, const char *b, const char *sentby,
-		   struct sdp_plan *pl)
+		const char *a, const char *b, const char *sentby,
+		struct sdp_plan *pl)
 {
 	const char *p = (const char *)mbuf_buf(mb);
 	size_t n = mbuf_get_left(mb), i = 0, hend;
