@@ -13,9 +13,11 @@
 #include <sys/socket.h>
 #include "sipaddr.h"
 
+/* A message held: over UDP from sock, or over TCP/TLS on sc. */
 struct pend {
 	struct le le;
 	struct udp_sock *sock;
+	struct sconn *sc;       /* referenced */
 	struct sa dst;
 	struct mbuf *mb;
 };
@@ -139,6 +141,23 @@ static void pend_destructor(void *arg)
 
 	list_unlink(&p->le);
 	mem_deref(p->mb);
+	mem_deref(p->sc);
+}
+
+/* A held message over TCP or TLS goes on its connection, if that still
+ * exists. */
+static int pend_send_stream(struct pend *p)
+{
+	int err;
+
+	if (!sconn_live(p->sc))
+		return 0;
+
+	err = sconn_send(p->sc, p->mb);
+	if (err == EBADMSG)
+		err = tcp_send_helper(p->sc->tc, p->mb, p->sc->th);
+
+	return err;
 }
 
 /* Sends what was held, now that the mapping is known or given up. */
@@ -153,6 +172,14 @@ static void pend_flush(void)
 		int err;
 
 		list_unlink(&p->le);
+		if (p->sc) {
+			err = pend_send_stream(p);
+			if (err)
+				warning("sipaddr: sending a held message to "
+					"%J: %m\n", &p->dst, err);
+			mem_deref(p);
+			continue;
+		}
 		if (!transp_sock_live(p->sock)) {
 			mem_deref(p);
 			continue;
@@ -184,7 +211,11 @@ static void pend_tmr_handler(void *arg)
 	pend_flush();
 }
 
-bool nat_hold(struct udp_sock *sock, const struct sa *dst,
+/*
+ * Whether a message to dst beyond localnet waits for the SIP mapping
+ * (then it is held, a copy); over UDP from sock, over TCP or TLS on sc.
+ */
+bool nat_hold(struct udp_sock *sock, struct sconn *sc, const struct sa *dst,
 	      const struct mbuf *mb)
 {
 	struct pend *p;
@@ -205,10 +236,28 @@ bool nat_hold(struct udp_sock *sock, const struct sa *dst,
 	}
 	p->mb->pos = 0;
 	p->sock = sock;
+	p->sc = mem_ref(sc);
 	p->dst = *dst;
 	list_append(&sa_st.pendl, &p->le, p);
 
 	return true;
+}
+
+/*
+ * Whether the mapping holds toward dst for a message leaving from src
+ * over TCP or TLS: dst is beyond localnet and src is the address of the
+ * SIP socket the binding runs on (the STUN server's way).
+ */
+bool nat_outside(const struct sa *dst, const struct sa *src)
+{
+	struct sa sl;
+
+	if (in_localnet(dst) || !sa_st.stun_sock ||
+	    !transp_sock_live(sa_st.stun_sock) ||
+	    udp_local_get(sa_st.stun_sock, &sl))
+		return false;
+
+	return sa_cmp(&sl, src, SA_ADDR);
 }
 
 static void mapped_handler(int err, const struct sa *map, void *arg)

@@ -10,7 +10,8 @@
  * of the family into Via and Contact (and the receiving transport's into
  * a reply's Contact), and baresip one address into every SDP, so only
  * those texts are replaced. Retransmissions pass here again and get the
- * same result.
+ * same result. The rewrite itself (msg_rewrite) serves SIP over TCP and
+ * TLS too (stream.c).
  */
 #include <string.h>
 #include <netinet/in.h>
@@ -18,14 +19,23 @@
 #include <sys/socket.h>
 #include "sipaddr.h"
 
-/* A SIP start line: a method or "SIP/2.0"; STUN and keepalive CRLFs
- * are not. */
-static bool is_sip(const struct mbuf *mb)
+/* A SIP message: a start line "METHOD URI SIP/2.0" or "SIP/2.0 CODE";
+ * STUN, keepalive CRLFs and whatever else shares a TCP stack are not. */
+bool is_sip_msg(const struct mbuf *mb)
 {
-	const uint8_t *p = mbuf_buf(mb);
+	const char *p = (const char *)mbuf_buf(mb);
 	size_t n = mbuf_get_left(mb);
+	const char *eol;
 
-	return n >= 8 && p[0] >= 'A' && p[0] <= 'Z';
+	if (!p || n < 12)
+		return false;
+	if (!strncmp(p, "SIP/2.0 ", 8))
+		return true;
+	if (p[0] < 'A' || p[0] > 'Z')
+		return false;
+
+	eol = memchr(p, '\r', n);
+	return eol && eol - p >= 8 && !memcmp(eol - 8, " SIP/2.0", 8);
 }
 
 static bool name_is(const char *p, size_t n, const char *a, const char *b)
@@ -76,12 +86,6 @@ static int put_replaced(struct mbuf *out, const char *p, size_t n,
 
 	return err;
 }
-
-/* What the SDP of one message becomes. */
-struct sdp_plan {
-	struct sa addr;         /* the address for c= and o= */
-	bool outside;           /* ports through the media mappings */
-};
 
 static int port_print(struct mbuf *out, const char *p, size_t n,
 		      bool outside)
@@ -222,9 +226,9 @@ static int sdp_rewrite(struct mbuf *out, const char *p, size_t n,
  * printed) replaced by sentby in the top Via of a request and in every
  * Contact, the SDP planned by pl, and the Content-Length counted again.
  */
-static int rewrite(struct mbuf **outp, const struct mbuf *mb,
-		   const char *a, const char *b, const char *sentby,
-		   struct sdp_plan *pl)
+int msg_rewrite(struct mbuf **outp, const struct mbuf *mb,
+		const char *a, const char *b, const char *sentby,
+		struct sdp_plan *pl)
 {
 	const char *p = (const char *)mbuf_buf(mb);
 	size_t n = mbuf_get_left(mb), i = 0, hend;
@@ -395,7 +399,7 @@ int msg_send(struct udp_sock *sock, const struct sa *dst,
 
 	/* Not a message we can read (EBADMSG): the caller sends it as
 	 * libre made it. */
-	err = rewrite(&out, mb, ta, tb, ts, &plan);
+	err = msg_rewrite(&out, mb, ta, tb, ts, &plan);
 	if (err)
 		return err;
 
@@ -414,10 +418,10 @@ bool send_helper(int *err, struct sa *dst, struct mbuf *mb, void *arg)
 {
 	struct udp_sock *sock = arg;
 
-	if (sa_st.in_send || !sa_st.layout_ok || !is_sip(mb))
+	if (sa_st.in_send || !sa_st.layout_ok || !is_sip_msg(mb))
 		return false;
 
-	if (nat_hold(sock, dst, mb)) {
+	if (nat_hold(sock, NULL, dst, mb)) {
 		*err = 0;
 		return true;
 	}

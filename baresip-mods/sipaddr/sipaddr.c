@@ -11,12 +11,9 @@
  *                IPv6 (not IPv6 link-local), checked every second, so
  *                also after baresip rebuilds its transports. TLS takes
  *                baresip's own context from its TLS transport (the one
- *                siptls configures), so it exists only when baresip made
- *                one. Over TCP and TLS, libre writes the first transport's
- *                address of the family into Via and Contact: the
- *                transports on the address toward the first TCP or TLS
- *                account's registrar (or outbound proxy), when that is an
- *                address, are kept first in its list.
+ *                siptls configures); when baresip made none (no default
+ *                route), a context of our own that siptls configures
+ *                too, and that refuses every handshake until it has.
  *  Localnet, STUN server  A SIP request over UDP leaves from the socket
  *                bound to the address the kernel routes toward its
  *                destination (a response from the socket its request
@@ -27,15 +24,25 @@
  *                public address instead: the SIP socket's own STUN
  *                mapping in Via and Contact, each media socket's mapping
  *                (our media NAT, ;medianat=sipaddr) in SDP c=, o=, m=
- *                and a=rtcp. Over TCP and TLS nothing is mapped.
+ *                and a=rtcp. Over TCP and TLS the same holds per
+ *                connection: its local address with the port of our
+ *                listener of that kind there, or beyond localnet the SIP
+ *                socket's mapped address with that listening port (a TCP
+ *                mapping's port is only that connection's), and the
+ *                media mappings in SDP.
+ *  Bind Interface set  libre connects over TCP and TLS from any address;
+ *                this module binds each connection to the interface's
+ *                (but a DNS server's port 53), where SIP listens.
  *
  * libre writes Via and Contact from the first transport of the family
  * and sends from its socket; our send helper on every SIP/UDP socket
  * sends the rewritten message from the right socket instead, with the
- * DiffServ class of the socket libre chose. The sockets are found in
- * libre 1.1.0's private transport list, read only after its layout is
- * proven on the live objects (transp.c); otherwise nothing is rewritten
- * and a warning says so.
+ * DiffServ class of the socket libre chose; our helper on every TCP
+ * connection, above TLS, sends it rewritten on that connection
+ * (stream.c). The sockets are found in libre 1.1.0's private transport
+ * list, read only after its layout is proven on the live objects
+ * (transp.c), the connections where libre makes and accepts them;
+ * otherwise nothing is rewritten and a warning says so.
  *
  * Sample config (written by sipsh from the sip section):
  *
@@ -63,7 +70,7 @@ static void check_handler(void *arg)
 	(void)arg;
 
 	transp_check();
-	transp_order();
+	stream_prune();
 	nat_restart();
 	tmr_start(&sa_st.tmr_check, CHECK_MS, check_handler, NULL);
 }
@@ -72,7 +79,9 @@ static void check_handler(void *arg)
 static void sip_release(void)
 {
 	nat_close();
+	stream_close();
 	transp_close();
+	tlsctx_close();
 	sa_st.sip = NULL;
 }
 
@@ -92,7 +101,6 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		 * has just rebuilt its transports after a network change:
 		 * ours are added and hooked again first. */
 		transp_check();
-		transp_order();
 		nat_restart();
 	}
 }
@@ -197,6 +205,7 @@ static int sipaddr_init(void)
 			"layout: Contact, Via and SDP are left as libre "
 			"writes them\n");
 
+	stream_init();
 	if (sa_st.stun_host[0])
 		mnat_init();
 	(void)nat_start();

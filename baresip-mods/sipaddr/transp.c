@@ -67,12 +67,13 @@ static bool usable(const struct sa *a)
 }
 
 /*
- * baresip's one TLS context, from a TLS transport it made: siptls
- * configures exactly that context, so a TLS transport of ours that shares
- * it is verified like baresip's own. NULL when there is none (no default
- * route at start): then SIP over TLS is not added on other addresses.
+ * The TLS context for our TLS transports: baresip's one, from a TLS
+ * transport it made (siptls configures exactly that context, so a TLS
+ * transport of ours that shares it is verified like baresip's own); when
+ * baresip has none (no default route at start), one of our own, which
+ * siptls configures as well (tlsctx.c).
  */
-static struct tls *tls_of_baresip(void)
+static struct tls *tls_for_transports(void)
 {
 	const struct sip_head_v110 *h = (const void *)sa_st.sip;
 	struct le *le;
@@ -83,11 +84,12 @@ static struct tls *tls_of_baresip(void)
 	for (le = h->transpl.head; le; le = le->next) {
 		const struct sip_transport_v110 *t = le->data;
 
-		if (t->tp == SIP_TRANSP_TLS && t->tls)
+		if (t->tp == SIP_TRANSP_TLS && t->tls &&
+		    t->tls != sa_st.own_tls)
 			return t->tls;
 	}
 
-	return NULL;
+	return tlsctx_own();
 }
 
 /* An address that could not be listened on is said once, and tried
@@ -112,7 +114,7 @@ static bool said_before(const struct sa *a)
 static void listen_all(void)
 {
 	struct ifaddrs *ifa, *i;
-	struct tls *tls = tls_of_baresip();
+	struct tls *tls = tls_for_transports();
 
 	if (getifaddrs(&ifa))
 		return;
@@ -296,6 +298,25 @@ struct udp_sock *transp_udp_for(const struct sa *src, struct sa *laddr)
 	}
 
 	return NULL;
+}
+
+/* The port of our transport of kind tp on addr's address, or 0. */
+uint16_t transp_port_on(enum sip_transp tp, const struct sa *addr)
+{
+	const struct sip_head_v110 *h = (const void *)sa_st.sip;
+	struct le *le;
+
+	if (!sa_st.layout_ok || !transp_layout_ok(sa_st.sip))
+		return 0;
+
+	for (le = h->transpl.head; le; le = le->next) {
+		const struct sip_transport_v110 *t = le->data;
+
+		if (t->tp == tp && sa_cmp(&t->laddr, addr, SA_ADDR))
+			return sa_port(&t->laddr);
+	}
+
+	return 0;
 }
 
 /* Whether sock is one of the SIP stack's UDP sockets we hook. */

@@ -375,7 +375,10 @@ static void ctx_configure(SSL_CTX *ctx)
 	if (!st.ok)
 		goto out;
 
-	if (!SSL_CTX_set_min_proto_version(ctx, st.min_version)) {
+	/* No highest version: a context that refused until now (sipaddr's
+	 * own starts so) speaks every version from the lowest up. */
+	if (!SSL_CTX_set_min_proto_version(ctx, st.min_version) ||
+	    !SSL_CTX_set_max_proto_version(ctx, 0)) {
 		fail_closed("cannot set the lowest TLS version");
 		goto out;
 	}

@@ -150,22 +150,28 @@ const struct setting schema[] = {
 	 NONE, 0,
 	 "Restricts SIP listening to the address of one network interface "
 	 "(its first IPv4 address, else its first global IPv6 one), which "
-	 "the phone's SIP and SDP then carry. Unset: SIP over UDP and TCP on "
+	 "the phone's SIP and SDP then carry: SIP over UDP leaves from it, "
+	 "and connections over TCP and TLS are made from it (connections "
+	 "to a DNS server's port 53 are not). Unset: SIP over UDP and TCP on "
 	 "the SIP port, and over TLS on the next one, on every address of "
 	 "every interface, IPv4 and IPv6 (not IPv6 link-local), also on "
-	 "addresses that come later (checked every second); TLS only when "
-	 "the system had a default route when the phone started. A request "
-	 "over UDP leaves from the address the system routes toward its "
-	 "destination, a response from the address its request came to, "
+	 "addresses that come later (checked every second), with or "
+	 "without a default route. A request over UDP leaves from the "
+	 "address the system routes toward its destination, a response "
+	 "from the address its request came to, "
 	 "and the Via, Contact and SDP carry that address (see localnet for "
-	 "the STUN-mapped one). Over TCP and TLS the connection "
-	 "leaves from that address too, but Via and Contact carry one "
-	 "address per IP version: the one toward the registrar, or outbound "
-	 "proxy, of the first TCP or TLS account, when that is given as an "
-	 "address. After a network change the phone rebuilds its sockets; "
-	 "one that a SIP transaction still holds (up to 32 s) is listened on "
-	 "again once it is free, and until then what would leave from its "
-	 "address leaves from the phone's first one.",
+	 "the STUN-mapped one). Over TCP and TLS a connection the phone "
+	 "makes leaves from the address the system routes toward its peer, "
+	 "one it accepts has the address its peer reached, and every "
+	 "request and response on a connection carries that connection's "
+	 "address in its Via (requests), Contact and SDP, with the port the "
+	 "phone listens on at that address for TCP (bind-port) or TLS (the "
+	 "next one), not the connection's own port: the one a registrar can "
+	 "open a connection back to. After a network change the phone "
+	 "rebuilds its sockets; one that a SIP transaction still holds (up "
+	 "to 32 s) is listened on again once it is free, and until then "
+	 "what would leave from its address leaves from the phone's first "
+	 "one.",
 	 USES(CONF("sip_listen"), CONF("net_interface"),
 	      MOD("sipaddr_listen_all"))},
 	/* 3 */
@@ -243,15 +249,19 @@ const struct setting schema[] = {
 	 "A network inside the NAT (address or prefix)",
 	 NONE, SF_LIST,
 	 "Networks inside the NAT. With a STUN server set, a SIP message over "
-	 "UDP to a destination inside one of them carries the local address "
-	 "(the one the system routes toward it) in its Via, Contact and SDP. "
-	 "To a destination outside all of them that is reached the same way "
-	 "as the STUN server, it carries the STUN-mapped addresses instead: "
-	 "the SIP socket's in the Via (of a request) and the Contact, and "
-	 "each media socket's address and port in the SDP's c=, o=, m= and "
-	 "a=rtcp: lines. Without a STUN server, localnet changes nothing; "
-	 "over TCP and TLS nothing is mapped. No localnet: every destination "
-	 "is outside.",
+	 "UDP, TCP or TLS to a destination inside one of them carries the "
+	 "local address (over UDP the one the system routes toward it, over "
+	 "TCP and TLS its connection's, see bind-interface) in its Via, "
+	 "Contact and SDP. To a destination outside all of them that is "
+	 "reached the same way as the STUN server (from the same local "
+	 "address), it carries the STUN-mapped addresses instead: in the Via "
+	 "(of a request) and the Contact, the SIP/UDP socket's mapping; over "
+	 "UDP its address and port, over TCP and TLS its address with the "
+	 "port the phone listens on for TCP (bind-port) or TLS (the next "
+	 "one), since a TCP mapping's port is only that connection's; in "
+	 "the SDP's c=, o=, m= and a=rtcp: lines, over every transport, each "
+	 "media socket's address and port. Without a STUN server, localnet "
+	 "changes nothing. No localnet: every destination is outside.",
 	 USES(MOD("sipaddr_localnet"))},
 	/* 10 */
 	{SECT_SIP, "register-attempts", "Register Attempts", &vt_int, "0",
@@ -368,11 +378,13 @@ const struct setting schema[] = {
 	{SECT_SIP, "stun-server", "STUN server", &vt_hostport, NULL,
 	 "STUN server, HOST[:PORT] (port 3478 if not given)",
 	 NONE, 0,
-	 "The STUN server that tells the public address of the SIP socket "
-	 "(asked from that socket at start and every 30 s) and of each "
-	 "call's media sockets (asked before the call's offer or answer is "
-	 "sent, which waits at most 2 s). They are used toward destinations "
-	 "outside localnet; SIP to such a destination waits for the first "
+	 "The STUN server that tells the public address of the SIP/UDP "
+	 "socket (asked from that socket, over UDP, at start and every 30 s; "
+	 "SIP over TCP and TLS carries that address too, with its own "
+	 "listening port, see localnet) and of each call's media sockets "
+	 "(asked before the call's offer or answer is sent, which waits at "
+	 "most 2 s). They are used toward destinations outside localnet; SIP "
+	 "to such a destination, over UDP, TCP or TLS, waits for the first "
 	 "answer, at most 3 s, and without one goes with the local address. "
 	 "Unset: no STUN, the local address everywhere.",
 	 USES(ACC("medianat"), ACC("stunserver"), MOD("sipaddr_stun"))},

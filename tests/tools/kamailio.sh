@@ -34,12 +34,19 @@
 #   KAM_HOST  the address it listens on, a URI host ([v6] in brackets)
 #     [127.0.0.1]
 #   KAM_TLS_CERT / KAM_TLS_KEY  PEM server certificate and key: when both
-#     are set, a TLS listener on PORT+1 too (the tls module) [unset: none]
+#     are set, a TLS listener on KAM_HOST:PORT+1 too (the tls module)
+#     [unset: none]
 #   KAM_TLS_METHOD  the tls module's method: TLSv1.2 (only 1.2), TLSv1.2+,
 #     TLSv1.3 ... [TLSv1.2+]
 #   KAM_TLS_CIPHERS  its cipher_list for TLS <= 1.2 [unset: OpenSSL's]
+#   KAM_NATED  1: a registration's source address is kept beside its
+#     Contact (nathelper's fix_nated_register) and requests to the user go
+#     there, over the client's own TCP/TLS connection [unset: to the
+#     Contact]
 # Its log ($(kam_dir PORT)/kamailio.log) has a line "kam: ..." for each
-# registration, refusal and routed request, to wait for or to show.
+# registration, refusal and routed request, to wait for or to show; a
+# registration also "kam: via of USER over PROTO from IP: TOP-VIA" (the
+# Via of a REGISTER over TLS, which no capture can read).
 
 # shellcheck shell=bash
 KAMAILIO=${KAMAILIO:-/usr/sbin/kamailio}
@@ -85,7 +92,7 @@ _kam_listen_cfg() {
 	printf 'alias="localhost:%s"\n' "$port"
 	if _kam_tls_on; then
 		printf 'enable_tls=yes\n'
-		printf 'listen=tls:127.0.0.1:%s\n' "$((port + 1))"
+		printf 'listen=tls:%s:%s\n' "$h" "$((port + 1))"
 		printf 'alias="localhost:%s"\n' "$((port + 1))"
 		printf 'alias="127.0.0.1:%s"\n' "$((port + 1))"
 	fi
@@ -122,6 +129,11 @@ _kam_modules_cfg() {
 		siputils xlog ctl auth htable; do
 		printf 'loadmodule "%s.so"\n' "$m"
 	done
+	if [ "${KAM_NATED:-}" = 1 ]; then
+		printf 'loadmodule "nathelper.so"\n'
+		printf 'modparam("nathelper", "received_avp", "$avp(RECEIVED)")\n'
+		printf 'modparam("registrar", "received_avp", "$avp(RECEIVED)")\n'
+	fi
 }
 
 # _kam_write_cfg PORT: the configuration, from the realm and users kept
@@ -155,6 +167,8 @@ alias="$realm"
 #!substdef "!KAM_AUTH_FAIL!${KAM_AUTH_FAIL:-403}!g"
 #!substdef "!KAM_AUTH_CHECKS!${KAM_AUTH_CHECKS:-1}!g"
 EOF
+		[ "${KAM_NATED:-}" != 1 ] || printf '#!define KAM_NATED\n'
+
 		_kam_listen_cfg "$port"
 		_kam_modules_cfg
 		_kam_tls_cfg "$port"
@@ -297,12 +311,16 @@ route[AUTHFAIL] {
 
 route[REGISTRAR] {
 	route(AUTH);
+#!ifdef KAM_NATED
+	fix_nated_register();
+#!endif
 	if (!save("location")) {
 		xlog("L_NOTICE", "kam: REGISTER from $tU failed to save\n");
 		sl_reply_error();
 		exit;
 	}
 	xlog("L_NOTICE", "kam: REGISTER $tU ok contact $ct\n");
+	xlog("L_NOTICE", "kam: via of $tU over $proto from $si: $hdr(Via)\n");
 	exit;
 }
 
