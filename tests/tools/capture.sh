@@ -24,29 +24,36 @@ _cap_probe_seen() {
 }
 
 cap_start() {
-	local f i
+	local f i t0
 	f=$(cap_file "$1")
 	rm -f "$f"
 	tshark -i lo -f "($2) or udp port $CAP_PROBE_PORT" -w "$f" -q \
 		>"$T/$1.tshark.log" 2>&1 </dev/null &
 	CAP_PID[$1]=$!
 	TEST_PIDS+=("$!")
-	for i in $(seq 1 100); do
+	# tshark takes seconds to start on a loaded machine, and each look
+	# at the file starts another: bounded by the clock as well as the
+	# count.
+	t0=$SECONDS
+	for i in $(seq 1 300); do
 		if [ -s "$f" ] && _cap_probe_seen "$1"; then
 			CAP_DUMPCAP[$1]=$(pgrep -P "${CAP_PID[$1]}" -x dumpcap)
 			return 0
 		fi
+		[ $((SECONDS - t0)) -ge 30 ] && break
 		sleep 0.05
 	done
-	echo "cap_start: not capturing after 5 s: $(cat "$T/$1.tshark.log")" >&2
+	echo "cap_start: not capturing after $((SECONDS - t0)) s: $(cat "$T/$1.tshark.log")" >&2
 	return 1
 }
 
 cap_stop() {
-	local i pid=${CAP_PID[$1]:-}
+	local i t0 pid=${CAP_PID[$1]:-}
 	[ -n "$pid" ] || return 0
-	for i in $(seq 1 100); do
+	t0=$SECONDS
+	for i in $(seq 1 300); do
 		_cap_probe_seen "$1" && break
+		[ $((SECONDS - t0)) -ge 20 ] && break
 		sleep 0.05
 	done
 	kill "$pid" 2>/dev/null
