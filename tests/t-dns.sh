@@ -10,8 +10,9 @@
 # what was asked, as libre asks it: with a port A (and AAAA when the SIP
 # stack has IPv6); without, the transport's SRV, or NAPTR and every
 # transport's SRV: "DNS: no answer from ... for _sip._tcp.registrar.test
-# SRV, registrar.test A". A name that is not a DNS server's address is
-# refused.
+# SRV, registrar.test A". An SRV target that answers ICMP unreachable is
+# left for the next at once. A name that is not a DNS server's address
+# is refused.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/kamailio.sh"
 
@@ -47,6 +48,9 @@ dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
 	--port="$DNSP" --listen-address=127.0.0.1 --bind-interfaces \
 	--local=/test/ --address=/registrar.test/127.0.0.1 --log-queries \
 	--srv-host=_sip._udp.registrar.test,registrar.test,"$KP" \
+	--address=/dead.test/127.0.0.2 \
+	--srv-host=_sip._udp.multi.test,dead.test,"$KP",10 \
+	--srv-host=_sip._udp.multi.test,registrar.test,"$KP",20 \
 	--log-facility="$T/dnsmasq.log" --pid-file="$T/dnsmasq.pid" \
 	</dev/null >"$T/dnsmasq.out" 2>&1 &
 TEST_PIDS+=("$!")
@@ -135,6 +139,20 @@ if wait_for 20 reg_is 1 registered && kam_wait_registered "$KP" 1001 3 &&
 	pass "no port: the phone asks NAPTR, SRV, A and AAAA, and registers by SRV"
 else
 	fail "no port: the phone asks NAPTR, SRV, A and AAAA, and registers by SRV" "$(cat "$T/srv.out"; regs; tail -n +"$((n0 + 1))" "$T/dnsmasq.log" | tail -12)"
+fi
+
+# An outbound proxy whose SRV names first a host with no listener
+# (127.0.0.2, ICMP port unreachable), then Kamailio: the ICMP error
+# sends the REGISTER on to the next at once, in the same attempt; at
+# its 2 s timeout the attempt would start again at the dead host.
+log_mark
+S -c 'account 1' -c "registrar registrar.test:$KP" -c 'outbound-proxy multi.test' >"$T/multi.out" 2>&1
+if wait_for 20 reg_is 1 registered && kam_wait_registered "$KP" 1001 3 &&
+	log_has "port unreachable from 127.0.0.2:$KP; trying the next address" &&
+	! log_has 'attempt 1 failed'; then
+	pass "ICMP from the first SRV target: the next one registers, in the same attempt"
+else
+	fail "ICMP from the first SRV target: the next one registers, in the same attempt" "$(cat "$T/multi.out"; regs; phone_log | tail -n +"$((LOG_MARK + 1))" | grep -E 'regctl|ctrl' | tail -8)"
 fi
 
 # A name is no DNS server.
