@@ -335,11 +335,31 @@ int udperr_init(udperr_h *h, void *arg)
 	return 0;
 }
 
+/* A marked socket left as libre made it: without the read hook, an
+ * error in its queue would keep libre's loop spinning. Turning RECVERR
+ * off empties the queue (Linux purges it). */
+static void unmark(int fd)
+{
+	int off = 0, type = 0;
+	socklen_t ol = sizeof(type);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ol) ||
+	    type != SOCK_DGRAM)
+		return;
+
+	(void)setsockopt(fd, SOL_IP, IP_RECVERR, &off, sizeof(off));
+	(void)setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &off, sizeof(off));
+}
+
 void udperr_close(void)
 {
+	size_t i;
+
 	/* The send hook first: no socket is marked after the read hook,
 	 * which keeps marked sockets from spinning, is gone. */
 	ue_st.send_hook = mem_deref(ue_st.send_hook);
+	for (i = 0; ue_st.recv_hook && i < ue_st.markc; i++)
+		unmark(ue_st.markv[i]);
 	ue_st.recv_hook = mem_deref(ue_st.recv_hook);
 	tmr_cancel(&ue_st.tmr);
 	ue_st.h = NULL;
