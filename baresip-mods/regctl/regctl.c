@@ -397,8 +397,13 @@ static void regint_take(uint32_t regint)
 		(void)account_set_regint(acc, regint);
 		info("regctl: %s: expiry %u s, registering again\n",
 		     ua_aor(ua), regint);
-		if (!st || !st->gave_up)
-			(void)ua_register(ua);
+		if (st && st->gave_up)
+			continue;
+
+		/* One transaction at a time: a REGISTER in flight ends
+		 * before the new one, or it would go on retransmitting. */
+		(void)sipreg_end(ua);
+		(void)ua_register(ua);
 	}
 }
 
