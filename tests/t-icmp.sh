@@ -11,7 +11,8 @@
 # fails each attempt at once too. An ICMP error for something else (an
 # INVITE to a dead port) changes no registration, and the phone does
 # not spin on the socket's error (its CPU time). A normal registration
-# through the same socket still works (Kamailio).
+# through the same socket still works (Kamailio), and its refresh fails
+# at once on ICMP when Kamailio has gone.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/kamailio.sh"
 . "$TOP/tests/tools/capture.sh"
@@ -207,3 +208,26 @@ else
 		"$n ICMP; $(cat "$T/dial.out"; regs)"
 fi
 no_spin "$pid" "an INVITE's ICMP error"
+
+# A registration's refresh to a registrar that has gone (Kamailio
+# stopped: ICMP port unreachable) fails at once too, on that error;
+# libre's own timeout would say "Connection timed out" 32 s later.
+kam_expiry_10() {
+	local e
+	e=$(kam_lookup "$KP" 1001 Expires 2>/dev/null)
+	[ -n "$e" ] && [ "$e" -le 10 ]
+}
+S -c sip -c 'register-interval 10' >/dev/null 2>&1
+if wait_for 15 kam_expiry_10 && wait_for 15 reg_is 1 registered; then
+	log_mark
+	kam_stop "$KP"
+	if wait_for 40 log_has "attempt [0-9]+ failed \\(port unreachable from 127.0.0.1:$KP\\)" &&
+		! log_has 'Connection timed out'; then
+		pass "a refresh answered by ICMP port unreachable fails at once, on that error"
+	else
+		fail "a refresh answered by ICMP port unreachable fails at once, on that error" \
+			"$(regs; phone_log | tail -n +"$((LOG_MARK + 1))" | grep -E 'regctl|REGISTER' | tail -6)"
+	fi
+else
+	fail "register-interval 10: registered again, for 10 s" "$(regs; kam_lookup "$KP" 1001 Expires)"
+fi

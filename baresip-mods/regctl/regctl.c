@@ -20,7 +20,8 @@
  * attempt starts, and giving up leaves none in flight.
  *
  * An attempt over UDP to a port or host that answers ICMP unreachable
- * fails at once (udperr.c hands the error over), its reason the error:
+ * fails at once (udperr.c hands the error over), and so does a refresh
+ * of a registration, its reason the error:
  * "port unreachable from 127.0.0.1:5999". When the registrar's name has
  * another address, the attempt goes on to it at once instead. Over TCP
  * and TLS a refused connect already fails the attempt at once, in libre.
@@ -73,6 +74,7 @@ struct regstate {
 	uint32_t failc;
 	bool gave_up;
 	bool reporting;            /* our own REGISTER_FAIL is going round */
+	bool bound;                /* registered: libre refreshes it */
 	uint64_t started;          /* ms (tmr_jiffies) the attempt began */
 	struct tmr attempt;        /* the current attempt's deadline */
 	struct tmr retry;          /* the next attempt */
@@ -215,12 +217,12 @@ static void attempt_timeout(void *arg)
 }
 
 /*
- * An ICMP error for a REGISTER: the account whose attempt is in flight
- * toward that address fails it now, with the error as its reason,
- * instead of at its timeout; a request with another address of the
- * registrar's name goes on to it at once, as libre would after its
- * timeout. An error for anything else (a call's peer, an un-REGISTER)
- * is dropped.
+ * An ICMP error for a REGISTER: the account whose attempt (or, while it
+ * is registered, libre's refresh) is in flight toward that address
+ * fails it now, with the error as its reason, instead of at its
+ * timeout; a request with another address of the registrar's name goes
+ * on to it at once, as libre would after its timeout. An error for
+ * anything else (a call's peer, an un-REGISTER) is dropped.
  */
 static void icmp_handler(const struct udperr *ue, void *arg)
 {
@@ -239,8 +241,10 @@ static void icmp_handler(const struct udperr *ue, void *arg)
 		struct sa dst;
 		bool more;
 
-		if (st->gave_up || !tmr_isrunning(&st->attempt) ||
-		    !sipsh_ua_alive(st->ua))
+		if (st->gave_up || !sipsh_ua_alive(st->ua))
+			continue;
+		if (!tmr_isrunning(&st->attempt) &&
+		    !(st->bound && ua_isregistered(st->ua)))
 			continue;
 		if (sipreg_dst(st->ua, &dst, &more) ||
 		    !sa_cmp(&dst, &ue->dst, SA_ALL))
@@ -255,6 +259,7 @@ static void icmp_handler(const struct udperr *ue, void *arg)
 		if (end_transaction(st))
 			return;    /* left to the attempt's timeout */
 
+		st->bound = false;
 		st->reporting = true;
 		ua_event(st->ua, UA_EVENT_REGISTER_FAIL, NULL, "%s", why);
 		st->reporting = false;
@@ -281,6 +286,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		if (!st || st->gave_up)
 			break;
 		tmr_cancel(&st->retry);
+		st->bound = false;
 		st->started = tmr_jiffies();
 		tmr_start(&st->attempt, regctl.pol.timeout * 1000ULL,
 			  attempt_timeout, st);
@@ -293,12 +299,21 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		tmr_cancel(&st->attempt);
 		tmr_cancel(&st->retry);
 		st->failc = 0;
+		st->bound = true;
 		break;
 
 	case UA_EVENT_REGISTER_FAIL:
 		st = state_get(ua);
+		if (st && !st->reporting)
+			st->bound = false;
 		if (st && !st->gave_up && !st->reporting)
 			failed(st, prm && prm[0] ? prm : "refused");
+		break;
+
+	case UA_EVENT_UNREGISTERING:
+		st = state_find(ua);
+		if (st)
+			st->bound = false;
 		break;
 
 	case UA_EVENT_SHUTDOWN:
