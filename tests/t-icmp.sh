@@ -7,8 +7,8 @@
 # ICMP unreachable after each, three in all, then nothing; the phone's
 # log has each attempt failed on the ICMP error (a timeout would say
 # "no answer"); show registrations reads failed, 3 attempts, and the
-# ICMP error. The same over IPv6 (::1). Over TCP a refused connect
-# fails each attempt at once too. An ICMP error for something else (an
+# ICMP error. The same over IPv6 (::1). Over TCP and TLS a refused
+# connect fails each attempt at once too. An ICMP error for something else (an
 # INVITE to a dead port) changes no registration, and the phone does
 # not spin on the socket's error (its CPU time). A normal registration
 # through the same socket still works (Kamailio), and its refresh fails
@@ -185,6 +185,28 @@ else
 fi
 fail_reasons "TCP" "Connection refused" "the RST"
 state_checks "TCP" "Connection refused"
+
+# TLS: the same refused connect, before any handshake. The phone has a
+# TLS transport once it trusts a CA (a test one), on bind-interface's
+# address (unset, with only lo, baresip makes none to share).
+log_mark
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$T/ca.key" -out "$T/ca.pem" -subj "/CN=sipsh ICMP test CA" \
+	-days 2 >"$T/openssl.log" 2>&1
+{
+	printf 'sip\n bind-interface lo\n trusted-ca\n'
+	cat "$T/ca.pem"
+	printf 'quit\n!\naccount 1\n transport tls\n!\n'
+} >"$T/tls.in"
+S -f "$T/tls.in" >"$T/tls.out" 2>&1
+if gave_up; then
+	pass "TLS: the account gives up after 3 refused connects"
+else
+	fail "TLS: the account gives up after 3 refused connects" \
+		"$(cat "$T/tls.out"; regs; phone_log | grep regctl | tail -8)"
+fi
+fail_reasons "TLS" "Connection refused" "the RST"
+state_checks "TLS" "Connection refused"
 
 # A real registrar through the same (marked) socket, then a call to a
 # dead port: its ICMP error changes no registration and is drained.
