@@ -4,10 +4,15 @@
 # of dns-server reaches baresip's config as one dns_server line per
 # entry (53 added where no port is given, an IPv6 address bracketed) and
 # restarts the phone; the phone resolves the registrar's name through it
-# (dnsmasq's query log) and registers. Pointed at a port where no DNS
-# server listens, the registration fails and show registrations names
-# the server asked and the name: "DNS: no answer from ... for
-# registrar.test". A name that is not a DNS server's address is refused.
+# (dnsmasq's query log) and registers, by SRV too when the registrar has
+# no port. Pointed at a port where no DNS server listens, the
+# registration fails and show registrations names the server asked and
+# what was asked, as libre asks it: with a port A (and AAAA when the SIP
+# stack has IPv6); without, the transport's SRV, or NAPTR and every
+# transport's SRV: "DNS: no answer from ... for _sip._tcp.registrar.test
+# SRV, registrar.test A". An SRV target that answers ICMP unreachable is
+# left for the next at once. A name that is not a DNS server's address
+# is refused.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/kamailio.sh"
 
@@ -20,6 +25,17 @@ C=$SIPSH_CONF
 S() { "$SIPSH" -C "$C" "$@"; }
 regs() { S -c 'show registrations' 2>&1; }
 regs_has() { regs | tr -s ' \n' ' ' | grep -qF -- "$1"; }
+# The account's last response, whole, as the JSON view has it.
+reg_last() { S -c 'show registrations | json' 2>/dev/null | grep -o '"last":"[^"]*"' | head -1 | cut -d'"' -f4 | sed 's#\\/#/#g'; }
+last_is() { [ "$(reg_last)" = "$1" ]; }
+# dead_says WHAT WANT: the DNS failure after a change reads exactly WANT.
+dead_says() {
+	if wait_for 60 last_is "$2"; then
+		pass "$1: show registrations says '$2'"
+	else
+		fail "$1: show registrations says '$2'" "$(reg_last; regs; grep -E 'DNS|dns' "$SIPSH_RUNDIR"/log/current | tail -6)"
+	fi
+}
 CONF=$SIPSH_RUNDIR/baresip/config
 
 if ! command -v dnsmasq >/dev/null || ! [ -e "$SIPSH_MODDIR/ctrl.so" ]; then
@@ -31,6 +47,10 @@ trap 'phone_down; cleanup' EXIT
 dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
 	--port="$DNSP" --listen-address=127.0.0.1 --bind-interfaces \
 	--local=/test/ --address=/registrar.test/127.0.0.1 --log-queries \
+	--srv-host=_sip._udp.registrar.test,registrar.test,"$KP" \
+	--address=/dead.test/127.0.0.2 \
+	--srv-host=_sip._udp.multi.test,dead.test,"$KP",10 \
+	--srv-host=_sip._udp.multi.test,registrar.test,"$KP",20 \
 	--log-facility="$T/dnsmasq.log" --pid-file="$T/dnsmasq.pid" \
 	</dev/null >"$T/dnsmasq.out" 2>&1 &
 TEST_PIDS+=("$!")
@@ -86,11 +106,53 @@ fi
 
 # A server that never answers: the reason names it and the name asked.
 S -c system -c 'no dns-server' -c "dns-server 127.0.0.1:$DEADP" >"$T/dead.out" 2>&1
-msg="DNS: no answer from 127.0.0.1:$DEADP for registrar.test"
-if wait_for 60 regs_has "$msg"; then
-	pass "a dead dns-server: show registrations says '$msg'"
+# With a port, baresip asks A only (bind-interface lo: no IPv6 SIP).
+dead_says "a dead dns-server, registrar with a port" \
+	"DNS: no answer from 127.0.0.1:$DEADP for registrar.test A"
+
+# No port, a transport: that transport's SRV, then the address.
+S -c 'account 1' -c 'registrar registrar.test' -c 'transport tcp' >/dev/null 2>&1
+dead_says "no port, transport tcp" \
+	"DNS: no answer from 127.0.0.1:$DEADP for _sip._tcp.registrar.test SRV, registrar.test A"
+
+# No port, no transport: NAPTR, the SRV of each transport the stack has
+# (TLS, TCP, UDP), the address.
+S -c 'account 1' -c 'no transport' >/dev/null 2>&1
+dead_says "no port, no transport" \
+	"DNS: no answer from 127.0.0.1:$DEADP for registrar.test NAPTR/A, _sips._tcp.registrar.test SRV, _sip._tcp.registrar.test SRV, _sip._udp.registrar.test SRV"
+
+# bind-interface unset: the SIP stack listens on ::1 too, and AAAA is
+# asked beside A.
+S -c sip -c 'no bind-interface' -c 'account 1' -c "registrar registrar.test:$KP" >/dev/null 2>&1
+dead_says "IPv6 SIP too, registrar with a port" \
+	"DNS: no answer from 127.0.0.1:$DEADP for registrar.test A/AAAA"
+
+# A live server again, the registrar without a port: NAPTR finds
+# nothing, _sip._udp's SRV names registrar.test:$KP, and the phone
+# registers there.
+n0=$(wc -l <"$T/dnsmasq.log")
+S -c system -c 'no dns-server' -c "dns-server 127.0.0.1:$DNSP" -c 'account 1' -c 'registrar registrar.test' >"$T/srv.out" 2>&1
+if wait_for 20 reg_is 1 registered && kam_wait_registered "$KP" 1001 3 &&
+	tail -n +"$((n0 + 1))" "$T/dnsmasq.log" | grep -q 'query\[NAPTR\] registrar.test from 127.0.0.1' &&
+	tail -n +"$((n0 + 1))" "$T/dnsmasq.log" | grep -q 'query\[SRV\] _sip._udp.registrar.test from 127.0.0.1' &&
+	tail -n +"$((n0 + 1))" "$T/dnsmasq.log" | grep -q 'query\[AAAA\] registrar.test from 127.0.0.1'; then
+	pass "no port: the phone asks NAPTR, SRV, A and AAAA, and registers by SRV"
 else
-	fail "a dead dns-server: show registrations says '$msg'" "$(cat "$T/dead.out"; regs; grep -E 'DBG|DNS|dns' "$SIPSH_RUNDIR"/log/current | tail -12)"
+	fail "no port: the phone asks NAPTR, SRV, A and AAAA, and registers by SRV" "$(cat "$T/srv.out"; regs; tail -n +"$((n0 + 1))" "$T/dnsmasq.log" | tail -12)"
+fi
+
+# An outbound proxy whose SRV names first a host with no listener
+# (127.0.0.2, ICMP port unreachable), then Kamailio: the ICMP error
+# sends the REGISTER on to the next at once, in the same attempt; at
+# its 2 s timeout the attempt would start again at the dead host.
+log_mark
+S -c 'account 1' -c "registrar registrar.test:$KP" -c 'outbound-proxy multi.test' >"$T/multi.out" 2>&1
+if wait_for 20 reg_is 1 registered && kam_wait_registered "$KP" 1001 3 &&
+	log_has "port unreachable from 127.0.0.2:$KP; trying the next address" &&
+	! log_has 'attempt 1 failed'; then
+	pass "ICMP from the first SRV target: the next one registers, in the same attempt"
+else
+	fail "ICMP from the first SRV target: the next one registers, in the same attempt" "$(cat "$T/multi.out"; regs; phone_log | tail -n +"$((LOG_MARK + 1))" | grep -E 'regctl|ctrl' | tail -8)"
 fi
 
 # A name is no DNS server.

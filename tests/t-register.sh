@@ -156,7 +156,7 @@ else
 	fail "show registrations counts the 5 failed attempts" "$out"
 fi
 wire_checks dead "$DEAD" "ICMP unreachable"
-state_checks "ICMP unreachable" "no answer"
+state_checks "ICMP unreachable" "port unreachable from 127.0.0.1:$DEAD"
 
 # The same policy against a registrar that reads every REGISTER and
 # answers none (no ICMP): the same limits on the wire. The sink stops

@@ -58,12 +58,12 @@ struct regstat {
 	const struct ua *ua; /* identity only: compared, never dereferenced */
 	char *aor;
 	const char *state;
-	char last[128];
+	char last[256];
 	uint32_t attempts;
 	time_t since;
 	time_t confirmed;    /* the last 200 OK to a REGISTER; 0: none */
 	char fail[128];      /* the last failure as baresip or regctl said it */
-	struct dns_query *dnsq;  /* regdns.c: the name asked again */
+	struct regdns *dnsq;     /* regdns.c: the names asked again */
 	char *dnsname;
 	bool dns_failed;     /* last says the DNS failure for fail */
 	bool dns_probing;    /* the name is being asked for fail */

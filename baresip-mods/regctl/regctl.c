@@ -19,6 +19,13 @@
  * transaction (sipreg_end.c), retransmissions and all, before the next
  * attempt starts, and giving up leaves none in flight.
  *
+ * An attempt over UDP to a port or host that answers ICMP unreachable
+ * fails at once (udperr.c hands the error over), and so does a refresh
+ * of a registration, its reason the error:
+ * "port unreachable from 127.0.0.1:5999". When the registrar's name has
+ * another address, the attempt goes on to it at once instead. Over TCP
+ * and TLS a refused connect already fails the attempt at once, in libre.
+ *
  * The policy is taken again at run time (conf_reload, common/
  * conf_reload.h): an attempt under way and a retry waiting are timed
  * from when they began by the new values at once, and an account that
@@ -50,6 +57,7 @@
 #include "version_check.h"
 #include "ua_alive.h"
 #include "sipreg_end.h"
+#include "udperr.h"
 
 struct policy {
 	uint32_t regint;           /* s: the expiry accounts ask for */
@@ -66,6 +74,7 @@ struct regstate {
 	uint32_t failc;
 	bool gave_up;
 	bool reporting;            /* our own REGISTER_FAIL is going round */
+	bool bound;                /* registered: libre refreshes it */
 	uint64_t started;          /* ms (tmr_jiffies) the attempt began */
 	struct tmr attempt;        /* the current attempt's deadline */
 	struct tmr retry;          /* the next attempt */
@@ -78,6 +87,7 @@ static struct {
 	struct list states;
 	bool registered;
 	bool cmd_registered;
+	bool udperr;               /* ICMP errors reach icmp_handler */
 } regctl;
 
 static void state_destructor(void *arg)
@@ -206,6 +216,61 @@ static void attempt_timeout(void *arg)
 	failed(st, "no answer");
 }
 
+/*
+ * An ICMP error for a REGISTER: the account whose attempt (or, while it
+ * is registered, libre's refresh) is in flight toward that address
+ * fails it now, with the error as its reason, instead of at its
+ * timeout; a request with another address of the registrar's name goes
+ * on to it at once, as libre would after its timeout. An error for
+ * anything else (a call's peer, an un-REGISTER) is dropped.
+ */
+static void icmp_handler(const struct udperr *ue, void *arg)
+{
+	struct le *le;
+	char why[96];
+
+	(void)arg;
+
+	if (!ue->unreachable || !ue->register_req)
+		return;
+
+	re_snprintf(why, sizeof(why), "%H", udperr_print, ue);
+
+	for (le = list_head(&regctl.states); le; le = le->next) {
+		struct regstate *st = le->data;
+		struct sa dst;
+		bool more;
+
+		if (st->gave_up || !sipsh_ua_alive(st->ua))
+			continue;
+		if (!tmr_isrunning(&st->attempt) &&
+		    !(st->bound && ua_isregistered(st->ua)))
+			continue;
+		if (sipreg_dst(st->ua, &dst, &more) ||
+		    !sa_cmp(&dst, &ue->dst, SA_ALL))
+			continue;
+
+		if (more && !sipreg_next(st->ua, &ue->dst)) {
+			info("regctl: %s: %s; trying the next address\n",
+			     ua_aor(st->ua), why);
+			return;
+		}
+
+		if (end_transaction(st))
+			return;    /* left to the attempt's timeout */
+
+		st->bound = false;
+		st->reporting = true;
+		ua_event(st->ua, UA_EVENT_REGISTER_FAIL, NULL, "%s", why);
+		st->reporting = false;
+
+		failed(st, why);
+		return;
+	}
+
+	debug("regctl: %s, for no REGISTER in flight\n", why);
+}
+
 static void ua_event_handler(struct ua *ua, enum ua_event ev,
 			     struct call *call, const char *prm, void *arg)
 {
@@ -221,6 +286,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		if (!st || st->gave_up)
 			break;
 		tmr_cancel(&st->retry);
+		st->bound = false;
 		st->started = tmr_jiffies();
 		tmr_start(&st->attempt, regctl.pol.timeout * 1000ULL,
 			  attempt_timeout, st);
@@ -233,12 +299,21 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		tmr_cancel(&st->attempt);
 		tmr_cancel(&st->retry);
 		st->failc = 0;
+		st->bound = true;
 		break;
 
 	case UA_EVENT_REGISTER_FAIL:
 		st = state_get(ua);
+		if (st && !st->reporting)
+			st->bound = false;
 		if (st && !st->gave_up && !st->reporting)
 			failed(st, prm && prm[0] ? prm : "refused");
+		break;
+
+	case UA_EVENT_UNREGISTERING:
+		st = state_find(ua);
+		if (st)
+			st->bound = false;
 		break;
 
 	case UA_EVENT_SHUTDOWN:
@@ -337,8 +412,13 @@ static void regint_take(uint32_t regint)
 		(void)account_set_regint(acc, regint);
 		info("regctl: %s: expiry %u s, registering again\n",
 		     ua_aor(ua), regint);
-		if (!st || !st->gave_up)
-			(void)ua_register(ua);
+		if (st && st->gave_up)
+			continue;
+
+		/* One transaction at a time: a REGISTER in flight ends
+		 * before the new one, or it would go on retransmitting. */
+		(void)sipreg_end(ua);
+		(void)ua_register(ua);
 	}
 }
 
@@ -399,6 +479,10 @@ static const struct cmd cmdv[] = {
 
 static int regctl_close(void)
 {
+	if (regctl.udperr) {
+		udperr_close();
+		regctl.udperr = false;
+	}
 	if (regctl.cmd_registered) {
 		cmd_unregister(baresip_commands(), cmdv);
 		regctl.cmd_registered = false;
@@ -438,6 +522,16 @@ static int regctl_init(void)
 		return err;
 	}
 	regctl.cmd_registered = true;
+
+	/* Without the ICMP errors an unreachable registrar's attempt ends
+	 * at its timeout, as before. */
+	err = udperr_init(icmp_handler, NULL);
+	if (err)
+		warning("regctl: cannot see libre's UDP errors (%m): an "
+			"attempt to an unreachable registrar ends at its "
+			"timeout\n", err);
+	else
+		regctl.udperr = true;
 
 	info("regctl: attempt %u s, give up after %u (0: never), back off "
 	     "after %u to %u s\n", regctl.pol.timeout, regctl.pol.attempts,

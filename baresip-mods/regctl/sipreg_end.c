@@ -104,14 +104,21 @@ static struct list *regl_of(struct ua *ua)
 	return NULL;
 }
 
-/* One registration's transaction, ended; 0 also when there is none. */
-static int end_one(struct reg_v100 *r, struct sip *sip)
+/*
+ * The client transaction of r's REGISTER in flight, checked against what
+ * points back at it: 0 with *ctp NULL when none is in flight (or the
+ * request is still resolving, and has sent nothing); *morep whether the
+ * request has other addresses to go on to when this one fails.
+ */
+static int ct_of(struct reg_v100 *r, struct sip *sip,
+		 struct sip_ctrans_v110 **ctp, bool *morep)
 {
 	struct sipreg_v110 *sr = (void *)r->sipreg;
 	struct sip_request_v110 *req;
 	struct sip_ctrans_v110 *ct;
-	sip_resp_h *resph;
-	tmr_h *th;
+
+	*ctp = NULL;
+	*morep = false;
 
 	if (!sr)
 		return 0;
@@ -119,25 +126,59 @@ static int end_one(struct reg_v100 *r, struct sip *sip)
 		return EPROTO;
 
 	req = (void *)sr->req;
-	if (req) {
-		if (req->reqp != &sr->req || req->sip != sip)
-			return EPROTO;
+	if (!req)
+		return 0;
+	if (req->reqp != &sr->req || req->sip != sip)
+		return EPROTO;
 
+	ct = (void *)req->ct;
+	if (!ct)
+		return 0;
+	if (ct->sip != sip || ct->arg != req || ct->tmr.arg != ct ||
+	    !ct->tmr.th || !tmr_isrunning(&ct->tmr) ||
+	    str_cmp(ct->met, "REGISTER"))
+		return EPROTO;
+
+	*ctp = ct;
+	*morep = req->addrl.head || req->srvl.head;
+
+	return 0;
+}
+
+/* The transaction's timer F, fired now: libre ends it as at its own
+ * timeout. */
+static void ct_fire(struct sip_ctrans_v110 *ct)
+{
+	tmr_h *th = ct->tmr.th;
+
+	tmr_cancel(&ct->tmr);
+	th(ct);
+}
+
+/* One registration's transaction, ended; 0 also when there is none. */
+static int end_one(struct reg_v100 *r, struct sip *sip)
+{
+	struct sipreg_v110 *sr = (void *)r->sipreg;
+	struct sip_ctrans_v110 *ct;
+	sip_resp_h *resph;
+	bool more;
+	int err;
+
+	err = ct_of(r, sip, &ct, &more);
+	if (err)
+		return err;
+	if (!sr)
+		return 0;
+
+	if (sr->req) {
 		/* A request still resolving has sent nothing; one with more
 		 * addresses would go on to the next: both left to libre. */
-		ct = (void *)req->ct;
-		if (!ct || req->addrl.head || req->srvl.head)
+		if (!ct || more)
 			return EALREADY;
-		if (ct->sip != sip || ct->arg != req || ct->tmr.arg != ct ||
-		    !ct->tmr.th || !tmr_isrunning(&ct->tmr) ||
-		    str_cmp(ct->met, "REGISTER"))
-			return EPROTO;
 
-		th = ct->tmr.th;
 		resph = sr->resph;
 		sr->resph = quiet_handler;
-		tmr_cancel(&ct->tmr);
-		th(ct);
+		ct_fire(ct);
 		sr->resph = resph;
 
 		if (sr->req)
@@ -149,14 +190,13 @@ static int end_one(struct reg_v100 *r, struct sip *sip)
 	return 0;
 }
 
-int sipreg_end(struct ua *ua)
+/* The ua's registrations, each checked to point back at it. */
+static int regl_get(struct ua *ua, struct list **reglp)
 {
-	struct sip *sip = uag_sip();
 	struct list *regl;
 	struct le *le;
-	int err = 0, e;
 
-	if (!ua || !sip)
+	if (!ua || !uag_sip())
 		return EINVAL;
 
 	regl = regl_of(ua);
@@ -164,11 +204,90 @@ int sipreg_end(struct ua *ua)
 		return ENOENT;
 
 	for (le = regl->head; le; le = le->next) {
-		struct reg_v100 *r = le->data;
+		const struct reg_v100 *r = le->data;
 
 		if (r->ua != ua)
 			return EPROTO;
-		e = end_one(r, sip);
+	}
+
+	*reglp = regl;
+	return 0;
+}
+
+int sipreg_dst(struct ua *ua, struct sa *dst, bool *morep)
+{
+	struct list *regl;
+	struct le *le;
+	int err;
+
+	if (!dst || !morep)
+		return EINVAL;
+
+	err = regl_get(ua, &regl);
+	if (err)
+		return err;
+
+	for (le = regl->head; le; le = le->next) {
+		struct sip_ctrans_v110 *ct;
+		bool more;
+
+		err = ct_of(le->data, uag_sip(), &ct, &more);
+		if (err)
+			return err;
+		if (ct) {
+			*dst = ct->dst;
+			*morep = more;
+			return 0;
+		}
+	}
+
+	return ENOENT;
+}
+
+int sipreg_next(struct ua *ua, const struct sa *dst)
+{
+	struct list *regl;
+	struct le *le;
+	int err;
+
+	if (!dst)
+		return EINVAL;
+
+	err = regl_get(ua, &regl);
+	if (err)
+		return err;
+
+	for (le = regl->head; le; le = le->next) {
+		struct sip_ctrans_v110 *ct;
+		bool more;
+
+		err = ct_of(le->data, uag_sip(), &ct, &more);
+		if (err)
+			return err;
+		if (!ct || !sa_cmp(&ct->dst, dst, SA_ALL))
+			continue;
+		if (!more)
+			return ENOENT;
+
+		ct_fire(ct);
+		return 0;
+	}
+
+	return ENOENT;
+}
+
+int sipreg_end(struct ua *ua)
+{
+	struct list *regl;
+	struct le *le;
+	int err, e;
+
+	err = regl_get(ua, &regl);
+	if (err)
+		return err;
+
+	for (le = regl->head; le; le = le->next) {
+		e = end_one(le->data, uag_sip());
 		if (e && !err)
 			err = e;
 	}

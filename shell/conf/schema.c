@@ -268,7 +268,19 @@ const struct setting schema[] = {
 	 "Registration attempts before giving up (0: forever)",
 	 INT(0, 1000), 0,
 	 "How many times a failed registration is tried before the account "
-	 "gives up. 0 tries forever. Giving up leaves no REGISTER in "
+	 "gives up. 0 tries forever. An attempt fails on a SIP error "
+	 "response, at its register-timeout when nothing answers, and at "
+	 "once when the registrar cannot be reached: over UDP when its "
+	 "port or host answers the REGISTER (a refresh's too) with ICMP "
+	 "(or ICMPv6) unreachable, the reason naming it (port unreachable from "
+	 "127.0.0.1:5999), and the REGISTER is not retransmitted; when the "
+	 "registrar's name has another address, that one is tried at "
+	 "once instead, within the same attempt. Over TCP and TLS a "
+	 "refused connection fails the attempt at once (Connection "
+	 "refused). A failed attempt is retried once register-timeout "
+	 "(backing off, register-backoff-timeout) seconds have passed "
+	 "since it began, however soon it failed. Giving up leaves no "
+	 "REGISTER in "
 	 "flight: none is sent or retransmitted after it, and show "
 	 "registrations reads failed, with the count of attempts and the "
 	 "last reason, until the next configuration. A change of this or "
@@ -285,7 +297,10 @@ const struct setting schema[] = {
 	 "unanswered REGISTER's attempt began the next one is made. The "
 	 "timeout ends the attempt's transaction, its retransmissions with "
 	 "it, before the next attempt starts: one REGISTER transaction is "
-	 "in flight at a time. A change applies at once, to the attempt "
+	 "in flight at a time; the reason reads no answer. An attempt "
+	 "answered with an error, or with ICMP unreachable (see "
+	 "register-attempts), ends sooner, and the next still starts this "
+	 "long after it began. A change applies at once, to the attempt "
 	 "under way too.",
 	 USES(MOD_LIVE_V("regctl_timeout"))},
 	/* 12 */
@@ -529,13 +544,19 @@ const struct setting schema[] = {
 	 "address with a port goes in brackets: [2001:db8::53]:5353). They "
 	 "are asked in turn: a query that gets no answer goes to the next. "
 	 "Unset: the servers of /etc/resolv.conf as baresip found them at "
-	 "its start. A change restarts baresip. When a registration fails "
-	 "without a SIP response and the account's registrar (or outbound "
-	 "proxy) is a name, the phone asks for its address (A) again; when "
-	 "that gets no answer within 8 s, an error or no address, the last "
-	 "response in show registrations says so, with the servers asked "
-	 "and the name: DNS: no answer from 127.0.0.1:5353 for "
-	 "registrar.example.",
+	 "its start. A change restarts baresip. The phone resolves a "
+	 "registrar or outbound proxy name as RFC 3263 says: with a port, "
+	 "its A record (and AAAA when it listens on IPv6 as well); without "
+	 "a port, with a transport, that transport's SRV "
+	 "(_sip._tcp.NAME) and then the address; with neither, NAPTR, "
+	 "then the SRV of each transport it listens on (_sips._tcp, "
+	 "_sip._tcp, _sip._udp), then the address. When a registration "
+	 "fails without a SIP response and that name is not an address, "
+	 "the phone asks the same again, all at once; when none gets a "
+	 "record within 8 s (no answer, an error code or no record), the "
+	 "last response in show registrations says so, with the servers "
+	 "and what was asked: DNS: no answer from 127.0.0.1:5353 for "
+	 "_sip._tcp.registrar.example SRV, registrar.example A/AAAA.",
 	 /* baresip reads dns_server only when it starts (its network's
 	  * DNS client is made then): a restart. */
 	 USES(CONF("dns_server"))},
