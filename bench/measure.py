@@ -39,7 +39,10 @@ RUN = ENV["SIPSH_RUNDIR"]
 CONF = ENV["SIPSH_CONF"]
 
 
-sipsh = sipsh_runner(SIPSH, CONF, ENV)
+def sipsh(*cmds, check=True):
+    """sipsh -C CONF -c CMD ...: on the configuration file CONF names when
+    it is called (the audio step swaps in the default configuration)."""
+    return sipsh_runner(SIPSH, CONF, ENV)(*cmds, check=check)
 
 
 def ctrl(command, **params):
@@ -260,8 +263,8 @@ def print_parts(plain, plain_total, ours, ours_total, returned):
     for name, parts, total in (("plain baresip", plain, plain_total),
                                ("sipsh phone start", ours, ours_total)):
         if not parts:
-            print("  %s: the trace has no markers" % name)
-            continue
+            raise SystemExit("start, part by part: the trace of %s has "
+                             "no markers" % name)
         print("  %s: %.1f ms to 200 OK" % (name, total or 0))
         for label, ms in parts:
             print("    %-62s %6.1f ms" % (label, ms))
@@ -471,8 +474,7 @@ def rtp_intervals(path, t0, t1):
 
 def jitter(name, intervals, streams=None):
     if len(intervals) < 2:
-        print("%-40s no data" % name)
-        return None
+        raise SystemExit("%s: no frames recorded" % name)
     dev = sorted(abs(i - 20) for i in intervals)
     n = len(dev)
     p = lambda q: dev[min(n - 1, max(0, -(-n * q // 100) - 1))]
