@@ -39,13 +39,19 @@ static char running[VERMAX] = "";
 static bool scan(const char *buf, size_t len, bool last)
 {
 	const size_t tl = sizeof(tag) - 1;
+	const char *hit;
 	size_t i;
 
+	/* memmem() jumps from one candidate to the next: every module of
+	 * ours scans about 190 KB of baresip's image at its load, and a
+	 * byte-by-byte loop made that a million instructions each. */
 	for (i = 0; i + tl <= len; i++) {
 		size_t j, n = 0;
 
-		if (buf[i] != 'b' || memcmp(buf + i, tag, tl))
-			continue;
+		hit = memmem(buf + i, len - i, tag, tl);
+		if (!hit)
+			break;
+		i = (size_t)(hit - buf);
 
 		j = i + tl;
 		while (j < len && n < VERMAX - 1 &&
