@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "conf_need.h"
 #include "ctrl.h"
 
 enum { NGROUPS_PEER = 256 };
@@ -57,7 +58,7 @@ static int group_id_read(const char *idkey, gid_t *gidp, bool *havep)
 	const char *p;
 	unsigned long v = 0;
 
-	if (conf_get_str(conf_cur(), idkey, buf, sizeof(buf)) || !buf[0])
+	if (sipsh_conf_get_str(conf_cur(), idkey, buf, sizeof(buf)) || !buf[0])
 		return ENOENT;
 
 	if (0 == strcmp(buf, "none")) {
@@ -93,7 +94,7 @@ static int group_read(const char *key, const char *idkey, char *name,
 	*havep = false;
 	name[0] = '\0';
 
-	if (conf_get_str(conf_cur(), key, name, namesz) || !name[0])
+	if (sipsh_conf_get_str(conf_cur(), key, name, namesz) || !name[0])
 		return 0;
 
 	if (strlen(name) >= namesz - 1) {

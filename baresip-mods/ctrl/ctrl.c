@@ -152,6 +152,7 @@
 #include <grp.h>
 #include <string.h>
 #include <sys/un.h>
+#include "conf_need.h"
 #include "version_check.h"
 #include "ctrl.h"
 
@@ -168,8 +169,8 @@ static int read_config(char *path, size_t pathsz, mode_t *modep,
 	const char *p;
 	unsigned long mode = 0;
 
-	/* one byte more than allowed: conf_get_str() silently truncates */
-	if (conf_get_str(conf, "ctrl_socket", path, pathsz) || !path[0]) {
+	/* one byte more than allowed: sipsh_conf_get_str() silently truncates */
+	if (sipsh_conf_get_str(conf, "ctrl_socket", path, pathsz) || !path[0]) {
 		warning("ctrl: no 'ctrl_socket PATH' in the baresip config:"
 			" not loading\n");
 		return EINVAL;
@@ -181,7 +182,7 @@ static int read_config(char *path, size_t pathsz, mode_t *modep,
 	}
 
 	*modep = DEFAULT_MODE;
-	if (0 == conf_get_str(conf, "ctrl_socket_mode", buf, sizeof(buf))) {
+	if (0 == sipsh_conf_get_str(conf, "ctrl_socket_mode", buf, sizeof(buf))) {
 
 		for (p = buf; *p >= '0' && *p <= '7'; p++)
 			mode = mode * 8 + (unsigned long)(*p - '0');
@@ -195,7 +196,7 @@ static int read_config(char *path, size_t pathsz, mode_t *modep,
 	}
 
 	*chgrpp = false;
-	if (0 == conf_get_str(conf, "ctrl_socket_group", buf, sizeof(buf)) &&
+	if (0 == sipsh_conf_get_str(conf, "ctrl_socket_group", buf, sizeof(buf)) &&
 	    buf[0]) {
 		struct group grp, *res = NULL;
 		char gbuf[16384];

@@ -670,9 +670,9 @@ static int settings_read(void)
 		return EINVAL;
 	}
 
-	(void)conf_get_str(conf, "siptls_ciphers", st.ciphers,
+	(void)sipsh_conf_get_str(conf, "siptls_ciphers", st.ciphers,
 			   sizeof(st.ciphers));
-	(void)conf_get_str(conf, "siptls_cafile", st.cafile,
+	(void)sipsh_conf_get_str(conf, "siptls_cafile", st.cafile,
 			   sizeof(st.cafile));
 
 	err = conf_path_get(path, sizeof(path));
