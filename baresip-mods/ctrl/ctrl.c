@@ -17,7 +17,9 @@
  *   ctrl_socket_mode   0666                   # octal, default 0660
  *   ctrl_socket_group  sipsh                  # optional: chgrp the socket
  *   ctrl_admin_group   sipsh-admin            # may do everything
+ *   ctrl_admin_gid     990                    # its id, or none
  *   ctrl_view_group    sipsh-view             # may read state
+ *   ctrl_view_gid      991                    # its id, or none
  *
  * module_path must be a directory holding ctrl.so: baresip 1.0.0 joins
  * module_path and the name, so 'module /abs/path/ctrl.so' does not work.
@@ -40,7 +42,10 @@
  * this command needs the GROUP group"}; a client with no role gets
  * "permission denied: uid N is in neither group A nor V" to its first
  * request and is disconnected. A group that is not set or does not exist
- * gives nobody its role. The socket file's mode can then be 0666: the
+ * gives nobody its role. sipsh's generator writes each group's id beside
+ * its name, as sipsh resolved it ("none": no such group), so that the
+ * phone's start asks the group database nothing; without an id key the
+ * name is looked up (auth.c). The socket file's mode can then be 0666: the
  * kernel lets anyone connect, ctrl decides.
  *
  * LIMITS
