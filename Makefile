@@ -229,8 +229,14 @@ BMOD_COMMON := $(wildcard baresip-mods/common/*.c)
 BMOD_HDRS   := $(wildcard baresip-mods/include/*.h baresip-mods/common/*.h) \
 	       shell/conf/re_base.h
 BMOD_CFLAGS := -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE -fPIC \
-	       -fvisibility=hidden -Ibaresip-mods/include -Ibaresip-mods/common \
+	       -fvisibility=hidden -ffunction-sections -fdata-sections \
+	       -Ibaresip-mods/include -Ibaresip-mods/common \
 	       -Ishell/conf $(shell pkg-config --cflags libre 2>/dev/null)
+# Each module is mapped into the phone whole (the kernel maps the pages
+# around every one touched): the common/ code a module does not call is
+# left out, and code and read-only data share segments instead of each
+# starting a page of its own (about 10 KB a module, in every phone).
+BMOD_LDFLAGS := -Wl,--gc-sections -Wl,-z,noseparate-code
 BMOD_LIBS   := $(shell pkg-config --libs libre 2>/dev/null)
 
 all: $(BMODS)
@@ -255,7 +261,8 @@ $(B)/baresip-mods/%.so: $$(wildcard baresip-mods/$$*/*.c) \
 		$$(wildcard baresip-mods/$$*/*.h) $(BMOD_COMMON) \
 		$(BMOD_HDRS) $(B)/baresip-mods/versions.ok
 	@mkdir -p $(dir $@)
-	$(CC) $(BMOD_CFLAGS) -shared -o $@ $(filter %.c,$^) $(BMOD_LIBS)
+	$(CC) $(BMOD_CFLAGS) $(BMOD_LDFLAGS) -shared -o $@ $(filter %.c,$^) \
+		$(BMOD_LIBS)
 
 # The tools around the simulated phone line (tools/): sipsh-phone, the
 # telephone a person or a test plugs into a line, installed; tone-analyze

@@ -39,7 +39,10 @@ RUN = ENV["SIPSH_RUNDIR"]
 CONF = ENV["SIPSH_CONF"]
 
 
-sipsh = sipsh_runner(SIPSH, CONF, ENV)
+def sipsh(*cmds, check=True):
+    """sipsh -C CONF -c CMD ...: on the configuration file CONF names when
+    it is called (the audio step swaps in the default configuration)."""
+    return sipsh_runner(SIPSH, CONF, ENV)(*cmds, check=check)
 
 
 def ctrl(command, **params):
@@ -213,6 +216,121 @@ def plain_config(d, port, accounts, extra=""):
         f.write(accounts)
 
 
+# --- The floors of a supervised start ---------------------------------------
+#
+# What each link of sipsh's chain costs at least, untraced, N runs each:
+# plain baresip (its own config) started directly is the first figure
+# above; the same plain baresip started the way sipsh's phone is (a fresh
+# runsv on a service directory whose run script is a /bin/sh that execs
+# it, svlogd keeping its output) gives the supervisor's share; the phone's
+# generated config with all of our modules, started directly, gives our
+# modules' and configuration's share; 'sipsh' with no command, exiting at
+# once, gives the shell's own start. Every process is stopped by PID.
+
+def wait_file(path, text, limit=10.0):
+    end = now() + limit
+    while now() < end:
+        try:
+            with open(path, "rb") as f:
+                if text in f.read():
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.0005)
+    raise SystemExit("%s: no '%s' in %g s" % (path, text.decode(), limit))
+
+
+def stop_pids(pids):
+    for p in pids:
+        try:
+            os.kill(p, signal.SIGTERM)
+        except OSError:
+            pass
+    for p in pids:
+        for _ in range(200):
+            try:
+                os.kill(p, 0)
+            except OSError:
+                break
+            time.sleep(0.01)
+
+
+def read_pid(path):
+    try:
+        with open(path) as f:
+            return int(f.read().strip() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def floor_runsv():
+    """Plain baresip under a fresh runsv, /bin/sh run script, svlogd log:
+    runsv spawned until the 200 OK is in the log's file."""
+    sv = T + "/floor-sv"
+    os.makedirs(sv + "/log", exist_ok=True)
+    with open(sv + "/run", "w") as f:
+        f.write("#!/bin/sh\nexec 2>&1\nexec baresip -f %s/plain "
+                "</dev/null\n" % T)
+    with open(sv + "/log/run", "w") as f:
+        f.write("#!/bin/sh\nexec svlogd -tt %s/floor-log\n" % T)
+    os.chmod(sv + "/run", 0o755)
+    os.chmod(sv + "/log/run", 0o755)
+    times = []
+    for _ in range(N):
+        subprocess.run(["rm", "-rf", T + "/floor-log", sv + "/supervise",
+                        sv + "/log/supervise"])
+        os.makedirs(T + "/floor-log")
+        t0 = now()
+        p = subprocess.Popen(["runsv", sv], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        wait_file(T + "/floor-log/current", b"200 OK")
+        times.append((now() - t0) * 1000)
+        pids = [read_pid(sv + "/supervise/pid"),
+                read_pid(sv + "/log/supervise/pid")]
+        stop_pids([q for q in pids if q])
+        p.terminate()
+        p.wait()
+        time.sleep(0.2)
+    return times
+
+
+def floor_modules():
+    """The phone's generated config (all of our modules), baresip started
+    directly: started until its 200 OK is printed."""
+    times = []
+    for _ in range(N):
+        t0 = now()
+        p = subprocess.Popen(["baresip", "-f", RUN + "/baresip"],
+                             stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for line in p.stdout:
+            if b"200 OK" in line:
+                break
+        times.append((now() - t0) * 1000)
+        p.terminate()
+        p.stdout.close()
+        p.wait()
+        time.sleep(0.3)
+    return times
+
+
+def floor_shell():
+    times = []
+    for _ in range(N):
+        t0 = now()
+        subprocess.run([SIPSH, "-C", CONF], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, env=ENV)
+        times.append((now() - t0) * 1000)
+    return times
+
+
+def floors():
+    sipsh("phone stop", check=False)
+    time.sleep(0.5)
+    return floor_shell(), floor_runsv(), floor_modules()
+
+
 # --- Start, part by part (one strace'd start each) --------------------------
 
 def start_parts():
@@ -260,8 +378,8 @@ def print_parts(plain, plain_total, ours, ours_total, returned):
     for name, parts, total in (("plain baresip", plain, plain_total),
                                ("sipsh phone start", ours, ours_total)):
         if not parts:
-            print("  %s: the trace has no markers" % name)
-            continue
+            raise SystemExit("start, part by part: the trace of %s has "
+                             "no markers" % name)
         print("  %s: %.1f ms to 200 OK" % (name, total or 0))
         for label, ms in parts:
             print("    %-62s %6.1f ms" % (label, ms))
@@ -471,8 +589,7 @@ def rtp_intervals(path, t0, t1):
 
 def jitter(name, intervals, streams=None):
     if len(intervals) < 2:
-        print("%-40s no data" % name)
-        return None
+        raise SystemExit("%s: no frames recorded" % name)
     dev = sorted(abs(i - 20) for i in intervals)
     n = len(dev)
     p = lambda q: dev[min(n - 1, max(0, -(-n * q // 100) - 1))]
@@ -747,6 +864,15 @@ def main():
     print("ratios sipsh / plain: start -> registered %.2fx, RSS %.2fx"
           % (statistics.median(ours_t) / statistics.median(plain_t),
              statistics.median(ours_rss) / statistics.median(plain_rss)))
+    sys.stdout.flush()
+
+    print("floors...", file=sys.stderr)
+    f_shell, f_runsv, f_mods = floors()
+    print()
+    print("the floors of the chain, untraced (n=%d each)" % N)
+    summary("sipsh with no command (exec, link, exit)", f_shell)
+    summary("plain baresip under runsv + sh + svlogd", f_runsv)
+    summary("phone's config and modules, no runsv", f_mods)
     sys.stdout.flush()
 
     print("start, part by part...", file=sys.stderr)

@@ -38,5 +38,8 @@ t0=$(date +%s%N)
 	exit 1
 t1=$(date +%s%N)
 echo "load + show, 40000 localnet lines: $(((t1 - t0) / 1000000)) ms"
-python3 -B "$TOP/bench/measure.py" "$KP" "$SP" "$PP" "$N" "$T" "$SIPSH" "$AP" "$RTP"
-bash "$TOP/bench/flood.sh"
+# A step that fails stops the bench: its error is on stderr, and make
+# bench exits non-zero instead of going on to the next step.
+python3 -B "$TOP/bench/measure.py" "$KP" "$SP" "$PP" "$N" "$T" "$SIPSH" \
+	"$AP" "$RTP" || { echo "bench: measure.py failed" >&2; exit 1; }
+bash "$TOP/bench/flood.sh" || { echo "bench: flood.sh failed" >&2; exit 1; }

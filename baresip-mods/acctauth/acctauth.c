@@ -37,6 +37,7 @@
  */
 #include <string.h>
 #include "baresip.h"
+#include "conf_need.h"
 #include "version_check.h"
 #include "ua_alive.h"
 #include "realm.h"
@@ -243,7 +244,7 @@ static int acctauth_init(void)
 		return err;
 
 	/* Optional: no key is "any realm"; a realm too long is refused. */
-	err = conf_get_str(conf_cur(), "acctauth_realm", realm,
+	err = sipsh_conf_get_str(conf_cur(), "acctauth_realm", realm,
 			   sizeof(realm));
 	if (err == ENOENT)
 		realm[0] = '\0';

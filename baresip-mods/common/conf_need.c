@@ -5,6 +5,7 @@
 #include <string.h>
 #include "re_base.h"
 #include "baresip.h"
+#include "conf_line.h"
 #include "conf_need.h"
 
 /* The reason for a refusal: logged at load, handed back at a reload. */
@@ -23,10 +24,26 @@ void sipsh_conf_refuse(char *why, size_t whysz, const char *fmt, ...)
 		warning("%s: not loading\n", line);
 }
 
+int sipsh_conf_get_str(const struct conf *conf, const char *key, char *buf,
+		       size_t sz)
+{
+	struct pl pl;
+	int err;
+
+	if (!conf || !key || !buf || !sz)
+		return EINVAL;
+
+	err = conf_line_get(conf, key, &pl);
+	if (err)
+		return err;
+
+	return pl_strcpy(&pl, buf, sz);
+}
+
 static int need(const struct conf *conf, const char *mod, const char *key,
 		struct pl *pl, char *why, size_t whysz)
 {
-	int err = conf ? conf_get(conf, key, pl) : ENOENT;
+	int err = conf ? conf_line_get(conf, key, pl) : ENOENT;
 
 	if (err || !pl_isset(pl)) {
 		sipsh_conf_refuse(why, whysz, "%s: no '%s' in the baresip "

@@ -41,6 +41,12 @@ int sipsh_conf_bool_of(const struct conf *conf, const char *mod,
 		       const char *key, bool *valp,
 		       char *why, size_t whysz);
 
+/* conf_get_str() as libre does it (a value longer than sz - 1 bytes is
+ * cut), without libre's regular expression over the whole file for every
+ * key: for the optional keys a module reads itself. */
+int sipsh_conf_get_str(const struct conf *conf, const char *key, char *buf,
+		       size_t sz);
+
 /* A module's own refusal of a value, said as those above say theirs. */
 void sipsh_conf_refuse(char *why, size_t whysz, const char *fmt, ...);
 

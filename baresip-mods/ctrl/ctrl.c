@@ -17,7 +17,9 @@
  *   ctrl_socket_mode   0666                   # octal, default 0660
  *   ctrl_socket_group  sipsh                  # optional: chgrp the socket
  *   ctrl_admin_group   sipsh-admin            # may do everything
+ *   ctrl_admin_gid     990                    # its id, or none
  *   ctrl_view_group    sipsh-view             # may read state
+ *   ctrl_view_gid      991                    # its id, or none
  *
  * module_path must be a directory holding ctrl.so: baresip 1.0.0 joins
  * module_path and the name, so 'module /abs/path/ctrl.so' does not work.
@@ -40,7 +42,10 @@
  * this command needs the GROUP group"}; a client with no role gets
  * "permission denied: uid N is in neither group A nor V" to its first
  * request and is disconnected. A group that is not set or does not exist
- * gives nobody its role. The socket file's mode can then be 0666: the
+ * gives nobody its role. sipsh's generator writes each group's id beside
+ * its name, as sipsh resolved it ("none": no such group), so that the
+ * phone's start asks the group database nothing; without an id key the
+ * name is looked up (auth.c). The socket file's mode can then be 0666: the
  * kernel lets anyone connect, ctrl decides.
  *
  * LIMITS
@@ -155,6 +160,7 @@
 #include <grp.h>
 #include <string.h>
 #include <sys/un.h>
+#include "conf_need.h"
 #include "version_check.h"
 #include "ctrl.h"
 
@@ -171,8 +177,8 @@ static int read_config(char *path, size_t pathsz, mode_t *modep,
 	const char *p;
 	unsigned long mode = 0;
 
-	/* one byte more than allowed: conf_get_str() silently truncates */
-	if (conf_get_str(conf, "ctrl_socket", path, pathsz) || !path[0]) {
+	/* one byte more than allowed: sipsh_conf_get_str() silently truncates */
+	if (sipsh_conf_get_str(conf, "ctrl_socket", path, pathsz) || !path[0]) {
 		warning("ctrl: no 'ctrl_socket PATH' in the baresip config:"
 			" not loading\n");
 		return EINVAL;
@@ -184,7 +190,7 @@ static int read_config(char *path, size_t pathsz, mode_t *modep,
 	}
 
 	*modep = DEFAULT_MODE;
-	if (0 == conf_get_str(conf, "ctrl_socket_mode", buf, sizeof(buf))) {
+	if (0 == sipsh_conf_get_str(conf, "ctrl_socket_mode", buf, sizeof(buf))) {
 
 		for (p = buf; *p >= '0' && *p <= '7'; p++)
 			mode = mode * 8 + (unsigned long)(*p - '0');
@@ -198,7 +204,7 @@ static int read_config(char *path, size_t pathsz, mode_t *modep,
 	}
 
 	*chgrpp = false;
-	if (0 == conf_get_str(conf, "ctrl_socket_group", buf, sizeof(buf)) &&
+	if (0 == sipsh_conf_get_str(conf, "ctrl_socket_group", buf, sizeof(buf)) &&
 	    buf[0]) {
 		struct group grp, *res = NULL;
 		char gbuf[16384];

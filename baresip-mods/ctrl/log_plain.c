@@ -10,20 +10,36 @@
 #include <stdio.h>
 #include "ctrl.h"
 
+/*
+ * baresip's stdout is unbuffered, so each fputc() would be a write(2) of
+ * its own to the log's pipe (about 1,200 at a start, each waking svlogd):
+ * a line is escaped into a buffer and written at once, in pieces only
+ * when it is longer than the buffer.
+ */
 static void log_line(uint32_t level, const char *msg)
 {
 	const unsigned char *p;
+	char buf[1024];
+	size_t n = 0;
 
 	(void)level;
 
 	for (p = (const unsigned char *)msg; *p; p++) {
-		if (*p < 0x20 && *p != '\n' && *p != '\t')
-			(void)fprintf(stdout, "\\x%02x", *p);
-		else if (*p == 0x7f)
-			(void)fputs("\\x7f", stdout);
+
+		if (n > sizeof(buf) - 5) {
+			(void)fwrite(buf, 1, n, stdout);
+			n = 0;
+		}
+
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+			n += (size_t)re_snprintf(buf + n, sizeof(buf) - n,
+						 "\\x%02x", *p);
 		else
-			(void)fputc(*p, stdout);
+			buf[n++] = (char)*p;
 	}
+
+	if (n)
+		(void)fwrite(buf, 1, n, stdout);
 }
 
 static struct log plain = {.h = log_line};

@@ -2,6 +2,7 @@
  * The atomic writer (see afile.h).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -168,8 +169,8 @@ int afile_temp_at(int dfd, const char *prefix, mode_t mode, const void *data,
 	return err;
 }
 
-int afile_write(const char *path, mode_t mode, const void *data,
-		size_t len)
+static int file_replace(const char *path, mode_t mode, const void *data,
+			size_t len, bool durable)
 {
 	char *dir = NULL, *prefix = NULL, *tmp = NULL;
 	const char *name;
@@ -201,7 +202,7 @@ int afile_write(const char *path, mode_t mode, const void *data,
 		goto out;
 	}
 
-	if (fsync(dfd))
+	if (durable && fsync(dfd))
 		err = errno;
 
  out:
@@ -211,4 +212,16 @@ int afile_write(const char *path, mode_t mode, const void *data,
 	mem_deref(prefix);
 	mem_deref(dir);
 	return err;
+}
+
+int afile_write(const char *path, mode_t mode, const void *data,
+		size_t len)
+{
+	return file_replace(path, mode, data, len, true);
+}
+
+int afile_replace(const char *path, mode_t mode, const void *data,
+		  size_t len)
+{
+	return file_replace(path, mode, data, len, false);
 }

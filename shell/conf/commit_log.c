@@ -38,8 +38,14 @@ int commit_log_write(const struct commit *cm)
 				  (long long)time(NULL), id_hex, &cm->id,
 				  cm->origin ? cm->origin : "commit",
 				  cm->report);
+	/* Whole or absent, never part of it, but without a directory fsync
+	 * of its own: the first record of a commit is followed at once by
+	 * the save's fsync of the same directory, and a power cut can at
+	 * worst bring back the record before it ("being applied"), which
+	 * tells the other sessions nothing wrong about who changed the
+	 * file. Two fsyncs of the directory fewer per commit. */
 	if (!err)
-		err = afile_write(path, FMODE_SIDE, text, strlen(text));
+		err = afile_replace(path, FMODE_SIDE, text, strlen(text));
 
 	mem_deref(text);
 	mem_deref(path);

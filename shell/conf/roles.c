@@ -41,7 +41,7 @@ const char *roles_view_group(void)
 	return SIPSH_VIEW_GROUP;
 }
 
-int roles_gid(const char *name, gid_t *gidp)
+static int gid_lookup(const char *name, gid_t *gidp)
 {
 	struct group grp, *res = NULL;
 	char buf[16384];
@@ -55,6 +55,39 @@ int roles_gid(const char *name, gid_t *gidp)
 
 	*gidp = res->gr_gid;
 	return 0;
+}
+
+/*
+ * The two groups' ids are looked up once per process, as the roles take
+ * the groups as they were at its start: a lookup goes through NSS (with
+ * systemd's module, a dozen files probed), and a commit asked it up to
+ * eight times (the roles, the modes of each file written, the view, the
+ * phone's config).
+ */
+int roles_gid(const char *name, gid_t *gidp)
+{
+	static struct {
+		const char *name;
+		bool done;
+		int err;
+		gid_t gid;
+	} cache[] = {{SIPSH_ADMIN_GROUP, false, 0, 0},
+		     {SIPSH_VIEW_GROUP, false, 0, 0}};
+	size_t i;
+
+	for (i = 0; i < sizeof(cache) / sizeof(cache[0]); i++) {
+		if (strcmp(name, cache[i].name))
+			continue;
+		if (!cache[i].done) {
+			cache[i].err = gid_lookup(name, &cache[i].gid);
+			cache[i].done = true;
+		}
+		if (!cache[i].err)
+			*gidp = cache[i].gid;
+		return cache[i].err;
+	}
+
+	return gid_lookup(name, gidp);
 }
 
 /* Whether this process is in the group: its effective or a

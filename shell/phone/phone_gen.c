@@ -388,6 +388,17 @@ static int siptls_print(struct re_printf *pf, const struct cfg *c,
 	return err;
 }
 
+/* A group's id for ctrl, or "none" when there is no such group. */
+static int gid_print(struct re_printf *pf, const char *name)
+{
+	gid_t gid;
+
+	if (roles_gid(name, &gid))
+		return re_hprintf(pf, "none");
+
+	return re_hprintf(pf, "%u", (unsigned)gid);
+}
+
 static int config_print(struct re_printf *pf, const struct cfg *c,
 			const char *addr, struct mbuf *ca)
 {
@@ -424,14 +435,19 @@ static int config_print(struct re_printf *pf, const struct cfg *c,
 		err = re_hprintf(pf, "module\t\t\t%s\n", mods[i].name);
 
 	/* Anyone may connect; ctrl authorises each request by the peer's
-	 * credentials and these groups (sipsh(1) ROLES). */
+	 * credentials and these groups (sipsh(1) ROLES), by the ids resolved
+	 * here, so that the phone's start asks the group database nothing. */
 	if (!err)
 		err = re_hprintf(pf,
 				 "ctrl_socket\t\t%s/ctrl.sock\n"
 				 "ctrl_socket_mode\t0666\n"
 				 "ctrl_admin_group\t%s\n"
-				 "ctrl_view_group\t\t%s\n", run,
-				 roles_admin_group(), roles_view_group());
+				 "ctrl_admin_gid\t\t%H\n"
+				 "ctrl_view_group\t\t%s\n"
+				 "ctrl_view_gid\t\t%H\n", run,
+				 roles_admin_group(), gid_print,
+				 roles_admin_group(), roles_view_group(),
+				 gid_print, roles_view_group());
 	if (!err)
 		err = keys_print(pf, c, "regctl_");
 	/* The acctauth module's realm, only when one is set: without the key

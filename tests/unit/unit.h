@@ -57,6 +57,7 @@ int unit_put(const char *path, const char *text);
 	X(test_paths) \
 	X(test_ctrl_text) \
 	X(test_got_hook) \
+	X(test_conf_line) \
 	X(test_invite_verdict) \
 	X(test_roles) \
 	X(test_config_diff) \
