@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 MENU=$TOP/build/sipsh-menu
-RTP=$((2000 + $$ % 500 * 20))
+RTP=$((10000 + $$ % 500 * 20))  # five digits: the golden screens
 SP=$((22000 + $$ % 1000 * 2))
 GOLD=$TOP/tests/golden/menu
 C=$SIPSH_CONF
