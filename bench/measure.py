@@ -100,6 +100,18 @@ def summary(name, values, unit="ms"):
     return med
 
 
+def start_until_200(argv):
+    """A baresip started with argv, timed until its output shows the 200
+    OK of its REGISTER: (milliseconds, the running process)."""
+    t0 = now()
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    for line in p.stdout:
+        if b"200 OK" in line:
+            break
+    return (now() - t0) * 1000, p
+
+
 def plain_baresip():
     d = T + "/plain"
     os.makedirs(d, exist_ok=True)
@@ -111,14 +123,8 @@ def plain_baresip():
         f.write("<sip:1002@127.0.0.1:%d>;auth_pass=secret2;regint=60\n" % KP)
     times, rss = [], []
     for _ in range(N):
-        t0 = now()
-        p = subprocess.Popen(["stdbuf", "-oL", "baresip", "-f", d],
-                             stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        for line in p.stdout:
-            if b"200 OK" in line:
-                break
-        times.append((now() - t0) * 1000)
+        ms, p = start_until_200(["stdbuf", "-oL", "baresip", "-f", d])
+        times.append(ms)
         time.sleep(0.3)
         rss.append(rss_kib(p.pid) / 1024)
         p.kill()
@@ -300,14 +306,8 @@ def floor_modules():
     directly: started until its 200 OK is printed."""
     times = []
     for _ in range(N):
-        t0 = now()
-        p = subprocess.Popen(["baresip", "-f", RUN + "/baresip"],
-                             stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        for line in p.stdout:
-            if b"200 OK" in line:
-                break
-        times.append((now() - t0) * 1000)
+        ms, p = start_until_200(["baresip", "-f", RUN + "/baresip"])
+        times.append(ms)
         p.terminate()
         p.stdout.close()
         p.wait()

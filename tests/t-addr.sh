@@ -228,19 +228,28 @@ for a in 127.0.0.1 10.1.0.1 192.0.2.1 '[::1]' '[fd00:1::1]'; do
 			"udp: $(tr '\n' ' ' <<<"$u"); tcp: $(tr '\n' ' ' <<<"$t")"
 	fi
 done
+# 1008's registration over TLS as Kamailio 10.1.0.1 records it: the
+# phone (PID $1) connected from 10.1.0.1, Via and Contact 10.1.0.1 with
+# the TLS port; tls_1008_seen says what was seen.
+tls_1008_ok() {
+	[ "$(contact_hp "$KB" 1008) $(via_of "$KB" 1008)" = "10.1.0.1:$((SP + 1)) TLS 10.1.0.1:$((SP + 1))" ] &&
+		kam_contact "$KB" 1008 | grep -q 'transport=tls' &&
+		conn_from "$1" 10.1.0.1 "10.1.0.1:$KBT" &&
+		grep -q "kam: via of 1008 over tls from 10.1.0.1:" "$(kam_dir "$KB")/kamailio.log"
+}
+tls_1008_seen() {
+	echo "contact and via: $(contact_hp "$KB" 1008) $(via_of "$KB" 1008);" \
+		"$(grep 'kam: via of 1008' "$(kam_dir "$KB")/kamailio.log" | tail -1)"
+}
 # With no default route baresip makes no TLS context: sipaddr's own,
 # configured by siptls (the test CA, the server's name checked), lets
 # 1008 register over TLS, from 10.1.0.1 and with Via and Contact saying so.
 if kam_wait_registered "$KB" 1008 8; then
-	v="$(contact_hp "$KB" 1008) $(via_of "$KB" 1008)"
-	if [ "$v" = "10.1.0.1:$((SP + 1)) TLS 10.1.0.1:$((SP + 1))" ] &&
-		kam_contact "$KB" 1008 | grep -q 'transport=tls' &&
-		conn_from "$pid" 10.1.0.1 "10.1.0.1:$KBT" &&
-		grep -q "kam: via of 1008 over tls from 10.1.0.1:" "$(kam_dir "$KB")/kamailio.log"; then
+	if tls_1008_ok "$pid"; then
 		pass "bind-interface unset, no default route: 1008 registers over TLS from 10.1.0.1, Via and Contact (Kamailio's records) 10.1.0.1:$((SP + 1))"
 	else
 		fail "bind-interface unset, no default route: 1008 over TLS: Via and Contact 10.1.0.1:$((SP + 1))" \
-			"contact and via: $v; $(grep 'kam: via of 1008' "$(kam_dir "$KB")/kamailio.log" | tail -1)"
+			"$(tls_1008_seen)"
 	fi
 else
 	fail "bind-interface unset, no default route: 1008 registers over TLS" \
@@ -419,15 +428,11 @@ expect "STUN server over TCP: outside, Kamailio 192.0.2.1 records 2002's Contact
 	"$MAPPED:$SP" "$(contact_hp "$KO" 2002)"
 # baresip's own TLS transport (the first) is on 192.0.2.1; the connection
 # to 10.1.0.1 comes from 10.1.0.1.
-v="$(contact_hp "$KB" 1008) $(via_of "$KB" 1008)"
-if [ "$v" = "10.1.0.1:$((SP + 1)) TLS 10.1.0.1:$((SP + 1))" ] &&
-	kam_contact "$KB" 1008 | grep -q 'transport=tls' &&
-	conn_from "$(phone_pid)" 10.1.0.1 "10.1.0.1:$KBT" &&
-	grep -q "kam: via of 1008 over tls from 10.1.0.1:" "$(kam_dir "$KB")/kamailio.log"; then
+if tls_1008_ok "$(phone_pid)"; then
 	pass "over TLS: 1008's connection, Via and Contact (Kamailio 10.1.0.1's records) are 10.1.0.1:$((SP + 1)), not baresip's first TLS transport's 192.0.2.1"
 else
 	fail "over TLS: 1008's connection, Via and Contact are 10.1.0.1:$((SP + 1))" \
-		"contact and via: $v; $(grep 'kam: via of 1008' "$(kam_dir "$KB")/kamailio.log" | tail -1)"
+		"$(tls_1008_seen)"
 fi
 
 # --- A network change ---------------------------------------------------------

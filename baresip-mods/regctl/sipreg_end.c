@@ -214,14 +214,15 @@ static int regl_get(struct ua *ua, struct list **reglp)
 	return 0;
 }
 
-int sipreg_dst(struct ua *ua, struct sa *dst, bool *morep)
+/* The REGISTER transaction of ua's registrations in flight (toward dst,
+ * when given): *ctp, and in *morep whether its request has another
+ * address to try. ENOENT: none. */
+static int ct_find(struct ua *ua, const struct sa *dst,
+		   struct sip_ctrans_v110 **ctp, bool *morep)
 {
 	struct list *regl;
 	struct le *le;
 	int err;
-
-	if (!dst || !morep)
-		return EINVAL;
 
 	err = regl_get(ua, &regl);
 	if (err)
@@ -234,46 +235,49 @@ int sipreg_dst(struct ua *ua, struct sa *dst, bool *morep)
 		err = ct_of(le->data, uag_sip(), &ct, &more);
 		if (err)
 			return err;
-		if (ct) {
-			*dst = ct->dst;
-			*morep = more;
-			return 0;
-		}
+		if (!ct || (dst && !sa_cmp(&ct->dst, dst, SA_ALL)))
+			continue;
+
+		*ctp = ct;
+		*morep = more;
+		return 0;
 	}
 
 	return ENOENT;
 }
 
+int sipreg_dst(struct ua *ua, struct sa *dst, bool *morep)
+{
+	struct sip_ctrans_v110 *ct;
+	int err;
+
+	if (!dst || !morep)
+		return EINVAL;
+
+	err = ct_find(ua, NULL, &ct, morep);
+	if (!err)
+		*dst = ct->dst;
+
+	return err;
+}
+
 int sipreg_next(struct ua *ua, const struct sa *dst)
 {
-	struct list *regl;
-	struct le *le;
+	struct sip_ctrans_v110 *ct;
+	bool more;
 	int err;
 
 	if (!dst)
 		return EINVAL;
 
-	err = regl_get(ua, &regl);
+	err = ct_find(ua, dst, &ct, &more);
 	if (err)
 		return err;
+	if (!more)
+		return ENOENT;
 
-	for (le = regl->head; le; le = le->next) {
-		struct sip_ctrans_v110 *ct;
-		bool more;
-
-		err = ct_of(le->data, uag_sip(), &ct, &more);
-		if (err)
-			return err;
-		if (!ct || !sa_cmp(&ct->dst, dst, SA_ALL))
-			continue;
-		if (!more)
-			return ENOENT;
-
-		ct_fire(ct);
-		return 0;
-	}
-
-	return ENOENT;
+	ct_fire(ct);
+	return 0;
 }
 
 int sipreg_end(struct ua *ua)
