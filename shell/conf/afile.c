@@ -172,24 +172,18 @@ int afile_temp_at(int dfd, const char *prefix, mode_t mode, const void *data,
 static int file_replace(const char *path, mode_t mode, const void *data,
 			size_t len, bool durable)
 {
-	char *dir = NULL, *prefix = NULL, *tmp = NULL;
+	char *prefix = NULL, *tmp = NULL;
 	const char *name;
 	int dfd = -1, err;
 
 	if (!path || (!data && len))
 		return EINVAL;
 
-	err = side_parts(path, &dir, &name);
+	err = side_dir_open(path, &dfd, &name);
 	if (!err)
 		err = re_sdprintf(&prefix, ".%s.", name);
 	if (err)
 		goto out;
-
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		err = errno;
-		goto out;
-	}
 
 	err = afile_temp_at(dfd, prefix, mode, data, len, NULL, NULL, &tmp);
 	if (err)
@@ -210,7 +204,6 @@ static int file_replace(const char *path, mode_t mode, const void *data,
 		(void)close(dfd);
 	mem_deref(tmp);
 	mem_deref(prefix);
-	mem_deref(dir);
 	return err;
 }
 

@@ -265,7 +265,7 @@ int roles_view_write(const char *path, const struct cfg *c, char *why,
 	if (!err)
 		err = roles_view_text(&mb, c);
 	if (!err)
-		err = side_dir_open(path, &dfd);
+		err = side_dir_open(path, &dfd, NULL);
 	if (err)
 		goto out;
 

@@ -61,7 +61,7 @@ void side_owner(int fd, const char *path)
 	}
 }
 
-int side_dir_open(const char *path, int *dfdp)
+int side_dir_open(const char *path, int *dfdp, const char **namep)
 {
 	const char *name;
 	char *dir = NULL;
@@ -74,8 +74,11 @@ int side_dir_open(const char *path, int *dfdp)
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	err = fd < 0 ? errno : 0;
 	mem_deref(dir);
-	if (!err)
+	if (!err) {
 		*dfdp = fd;
+		if (namep)
+			*namep = name;
+	}
 
 	return err;
 }
@@ -110,20 +113,14 @@ int side_openat(int dfd, const char *name, int flags, mode_t mode,
 int side_open(const char *path, const char *suffix, int flags, int *fdp)
 {
 	const char *name;
-	char *dir = NULL, *side = NULL;
+	char *side = NULL;
 	int dfd = -1, fd = -1, err;
 
-	err = side_parts(path, &dir, &name);
+	err = side_dir_open(path, &dfd, &name);
 	if (!err)
 		err = re_sdprintf(&side, ".%s%s", name, suffix);
 	if (err)
 		goto out;
-
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		err = errno;
-		goto out;
-	}
 
 	err = side_openat(dfd, side, flags, FMODE_SIDE, &fd);
 	if (err)
@@ -137,7 +134,6 @@ int side_open(const char *path, const char *suffix, int flags, int *fdp)
 	if (dfd >= 0)
 		(void)close(dfd);
 	mem_deref(side);
-	mem_deref(dir);
 	return err;
 }
 

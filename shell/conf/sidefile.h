@@ -38,8 +38,9 @@ void side_owner(int fd, const char *path);
 int  side_abspath(char **pp, const char *path);
 
 /* Opens path's directory (O_DIRECTORY; a symlinked directory is the
- * administrator's layout, followed as the file itself is). */
-int  side_dir_open(const char *path, int *dfdp);
+ * administrator's layout, followed as the file itself is); *namep, when
+ * asked for, the file's name in it (within path). */
+int  side_dir_open(const char *path, int *dfdp, const char **namep);
 /*
  * Opens name in dfd with flags (O_CREAT: mode) and never through a
  * symlink (ELOOP); what is there must be a regular file (else ENODEV)
