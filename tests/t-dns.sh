@@ -14,6 +14,7 @@
 # left for the next at once. A name that is not a DNS server's address
 # is refused.
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/tools/dnsmasq.sh"
 . "$TOP/tests/tools/kamailio.sh"
 
 B=$((21000 + $$ % 300 * 10))
@@ -44,16 +45,12 @@ if ! command -v dnsmasq >/dev/null || ! [ -e "$SIPSH_MODDIR/ctrl.so" ]; then
 fi
 trap 'phone_down; cleanup' EXIT
 
-dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
-	--port="$DNSP" --listen-address=127.0.0.1 --bind-interfaces \
-	--local=/test/ --address=/registrar.test/127.0.0.1 --log-queries \
+dns_start --address=/registrar.test/127.0.0.1 \
 	--srv-host=_sip._udp.registrar.test,registrar.test,"$KP" \
 	--address=/dead.test/127.0.0.2 \
 	--srv-host=_sip._udp.multi.test,dead.test,"$KP",10 \
-	--srv-host=_sip._udp.multi.test,registrar.test,"$KP",20 \
-	--log-facility="$T/dnsmasq.log" --pid-file="$T/dnsmasq.pid" \
-	</dev/null >"$T/dnsmasq.out" 2>&1 &
-TEST_PIDS+=("$!")
+	--srv-host=_sip._udp.multi.test,registrar.test,"$KP",20 ||
+	fail "dnsmasq starts" "$(tail -3 "$T/dnsmasq.out")"
 if ! kam_start "$KP" registrar.test 1001:secret1; then
 	fail "kamailio starts" "$(tail -5 "$(kam_dir "$KP")/kamailio.log")"
 	exit 0

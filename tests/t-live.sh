@@ -15,6 +15,7 @@
 # nothing, and the commit restarts the phone and says why; bind-port
 # still restarts.
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/tools/dnsmasq.sh"
 . "$TOP/tests/tools/telephone.sh"
 . "$TOP/tests/tools/capture.sh"
 
@@ -56,22 +57,6 @@ ftel_end() {
 	endtel "${FTEL_PID[$1]}"
 }
 
-DNS_PID=
-dns_start() {
-	local i
-	dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
-		--port="$DNSP" --listen-address=127.0.0.1 --bind-interfaces \
-		--local=/test/ --log-queries --log-facility="$T/dnsmasq.log" \
-		"$@" </dev/null >>"$T/dnsmasq.out" 2>&1 &
-	DNS_PID=$!
-	TEST_PIDS+=("$!")
-	for i in $(seq 1 100); do
-		ss -Hulnp "sport = :$DNSP" 2>/dev/null | grep -q "pid=$DNS_PID," && return 0
-		kill -0 "$DNS_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	return 1
-}
 
 trap 'for n in "${!FTEL_FD[@]}"; do ftel_end "$n"; done; phone_down; cleanup' EXIT
 

@@ -17,6 +17,7 @@
 # system CA store is loaded only once it is needed (a TLS host, or a
 # handshake), and always before a server's certificate is checked.
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/tools/dnsmasq.sh"
 . "$TOP/tests/tools/kamailio.sh"
 
 KP=$((26000 + $$ % 1000 * 4))   # Kamailio UDP/TCP; its TLS on KP+1
@@ -98,12 +99,9 @@ set_ca() {
 }
 
 # dnsmasq answering other.sipsh.test with 127.0.0.1, as the phone's DNS.
-dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
-	--port="$DNSP" --listen-address=127.0.0.1 --bind-interfaces \
-	--local=/test/ --address=/other.sipsh.test/127.0.0.1 \
-	--srv-host="_sips._tcp.other.sipsh.test,other.sipsh.test,$TP2" \
-	--pid-file="$T/dnsmasq.pid" </dev/null >"$T/dnsmasq.out" 2>&1 &
-TEST_PIDS+=("$!")
+dns_start --address=/other.sipsh.test/127.0.0.1 \
+	--srv-host="_sips._tcp.other.sipsh.test,other.sipsh.test,$TP2" ||
+	fail "dnsmasq starts" "$(tail -3 "$T/dnsmasq.out")"
 
 # A test CA, a server certificate for 127.0.0.1 signed by it, another CA.
 ec='-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes'

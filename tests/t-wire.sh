@@ -8,6 +8,7 @@
 # Lookup. Captures are tshark on lo, filtered on the phone's own ports
 # (Kamailio marks its packets too), read back with tshark -T fields.
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/tools/dnsmasq.sh"
 . "$TOP/tests/tools/kamailio.sh"
 . "$TOP/tests/tools/capture.sh"
 
@@ -70,30 +71,6 @@ stop_pid() {
 	forget "$pid"
 }
 
-# dns_start ARGS...: dnsmasq on 127.0.0.1:DNSP answering only for .test
-# from its command line (no resolv.conf, no hosts file, no upstream).
-DNS_PID=
-dns_start() {
-	local i
-	rm -f "$T/dnsmasq.pid"
-	dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
-		--port="$DNSP" --listen-address=127.0.0.1 --bind-interfaces \
-		--local=/test/ --pid-file="$T/dnsmasq.pid" --log-queries \
-		--log-facility="$T/dnsmasq.log" "$@" </dev/null >>"$T/dnsmasq.out" 2>&1 &
-	DNS_PID=$!
-	TEST_PIDS+=("$!")
-	for i in $(seq 1 100); do
-		ss -Hulnp "sport = :$DNSP" 2>/dev/null | grep -q "pid=$DNS_PID," && return 0
-		kill -0 "$DNS_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "dnsmasq did not start: $(tail -3 "$T/dnsmasq.out")" >&2
-	return 1
-}
-dns_stop() {
-	stop_pid "$DNS_PID"
-	DNS_PID=
-}
 
 # sip_options PORT [HOST [USER]]: the status line of the answer to an
 # OPTIONS sent to sip:USER@HOST:PORT (127.0.0.1, 1001), empty when none
