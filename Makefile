@@ -149,7 +149,7 @@ DEB_BUILD := pkg-config gcc make mandoc libedit-dev libncurses-dev libre-dev \
 	     librem-dev libssl-dev baresip-core
 DEB_TEST  := kamailio kamailio-tls-modules linphone-cli tshark tmux openssh-server dnsmasq \
 	     coturn runit clang libclang-rt-14-dev mandoc valgrind procps iproute2 \
-	     python3 strace gdb openssl systemd
+	     python3 strace gdb openssl systemd bc
 deps:
 	@./tests/tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
