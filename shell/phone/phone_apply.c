@@ -377,18 +377,15 @@ static bool call_ends(const struct plan *p, const struct cfg *old,
 	return false;
 }
 
-/* The calls the change from old to new would end, a line each. */
+/* Of the running phone's calls (NULL: none), those the change from old
+ * to new would end, a line each. */
 static void calls_dropped(const struct plan *p, const struct cfg *old,
-			  struct mbuf *list, unsigned *np)
+			  const struct odict *calls, struct mbuf *list,
+			  unsigned *np)
 {
-	struct odict *calls = NULL;
-	char err[ERRSZ];
 	struct le *le;
 
 	*np = 0;
-	if (ctrl_request(&calls, "calls", NULL, err, sizeof(err)))
-		return;         /* not running: nothing to drop */
-
 	for (le = calls ? calls->lst.head : NULL; le; le = le->next) {
 		const struct odict_entry *e = le->data;
 		const char *aor, *peer;
@@ -407,8 +404,6 @@ static void calls_dropped(const struct plan *p, const struct cfg *old,
 		(void)mbuf_printf(list, "  %s with %s\n", aor ? aor : "?",
 				  peer ? peer : "?");
 	}
-
-	mem_deref(calls);
 }
 
 /*
@@ -447,22 +442,6 @@ static char *ran_read(size_t *lenp)
 	return ran;
 }
 
-/* Whether the running phone has a call up. */
-static bool calls_up(void)
-{
-	struct odict *calls = NULL;
-	char err[ERRSZ];
-	bool up;
-
-	if (ctrl_request(&calls, "calls", NULL, err, sizeof(err)))
-		return false;
-
-	up = calls && list_head(&calls->lst);
-	mem_deref(calls);
-
-	return up;
-}
-
 /*
  * A live change, asked of the running phone before the save while calls
  * are up: should a module refuse it, the apply would restart baresip and
@@ -471,13 +450,14 @@ static bool calls_up(void)
  * one baresip runs, as config.next, for ctrl's conf_check, and is removed
  * again. A phone without conf_check is left to the reload after the save.
  */
-static void live_check(struct plan *p, const struct phone_gen *g)
+static void live_check(struct plan *p, const struct phone_gen *g,
+		       const struct odict *calls)
 {
 	char path[PATH_MAX], err[ERRSZ] = "";
 	struct odict *r = NULL;
 	int rc;
 
-	if (!p->live || p->restart || !calls_up())
+	if (!p->live || p->restart || !calls || !list_head(&calls->lst))
 		return;
 
 	re_snprintf(path, sizeof(path), "%s/baresip/config.next",
@@ -504,6 +484,8 @@ static void live_check(struct plan *p, const struct phone_gen *g)
 static int drops_confirm(struct commit *cm, const struct phone_gen *g,
 			 struct re_printf *pf)
 {
+	struct odict *calls = NULL;
+	char cerr[ERRSZ];
 	struct cfg *old = NULL;
 	struct mbuf *mb = mbuf_alloc(256);
 	struct plan p;
@@ -527,9 +509,13 @@ static int drops_confirm(struct commit *cm, const struct phone_gen *g,
 		ran = ran_read(&ranlen);
 		config_check(&p, ran, ranlen, g);
 	}
-	live_check(&p, g);
+	/* The running phone's calls: none when it does not run. */
+	if (ctrl_request(&calls, "calls", NULL, cerr, sizeof(cerr)))
+		calls = NULL;
 
-	calls_dropped(&p, old, mb, &n);
+	live_check(&p, g, calls);
+
+	calls_dropped(&p, old, calls, mb, &n);
 	if (!n)
 		goto out;
 
@@ -552,6 +538,7 @@ static int drops_confirm(struct commit *cm, const struct phone_gen *g,
 	}
 
  out:
+	mem_deref(calls);
 	mem_deref(ran);
 	mem_deref(list);
 	mem_deref(old);
