@@ -25,12 +25,21 @@ cleanup() {
 	for p in "${TEST_PIDS[@]}"; do
 		wait "$p" 2>/dev/null
 	done
-	rm -rf "$T"
+	# SIPSH_TEST_KEEP=1: a script that failed a check leaves its scratch
+	# directory (logs, captures) for reading, and says where.
+	if [ -n "${SIPSH_TEST_KEEP:-}" ] && [ -n "${T_FAILED:-}" ]; then
+		echo "(kept $T)" >&2
+	else
+		rm -rf "$T"
+	fi
 }
 trap cleanup EXIT
 
 pass() { printf 'ok - %s\n' "$1"; }
-fail() { printf 'FAIL - %s: %s\n' "$1" "$2"; }
+fail() {
+	T_FAILED=1
+	printf 'FAIL - %s: %s\n' "$1" "$2"
+}
 
 # check NAME CMD...: pass when the command succeeds.
 check() {

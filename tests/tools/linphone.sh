@@ -14,7 +14,8 @@
 #       SIPPORT+2 to SIPPORT+39 unless LP_RTP_PORTS says otherwise.
 #   lp_cmd NAME "COMMAND"            one line to its stdin
 #   lp_wait NAME REGEX SECONDS       REGEX (grep -E) in its output since
-#                                    the last lp_mark (or the start)
+#                                    the last lp_mark (or the start), each
+#                                    line without the prompts before it
 #   lp_mark NAME                     later lp_wait look only after now
 #   lp_registered NAME               status: registered ('status register')
 #   lp_wait_registered NAME SECONDS
@@ -84,10 +85,13 @@ _lp_poll() {
 }
 
 # _lp_grep NAME REGEX [OFFSET]: REGEX in the output after OFFSET bytes
-# (default: the mark).
+# (default: the mark). linphonec prints an event on the line of the prompt
+# it last printed ("linphonec> Call 1 with ... connected."), or on a line
+# of its own, as it happens: the prompts are taken off first, so that a
+# REGEX anchored at ^ sees the event either way.
 _lp_grep() {
 	tail -c +"$((${3:-${LP_MARK[$1]:-0}} + 1))" "$(lp_log "$1")" 2>/dev/null |
-		grep -qE -- "$2"
+		sed -E 's/^(linphonec> )+//' | grep -qE -- "$2"
 }
 
 lp_mark() {
