@@ -1,13 +1,17 @@
 /*
  * The commands that add and delete accounts at run time: ua_add, ua_del.
+ * A deleted account's binding is taken back first (common/
+ * sipreg_leave.h), within the register timeout, and an added account of
+ * the same address of record registers only after that.
  */
 #include <string.h>
 #include "ctrl.h"
-
+#include "sipreg_leave.h"
 
 static void ua_remove(struct ua *ua)
 {
 	struct le *le;
+	int err;
 
 	/* close the calls with events, as ua_destroy() would not */
 	for (le = list_head(ua_calls(ua)); le; ) {
@@ -32,6 +36,12 @@ static void ua_remove(struct ua *ua)
 	}
 
 	regstat_forget(ua);
+
+	err = sipreg_leave(ua);
+	if (err)
+		warning("ctrl: %s: its registration is not where baresip "
+			"1.0.0 and libre 1.1.0 keep it (%m): un-registered "
+			"unbounded\n", ua_aor(ua), err);
 
 	/* unlinks it, raises SHUTDOWN (mwi and presence drop theirs) */
 	(void)ua_destroy(ua);
@@ -64,7 +74,7 @@ int cmd_ua_add(const struct req *rq, struct rep *rp)
 	(void)regstat_get(ua);
 
 	if (account_regint(ua_account(ua))) {
-		err = ua_register(ua);
+		err = sipreg_register_after(ua);
 		if (err)
 			warning("ctrl: %s: register: %m\n", aor, err);
 	}

@@ -113,9 +113,12 @@
  *   resume {"call"[,"aor"]}       -> {"id":CALLID}; must be established
  *   ua_add {"line":"<sip:...>;regint=..."} -> {"aor":AOR}
  *                      An accounts-file line; registers at once if its
- *                      regint is not 0. Refused if the AOR exists.
+ *                      regint is not 0, or, when an account of the same
+ *                      AOR was just deleted, once that one has
+ *                      un-registered. Refused if the AOR exists.
  *   ua_del {"aor"}              -> {"aor":AOR}; hangs up the account's
- *                      calls (reason "account deleted") and destroys it.
+ *                      calls (reason "account deleted") and destroys it;
+ *                      its binding is taken back within regctl_timeout.
  *   conf_reload                 -> {"modules":"sipwire regctl ...",
  *                      "changed":TEXT}; the modules that take settings
  *                      at run time (common/conf_reload.h) read baresip's
@@ -163,6 +166,7 @@
 #include "conf_need.h"
 #include "version_check.h"
 #include "ctrl.h"
+#include "sipreg_leave.h"
 
 enum { DEFAULT_MODE = 0660 };
 
@@ -234,6 +238,7 @@ static int read_config(char *path, size_t pathsz, mode_t *modep,
 
 static int ctrl_close(void)
 {
+	sipreg_leave_close();
 	uag_event_unregister(ctrl_event_handler);
 	trace_restore();
 	log_plain_stop();

@@ -29,6 +29,8 @@
 #include <string.h>
 #include "contact_user.h"
 #include "lsnr_first.h"
+#include "sipreg_leave.h"
+#include "sipreg_peek.h"
 #include "phoneline.h"
 
 enum { PENDING_MAX = 16 };
@@ -63,6 +65,16 @@ static int user_of(const struct ua *ua, struct pl *user)
 	return 0;
 }
 
+/* The Contact user ua's lines ask for, in *wantp (a new string), and
+ * its user: ENOENT when there is none to set. */
+static int want_of(struct ua *ua, char **wantp, struct pl *user)
+{
+	if (!sx.enabled || !ua_cuser(ua) || user_of(ua, user))
+		return ENOENT;
+
+	return contact_user_make(wantp, user, pl_lines_of_ua(ua));
+}
+
 void suffix_apply(struct ua *ua)
 {
 	char **slotv = (char **)(void *)ua;
@@ -71,9 +83,7 @@ void suffix_apply(struct ua *ua)
 	struct pl user;
 	size_t i;
 
-	if (!sx.enabled || !cur || user_of(ua, &user))
-		return;
-	if (contact_user_make(&want, &user, pl_lines_of_ua(ua)))
+	if (want_of(ua, &want, &user))
 		return;
 	if (!strcmp(cur, want))
 		goto out;
@@ -103,6 +113,9 @@ void suffix_apply(struct ua *ua)
 
 void suffix_lines_changed(struct ua *ua)
 {
+	char *want = NULL;
+	struct pl user;
+	bool same;
 	int err;
 
 	if (!sx.enabled || !ua)
@@ -115,8 +128,28 @@ void suffix_lines_changed(struct ua *ua)
 		return;
 	}
 
-	/* The REGISTERING event of ua_register() sets the Contact user
-	 * (suffix_apply); the old registration is taken back. */
+	/* Not registered nor tried yet (a new account waiting until the
+	 * one it replaces has un-registered): its first REGISTER, whoever
+	 * sends it, carries the new Contact user. */
+	if (!sipreg_peek_started(ua))
+		return;
+
+	/* The Contact user stays as it is (no line left, or the same
+	 * suffix): so does the binding. */
+	if (want_of(ua, &want, &user))
+		return;
+	same = !strcmp(ua_cuser(ua), want);
+	mem_deref(want);
+	if (same)
+		return;
+
+	/* The old binding, of the old Contact, is taken back beside the
+	 * new one, within the register timeout; the REGISTERING event of
+	 * ua_register() sets the new Contact user (suffix_apply). */
+	err = sipreg_leave(ua);
+	if (err)
+		warning("phoneline: %s: old registration not taken (%m): "
+			"libre un-registers it\n", ua_aor(ua), err);
 	err = ua_register(ua);
 	if (err)
 		warning("phoneline: %s: register again: %m\n", ua_aor(ua),
@@ -230,6 +263,7 @@ int suffix_init(bool enable)
 
 void suffix_close(void)
 {
+	sipreg_leave_close();
 	sx.lsnr = mem_deref(sx.lsnr);
 	list_flush(&sx.pendl);
 	sx.enabled = false;

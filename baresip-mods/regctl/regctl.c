@@ -13,7 +13,10 @@
  * 'regctl_attempts' failures (0: never) the account gives up until the
  * next configuration, and its state stays "failed" with the count and
  * the last reason. A retry is ua_register(), which replaces the user
- * agent's libre registration (and so libre's own retry timer with it).
+ * agent's libre registration (and so libre's own retry timer with it);
+ * the binding the old one may still count as made is forgotten first
+ * (common/sipreg_forget.h), so no un-REGISTER of the same Contact races
+ * the new REGISTER.
  *
  * One REGISTER transaction at a time: an attempt's timeout ends its
  * transaction (sipreg_end.c), retransmissions and all, before the next
@@ -57,6 +60,7 @@
 #include "version_check.h"
 #include "ua_alive.h"
 #include "sipreg_end.h"
+#include "sipreg_forget.h"
 #include "udperr.h"
 
 struct policy {
@@ -132,6 +136,20 @@ static struct regstate *state_get(struct ua *ua)
 	return st;
 }
 
+/* ua_register() of an account already known: the same Contact, so the
+ * new REGISTER replaces the binding, and the old registration is
+ * forgotten instead of taken back. */
+static void register_again(struct ua *ua)
+{
+	int err = sipreg_forget(ua);
+
+	if (err)
+		warning("regctl: %s: cannot forget the old registration "
+			"(%m): it un-registers\n", ua_aor(ua), err);
+
+	(void)ua_register(ua);
+}
+
 static void retry_handler(void *arg)
 {
 	struct regstate *st = arg;
@@ -142,7 +160,7 @@ static void retry_handler(void *arg)
 	}
 
 	info("regctl: %s: attempt %u\n", ua_aor(st->ua), st->failc + 1);
-	(void)ua_register(st->ua);
+	register_again(st->ua);
 }
 
 /* The account's REGISTER transaction ended now, its retransmissions
@@ -377,7 +395,7 @@ static void state_retime(struct regstate *st)
 		st->failc = 0;
 		info("regctl: %s: new policy, registering again\n",
 		     ua_aor(st->ua));
-		(void)ua_register(st->ua);
+		register_again(st->ua);
 		return;
 	}
 
@@ -416,9 +434,9 @@ static void regint_take(uint32_t regint)
 			continue;
 
 		/* One transaction at a time: a REGISTER in flight ends
-		 * before the new one, or it would go on retransmitting. */
-		(void)sipreg_end(ua);
-		(void)ua_register(ua);
+		 * before the new one, or it would go on retransmitting;
+		 * and no un-REGISTER races the new REGISTER. */
+		register_again(ua);
 	}
 }
 

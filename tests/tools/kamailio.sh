@@ -43,6 +43,10 @@
 #     Contact (nathelper's fix_nated_register) and requests to the user go
 #     there, over the client's own TCP/TLS connection [unset: to the
 #     Contact]
+#   KAM_UNREG_HOLD_MS  an authenticated un-REGISTER (Contact expires=0) is
+#     held this long before it is saved, in one of Kamailio's two UDP
+#     workers, while the other goes on: what a busy registrar does, made
+#     certain; logged "kam: un-REGISTER from USER held N ms" [unset: none]
 # Its log ($(kam_dir PORT)/kamailio.log) has a line "kam: ..." for each
 # registration, refusal and routed request, to wait for or to show; a
 # registration also "kam: via of USER over PROTO from IP: TOP-VIA" (the
@@ -129,6 +133,7 @@ _kam_modules_cfg() {
 		siputils xlog ctl auth htable; do
 		printf 'loadmodule "%s.so"\n' "$m"
 	done
+	[ -z "${KAM_UNREG_HOLD_MS:-}" ] || printf 'loadmodule "cfgutils.so"\n'
 	if [ "${KAM_NATED:-}" = 1 ]; then
 		printf 'loadmodule "nathelper.so"\n'
 		printf 'modparam("nathelper", "received_avp", "$avp(RECEIVED)")\n'
@@ -168,6 +173,9 @@ alias="$realm"
 #!substdef "!KAM_AUTH_CHECKS!${KAM_AUTH_CHECKS:-1}!g"
 EOF
 		[ "${KAM_NATED:-}" != 1 ] || printf '#!define KAM_NATED\n'
+		[ -z "${KAM_UNREG_HOLD_MS:-}" ] ||
+			printf '#!define KAM_UNREG_HOLD\n#!substdef "!KAM_UNREG_HOLD_MS!%s!g"\n#!substdef "!KAM_UNREG_HOLD_US!%s!g"\n' \
+				"$KAM_UNREG_HOLD_MS" "$((KAM_UNREG_HOLD_MS * 1000))"
 
 		_kam_listen_cfg "$port"
 		_kam_modules_cfg
@@ -311,6 +319,12 @@ route[AUTHFAIL] {
 
 route[REGISTRAR] {
 	route(AUTH);
+#!ifdef KAM_UNREG_HOLD
+	if ($ct =~ ";expires=0($|;)" || $hdr(Expires) == "0") {
+		xlog("L_NOTICE", "kam: un-REGISTER from $tU held KAM_UNREG_HOLD_MS ms\n");
+		usleep("KAM_UNREG_HOLD_US");
+	}
+#!endif
 #!ifdef KAM_NATED
 	fix_nated_register();
 #!endif
