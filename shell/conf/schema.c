@@ -221,8 +221,9 @@ const struct setting schema[] = {
 	 INT(10, 86400), 0,
 	 "The expiry asked for in REGISTER; registrations are refreshed "
 	 "before it runs out. A change applies at once: every registering "
-	 "account sends a REGISTER asking for the new expiry, and its calls "
-	 "go on.",
+	 "account sends a REGISTER asking for the new expiry, which "
+	 "replaces its binding (no un-REGISTER goes before it), and its "
+	 "calls go on.",
 	 /* The account lines carry it for baresip's start and ua_add;
 	  * regctl gives it to the running accounts. */
 	 USES(ACC_LIVE("regint"), MOD_LIVE_V("regctl_regint"))},
@@ -300,8 +301,9 @@ const struct setting schema[] = {
 	 "in flight at a time; the reason reads no answer. An attempt "
 	 "answered with an error, or with ICMP unreachable (see "
 	 "register-attempts), ends sooner, and the next still starts this "
-	 "long after it began. A change applies at once, to the attempt "
-	 "under way too.",
+	 "long after it began. The un-REGISTER of an account removed or "
+	 "replaced is given the same time, and is then ended too. A "
+	 "change applies at once, to the attempt under way too.",
 	 USES(MOD_LIVE_V("regctl_timeout"))},
 	/* 12 */
 	{SECT_SIP, "register-backoff-attempts", "Register Back-off Attempts",
