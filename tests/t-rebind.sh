@@ -7,7 +7,8 @@
 # made certain. An account changed at run time (ua_del + ua_add, same
 # address of record, same Contact with the line suffix) un-registers
 # first and registers only after the registrar answered; a new register
-# interval registers again without an un-REGISTER at all. An account
+# interval, or a retry after a failed refresh, registers again without an
+# un-REGISTER at all. An account
 # removed while its registrar is gone stops retransmitting its
 # un-REGISTER at the register timeout (libre alone: 32 s).
 . "$(dirname "$0")/lib.sh"
@@ -97,6 +98,26 @@ if _kam_poll 5 expiry_120 && sleep 0.6 && bound_ok && ! k_has 'un-REGISTER from 
 	pass "register interval changed: registered again, no un-REGISTER, still bound"
 else
 	fail "register interval changed: registered again, no un-REGISTER, still bound" "$(cat "$T/regint.out"; ksince | grep 'kam:' | tail -8; kam_contact "$KP" 1001)"
+fi
+
+# A refresh that fails (the registrar restarting: ICMP unreachable) is
+# retried at the register timeout: registered again with the same
+# Contact, and no un-REGISTER of the binding the failed one still counts
+# as made races the retry.
+S -c sip -c 'register-interval 10' >"$T/short.out" 2>&1
+expiry_10() { k_has "kam: REGISTER 1001 ok contact <$CONTACT>;expires=10"; }
+_kam_poll 5 expiry_10 || fail "register interval 10: registered with expires=10" "$(cat "$T/short.out"; ksince | grep 'kam:' | tail -4)"
+log_mark
+kam_stop "$KP"
+log_wait 'attempt 1 failed \(port unreachable' 15
+KAM_UNREG_HOLD_MS=400 kam_start "$KP" 127.0.0.1 1001:secret1 ||
+	fail "kamailio starts again" "$(tail -5 "$(kam_dir "$KP")/kamailio.log")"
+kmark
+if wait_for 10 reg_is 1 registered && _kam_poll 3 bound_ok && sleep 0.6 &&
+	bound_ok && ! k_has 'un-REGISTER from 1001'; then
+	pass "a failed refresh retried: registered again, no un-REGISTER, still bound"
+else
+	fail "a failed refresh retried: registered again, no un-REGISTER, still bound" "$(phone_log | tail -n +"$((LOG_MARK + 1))" | grep -E 'regctl|ctrl:' | grep -v client | tail -5; ksince | grep 'kam:' | tail -6)"
 fi
 
 # The registrar gone (its port closed), the account removed: its

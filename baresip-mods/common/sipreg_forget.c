@@ -11,23 +11,15 @@ int sipreg_forget(struct ua *ua)
 	struct le *le;
 	int err;
 
+	/* every one checked before any is changed */
 	err = sipreg_peek_regl(ua, &regl);
 	if (err)
 		return err;
 
-	/* every one checked before any is changed */
 	for (le = regl->head; le; le = le->next) {
-		struct sipreg_v110 *sr;
+		const struct reg_v100 *r = le->data;
+		struct sipreg_v110 *sr = (void *)r->sipreg;
 
-		err = sipreg_peek_of(le->data, &sr);
-		if (err)
-			return err;
-	}
-
-	for (le = regl->head; le; le = le->next) {
-		struct sipreg_v110 *sr;
-
-		(void)sipreg_peek_of(le->data, &sr);
 		if (!sr)
 			continue;
 

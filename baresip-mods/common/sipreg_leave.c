@@ -221,24 +221,16 @@ int sipreg_leave(struct ua *ua)
 	struct le *le;
 	int err;
 
+	/* every one checked before any is taken */
 	err = sipreg_peek_regl(ua, &regl);
 	if (err)
 		return err;
 
 	for (le = regl->head; le; le = le->next) {
-		struct sipreg_v110 *sr;
-
-		err = sipreg_peek_of(le->data, &sr);
-		if (err)
-			return err;
-	}
-
-	for (le = regl->head; le; le = le->next) {
 		struct reg_v100 *r = le->data;
-		struct sipreg_v110 *sr;
+		struct sipreg_v110 *sr = (void *)r->sipreg;
 		struct leaver *lv;
 
-		(void)sipreg_peek_of(r, &sr);
 		if (!sr)
 			continue;
 

@@ -45,7 +45,8 @@ int sipreg_peek_regl(struct ua *ua, struct list **reglp)
 	for (le = regl->head; le; le = le->next) {
 		const struct reg_v100 *r = le->data;
 
-		if (r->ua != ua)
+		if (r->ua != ua ||
+		    (r->sipreg && sipreg_peek_check((void *)r->sipreg, r)))
 			return EPROTO;
 	}
 
@@ -93,23 +94,6 @@ int sipreg_peek_check(struct sipreg_v110 *sr, const void *arg)
 		return EPROTO;
 	sr->failc = failc;
 
-	return 0;
-}
-
-int sipreg_peek_of(const struct reg_v100 *r, struct sipreg_v110 **srp)
-{
-	struct sipreg_v110 *sr = (void *)r->sipreg;
-	int err;
-
-	*srp = NULL;
-	if (!sr)
-		return 0;
-
-	err = sipreg_peek_check(sr, r);
-	if (err)
-		return err;
-
-	*srp = sr;
 	return 0;
 }
 

@@ -81,17 +81,14 @@ struct sip_ctrans_v110 {
 };
 
 /* The ua's list of registrations (struct reg_v100 each), every one
- * checked to point back at it: ENOENT, EPROTO when it does not check. */
+ * checked to point back at it and its sipreg, if any, to check out
+ * (sipreg_peek_check): ENOENT, EPROTO when one does not. */
 int sipreg_peek_regl(struct ua *ua, struct list **reglp);
 
 /* Whether any of ua's registrations has a libre registration: it has
  * registered or tried since it was added (true also when the structures
  * do not check out, so that a caller does what it did before). */
 bool sipreg_peek_started(struct ua *ua);
-
-/* r's sipreg as libre 1.1.0 lays it out, checked (sipreg_peek_check),
- * or NULL when it has none; EPROTO when it does not check. */
-int sipreg_peek_of(const struct reg_v100 *r, struct sipreg_v110 **srp);
 
 /* Whether sr's fields are where libre 1.1.0 keeps them: 0 or EPROTO.
  * Its handler argument must be arg and its SIP stack baresip's. */

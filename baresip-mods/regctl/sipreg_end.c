@@ -21,17 +21,17 @@
 #include "sipreg_peek.h"
 #include "sipreg_end.h"
 
-/* One registration's transaction, ended; 0 also when there is none. */
+/* One registration's transaction (checked by sipreg_peek_regl), ended;
+ * 0 also when there is none. */
 static int end_one(struct reg_v100 *r)
 {
-	struct sipreg_v110 *sr;
+	struct sipreg_v110 *sr = (void *)r->sipreg;
 	struct sip_ctrans_v110 *ct;
 	bool more;
 	int err;
 
-	err = sipreg_peek_of(r, &sr);
-	if (err || !sr)
-		return err;
+	if (!sr)
+		return 0;
 
 	err = sipreg_peek_ct(sr, &ct, &more);
 	if (err)
@@ -66,16 +66,17 @@ static int ct_find(struct ua *ua, const struct sa *dst,
 		return err;
 
 	for (le = regl->head; le; le = le->next) {
-		struct sipreg_v110 *sr;
+		const struct reg_v100 *r = le->data;
+		struct sipreg_v110 *sr = (void *)r->sipreg;
 		struct sip_ctrans_v110 *ct;
 		bool more;
 
-		err = sipreg_peek_of(le->data, &sr);
-		if (!err && sr)
-			err = sipreg_peek_ct(sr, &ct, &more);
+		if (!sr)
+			continue;
+		err = sipreg_peek_ct(sr, &ct, &more);
 		if (err)
 			return err;
-		if (!sr || !ct || (dst && !sa_cmp(&ct->dst, dst, SA_ALL)))
+		if (!ct || (dst && !sa_cmp(&ct->dst, dst, SA_ALL)))
 			continue;
 
 		*ctp = ct;
