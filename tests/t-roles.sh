@@ -461,6 +461,34 @@ check "the phone logged why" \
 	grep -q "ctrl: client [0-9]* (uid $(id -u "$VIEW")): no complete request within 5000 ms: closing it" \
 	"$SIPSH_RUNDIR/log/current"
 
+# --- One admin confirms another's commit ---------------------------------
+# The rollback guard runs as the admin who committed; another admin may
+# not signal it, and stops it through its FIFO instead. The record of
+# the last commit and the guard's state are the admin group's.
+GUARD=$D/.sipsh.conf.confirm
+printf 'sip\n register-interval 900\ncommit confirmed 5 seconds\n' |
+	R "$ADM" -f - >"$T/confirm-adm.out" 2>&1
+gst=$(stat -c '%a %G %U' "$GUARD" 2>/dev/null)
+gpid=$(cut -d' ' -f1 "$GUARD" 2>/dev/null)
+lst=$(stat -c '%a %G' "$D/.sipsh.conf.last-commit" 2>/dev/null)
+out=$(R "$ADM2" -c 'commit confirm' 2>&1)
+guard_gone() { ! kill -0 "$gpid" 2>/dev/null; }
+if [ "$gst" = "660 $GA $ADM" ] && grep -q '^% Commit confirmed$' <<<"$out" &&
+	[ -n "$gpid" ] && wait_for 3 guard_gone && [ ! -e "$GUARD" ] &&
+	[ ! -e "$GUARD-stop" ]; then
+	pass "an admin confirms another admin's commit: its guard stops"
+else
+	fail "an admin confirms another admin's commit: its guard stops" \
+		"guard '$gst' pid '$gpid'; $out; $(cat "$T/confirm-adm.out"); $(ls -la "$D")"
+fi
+sleep 5.5
+check "...and nothing is rolled back past the deadline" grep -qx ' register-interval 900' "$C"
+if [ "$lst" = "660 $GA" ] && runuser -u "$ADM2" -- cat "$D/.sipsh.conf.last-commit" >/dev/null 2>&1; then
+	pass "the record of the last commit is the admin group's: another admin reads it"
+else
+	fail "the record of the last commit is the admin group's: another admin reads it" "'$lst'"
+fi
+
 # --- An admin who cannot give the view its group ------------------------
 out=$(R "$ADM2" -c sip -c 'register-interval 1200' 2>&1)
 rc=$?

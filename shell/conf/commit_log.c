@@ -29,7 +29,7 @@ static int id_hex(struct re_printf *pf, const struct store_id *id)
 int commit_log_write(const struct commit *cm)
 {
 	char *path = NULL, *text = NULL;
-	int err;
+	int fd, err;
 
 	err = side_path(&path, cm->path, SIDE_LAST);
 	if (!err)
@@ -46,6 +46,13 @@ int commit_log_write(const struct commit *cm)
 	 * file. Two fsyncs of the directory fewer per commit. */
 	if (!err)
 		err = afile_replace(path, FMODE_SIDE, text, strlen(text));
+
+	/* Every admin's session reads it when the file is the group's
+	 * (side_owner), or it would say the file changed outside sipsh. */
+	if (!err && !side_open(cm->path, SIDE_LAST, O_RDONLY, &fd)) {
+		side_owner(fd, cm->path);
+		(void)close(fd);
+	}
 
 	mem_deref(text);
 	mem_deref(path);

@@ -34,6 +34,7 @@ struct guard {
 	char *dir;              /* its directory, absolute */
 	char *state;            /* .NAME.confirm, in dir */
 	char *prefix;           /* .NAME.confirm. : its temporary's name */
+	char *stop;             /* .NAME.confirm-stop: its FIFO, in dir */
 	char *text;             /* the version to restore */
 	struct cfg *cfg;        /* the same, parsed */
 	unsigned seq;
@@ -107,27 +108,76 @@ int confirm_peek(const char *path, struct confirm_state *pd)
 	return err;
 }
 
-/* Removes the state file: its name, in its directory, never a link's
- * target. */
+/* Removes the state file and the guard's FIFO: their names, in their
+ * directory, never a link's target. */
 static void state_unlink(const char *path)
 {
 	const char *name;
-	char *dir = NULL, *sp = NULL;
+	char *dir = NULL, *sp = NULL, *fp = NULL;
 	int dfd;
 
 	if (side_parts(path, &dir, &name) ||
-	    re_sdprintf(&sp, ".%s" SIDE_CONFIRM, name))
+	    re_sdprintf(&sp, ".%s" SIDE_CONFIRM, name) ||
+	    re_sdprintf(&fp, ".%s" SIDE_STOP, name))
 		goto out;
 
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		(void)unlinkat(dfd, sp, 0);
+		(void)unlinkat(dfd, fp, 0);
 		(void)close(dfd);
 	}
 
  out:
+	mem_deref(fp);
 	mem_deref(sp);
 	mem_deref(dir);
+}
+
+/*
+ * Asks the live guard of path, whose state file is open as sfd, to stop
+ * as SIGTERM would, for a user who may not signal it (another admin):
+ * one byte into the FIFO the guard reads. Only a FIFO of the state
+ * file's owner, opened never through a link, and only while the guard
+ * holds it open (else ENXIO). 0, or the error; EPERM when there is no
+ * such FIFO, as the signal said.
+ */
+static int stop_by_fifo(const char *path, int sfd)
+{
+	struct stat st, sst;
+	const char *name;
+	char *fp = NULL;
+	int dfd = -1, fd = -1, err;
+
+	err = side_dir_open(path, &dfd, &name);
+	if (!err)
+		err = re_sdprintf(&fp, ".%s" SIDE_STOP, name);
+	if (err)
+		goto out;
+
+	fd = openat(dfd, fp, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno == ENOENT ? EPERM : errno;
+		goto out;
+	}
+	if (fstat(fd, &st) || fstat(sfd, &sst)) {
+		err = errno;
+		goto out;
+	}
+	if (!S_ISFIFO(st.st_mode) || st.st_uid != sst.st_uid) {
+		err = EPERM;
+		goto out;
+	}
+	if (write(fd, "x", 1) != 1)
+		err = errno;
+
+ out:
+	if (fd >= 0)
+		(void)close(fd);
+	if (dfd >= 0)
+		(void)close(dfd);
+	mem_deref(fp);
+	return err;
 }
 
 int confirm_stop(const char *path, struct confirm_state *pd)
@@ -160,8 +210,9 @@ int confirm_stop(const char *path, struct confirm_state *pd)
 		/* The lock proves the pid is still the guard's. */
 		pd->alive = true;
 		if (kill((pid_t)pd->pid, SIGTERM)) {
-			err = errno;
-			goto out;
+			err = errno == EPERM ? stop_by_fifo(path, fd) : errno;
+			if (err)
+				goto out;
 		}
 
 		for (i = 0; i < WAIT_MS / STEP_MS; i++) {
@@ -284,6 +335,66 @@ static const char *guard_restore(const struct guard *g, char *report,
 	return err == EAGAIN ? "superseded" : "failed";
 }
 
+/*
+ * The guard's FIFO, made afresh in dfd and held open for reading and
+ * writing (so that it never reads as hung up): an admin who may not
+ * signal the guard stops it with a byte (stop_by_fifo). -1 when it
+ * cannot be made: then only a signal stops the guard, as before.
+ */
+static int guard_fifo(int dfd, const struct guard *g)
+{
+	struct stat st;
+	int fd;
+
+	(void)unlinkat(dfd, g->stop, 0);
+	if (mkfifoat(dfd, g->stop, 0600))
+		return -1;
+
+	fd = openat(dfd, g->stop, O_RDWR | O_NONBLOCK | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISFIFO(st.st_mode)) {
+		(void)close(fd);
+		return -1;
+	}
+
+	side_owner(fd, g->path);
+	return fd;
+}
+
+/* Sleeps until the deadline (false), or until a byte comes through the
+ * FIFO (true: stopped, as by SIGTERM). */
+static bool guard_sleep(int ffd, const struct timespec *wake)
+{
+	struct pollfd pfd = {.fd = ffd, .events = POLLIN};
+	struct timespec now, left;
+	char b;
+
+	for (;;) {
+		if (ffd < 0 || clock_gettime(CLOCK_MONOTONIC, &now)) {
+			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+					       wake, NULL) == EINTR)
+				;
+			return false;
+		}
+		if (now.tv_sec > wake->tv_sec ||
+		    (now.tv_sec == wake->tv_sec &&
+		     now.tv_nsec >= wake->tv_nsec))
+			return false;
+
+		left.tv_sec = wake->tv_sec - now.tv_sec;
+		left.tv_nsec = wake->tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_nsec += 1000000000L;
+			--left.tv_sec;
+		}
+
+		if (ppoll(&pfd, 1, &left, NULL) > 0 && read(ffd, &b, 1) == 1)
+			return true;
+	}
+}
+
 /* The guard: waits for the deadline, then restores. Never returns. */
 static void guard_run(const struct guard *g, int ready)
 {
@@ -292,7 +403,7 @@ static void guard_run(const struct guard *g, int ready)
 	unsigned char rc;
 	const char *state;
 	char *tmp = NULL;
-	int fd = -1, dfd, err;
+	int fd = -1, ffd = -1, dfd, err;
 
 	guard_detach(ready);
 	ready = 3;
@@ -309,6 +420,9 @@ static void guard_run(const struct guard *g, int ready)
 	if (!err && g->chown && fchown(fd, g->owner, g->group))
 		err = errno;
 	if (!err) {
+		/* every admin may read it when the file is the group's */
+		side_owner(fd, g->path);
+		ffd = guard_fifo(dfd, g);
 		guard_state(fd, g, "pending");
 		if (renameat(dfd, tmp, dfd, g->state))
 			err = errno;
@@ -327,12 +441,8 @@ static void guard_run(const struct guard *g, int ready)
 	(void)!write(ready, &rc, 1);
 	(void)close(ready);
 
-	for (;;) {
-		err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &g->wake,
-				      NULL);
-		if (err != EINTR)
-			break;
-	}
+	if (guard_sleep(ffd, &g->wake))
+		_exit(0);
 
 	/* From here on, 'commit confirm' waits for the outcome instead. */
 	sigemptyset(&stop);
@@ -477,6 +587,7 @@ static void guard_destructor(void *arg)
 	mem_deref(g->dir);
 	mem_deref(g->state);
 	mem_deref(g->prefix);
+	mem_deref(g->stop);
 	mem_deref(g->text);
 	mem_deref(g->cfg);
 }
@@ -502,6 +613,8 @@ int confirm_arm(const char *path, const struct store_id *committed,
 		err = side_parts(g->path, &g->dir, &name);
 	if (!err)
 		err = re_sdprintf(&g->state, ".%s" SIDE_CONFIRM, name);
+	if (!err)
+		err = re_sdprintf(&g->stop, ".%s" SIDE_STOP, name);
 	if (!err)
 		err = re_sdprintf(&g->prefix, "%s.", g->state);
 	if (!err)

@@ -24,6 +24,7 @@
 #define SIDE_LOCK     ".lock"
 #define SIDE_EXCL     ".excl"
 #define SIDE_CONFIRM  ".confirm"
+#define SIDE_STOP     ".confirm-stop"   /* the guard's FIFO (confirm.c) */
 #define SIDE_LAST     ".last-commit"
 #define SIDE_HIST     ".history"
 
