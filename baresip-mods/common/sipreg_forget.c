@@ -5,30 +5,22 @@
 #include "sipreg_peek.h"
 #include "sipreg_forget.h"
 
-int sipreg_forget(struct ua *ua)
+static int forget_one(struct reg_v100 *r, struct sipreg_v110 *sr,
+		      void *arg)
 {
-	struct list *regl;
-	struct le *le;
-	int err;
+	(void)r;
+	(void)arg;
 
-	/* every one checked before any is changed */
-	err = sipreg_peek_regl(ua, &regl);
-	if (err)
-		return err;
-
-	for (le = regl->head; le; le = le->next) {
-		const struct reg_v100 *r = le->data;
-		struct sipreg_v110 *sr = (void *)r->sipreg;
-
-		if (!sr)
-			continue;
-
-		/* A REGISTER still resolving has sent nothing yet: it is
-		 * left to libre (EALREADY), the one case not mended. */
-		(void)sipreg_peek_end(sr);
-		tmr_cancel(&sr->tmr);
-		sr->registered = false;
-	}
+	/* A REGISTER still resolving has sent nothing yet: it is left to
+	 * libre (EALREADY), the one case not mended. */
+	(void)sipreg_peek_end(sr);
+	tmr_cancel(&sr->tmr);
+	sr->registered = false;
 
 	return 0;
+}
+
+int sipreg_forget(struct ua *ua)
+{
+	return sipreg_peek_each(ua, forget_one, NULL);
 }

@@ -214,48 +214,40 @@ static uint32_t bound_ms(void)
 	return BOUND_MS_DEFAULT;
 }
 
+/* One registration taken from r: its leaver, alive until it is done. */
+static int leave_one(struct reg_v100 *r, struct sipreg_v110 *sr, void *arg)
+{
+	uint64_t *until = arg;
+	struct leaver *lv;
+
+	lv = mem_zalloc(sizeof(*lv), leaver_destructor);
+	if (!lv || str_dup(&lv->aor, ua_aor(r->ua))) {
+		mem_deref(lv);
+		return ENOMEM;
+	}
+
+	refresh_note(sr);
+	tmr_cancel(&sr->tmr);
+	sr->resph = resp_handler;
+	sr->arg = lv;
+	lv->sr = sr;
+	r->sipreg = NULL;
+
+	tmr_init(&lv->look);
+	if (!*until)
+		*until = tmr_jiffies() + bound_ms();
+	lv->until = *until;
+	list_append(&lv_g.leavers, &lv->le, lv);
+	look_in(lv, 0);
+
+	return 0;
+}
+
 int sipreg_leave(struct ua *ua)
 {
 	uint64_t until = 0;
-	struct list *regl;
-	struct le *le;
-	int err;
 
-	/* every one checked before any is taken */
-	err = sipreg_peek_regl(ua, &regl);
-	if (err)
-		return err;
-
-	for (le = regl->head; le; le = le->next) {
-		struct reg_v100 *r = le->data;
-		struct sipreg_v110 *sr = (void *)r->sipreg;
-		struct leaver *lv;
-
-		if (!sr)
-			continue;
-
-		lv = mem_zalloc(sizeof(*lv), leaver_destructor);
-		if (!lv || str_dup(&lv->aor, ua_aor(ua))) {
-			mem_deref(lv);
-			return ENOMEM;
-		}
-
-		refresh_note(sr);
-		tmr_cancel(&sr->tmr);
-		sr->resph = resp_handler;
-		sr->arg = lv;
-		lv->sr = sr;
-		r->sipreg = NULL;
-
-		tmr_init(&lv->look);
-		if (!until)
-			until = tmr_jiffies() + bound_ms();
-		lv->until = until;
-		list_append(&lv_g.leavers, &lv->le, lv);
-		look_in(lv, 0);
-	}
-
-	return 0;
+	return sipreg_peek_each(ua, leave_one, &until);
 }
 
 int sipreg_register_after(struct ua *ua)

@@ -54,6 +54,30 @@ int sipreg_peek_regl(struct ua *ua, struct list **reglp)
 	return 0;
 }
 
+int sipreg_peek_each(struct ua *ua, sipreg_peek_h *h, void *arg)
+{
+	struct list *regl;
+	struct le *le;
+	int err;
+
+	err = sipreg_peek_regl(ua, &regl);
+	if (err)
+		return err;
+
+	for (le = regl->head; le; ) {
+		struct reg_v100 *r = le->data;
+
+		le = le->next;
+		if (!r->sipreg)
+			continue;
+		err = h(r, (void *)r->sipreg, arg);
+		if (err)
+			return err;
+	}
+
+	return 0;
+}
+
 bool sipreg_peek_started(struct ua *ua)
 {
 	struct list *regl;

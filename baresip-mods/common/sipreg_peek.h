@@ -85,6 +85,15 @@ struct sip_ctrans_v110 {
  * (sipreg_peek_check): ENOENT, EPROTO when one does not. */
 int sipreg_peek_regl(struct ua *ua, struct list **reglp);
 
+/*
+ * h(r, sr, arg) for each of ua's registrations that has a libre
+ * registration, once sipreg_peek_regl has checked them all; a non-zero
+ * return from h ends the walk and is returned.
+ */
+typedef int (sipreg_peek_h)(struct reg_v100 *r, struct sipreg_v110 *sr,
+			    void *arg);
+int sipreg_peek_each(struct ua *ua, sipreg_peek_h *h, void *arg);
+
 /* Whether any of ua's registrations has a libre registration: it has
  * registered or tried since it was added (true also when the structures
  * do not check out, so that a caller does what it did before). */

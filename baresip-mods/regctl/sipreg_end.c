@@ -21,34 +21,56 @@
 #include "sipreg_peek.h"
 #include "sipreg_end.h"
 
-/* One registration's transaction (checked by sipreg_peek_regl), ended;
- * 0 also when there is none. */
-static int end_one(struct reg_v100 *r)
+/* One registration's transaction, ended; 0 also when there is none.
+ * The first error is kept in *arg, and the walk goes on. */
+static int end_one(struct reg_v100 *r, struct sipreg_v110 *sr, void *arg)
 {
-	struct sipreg_v110 *sr = (void *)r->sipreg;
 	struct sip_ctrans_v110 *ct;
+	int *first = arg;
 	bool more;
 	int err;
 
-	if (!sr)
-		return 0;
+	(void)r;
 
 	err = sipreg_peek_ct(sr, &ct, &more);
-	if (err)
-		return err;
 
 	/* A request with more addresses would go on to the next: left to
 	 * libre, as one still resolving, which has sent nothing. */
-	if (ct && more)
-		return EALREADY;
+	if (!err && ct && more)
+		err = EALREADY;
+	if (!err)
+		err = sipreg_peek_end(sr);
+	if (!err)
+		tmr_cancel(&sr->tmr);
 
-	err = sipreg_peek_end(sr);
+	if (err && !*first)
+		*first = err;
+	return 0;
+}
+
+/* What ct_find looks for, and what it found. */
+struct ct_want {
+	const struct sa *dst;
+	struct sip_ctrans_v110 *ct;
+	bool more;
+};
+
+static int ct_match(struct reg_v100 *r, struct sipreg_v110 *sr, void *arg)
+{
+	struct ct_want *w = arg;
+	int err;
+
+	(void)r;
+
+	err = sipreg_peek_ct(sr, &w->ct, &w->more);
 	if (err)
 		return err;
+	if (!w->ct || (w->dst && !sa_cmp(&w->ct->dst, w->dst, SA_ALL))) {
+		w->ct = NULL;
+		return 0;
+	}
 
-	tmr_cancel(&sr->tmr);
-
-	return 0;
+	return EEXIST;  /* found: the walk ends */
 }
 
 /* The REGISTER transaction of ua's registrations in flight (toward dst,
@@ -57,34 +79,16 @@ static int end_one(struct reg_v100 *r)
 static int ct_find(struct ua *ua, const struct sa *dst,
 		   struct sip_ctrans_v110 **ctp, bool *morep)
 {
-	struct list *regl;
-	struct le *le;
+	struct ct_want w = {.dst = dst};
 	int err;
 
-	err = sipreg_peek_regl(ua, &regl);
-	if (err)
-		return err;
+	err = sipreg_peek_each(ua, ct_match, &w);
+	if (err != EEXIST)
+		return err ? err : ENOENT;
 
-	for (le = regl->head; le; le = le->next) {
-		const struct reg_v100 *r = le->data;
-		struct sipreg_v110 *sr = (void *)r->sipreg;
-		struct sip_ctrans_v110 *ct;
-		bool more;
-
-		if (!sr)
-			continue;
-		err = sipreg_peek_ct(sr, &ct, &more);
-		if (err)
-			return err;
-		if (!ct || (dst && !sa_cmp(&ct->dst, dst, SA_ALL)))
-			continue;
-
-		*ctp = ct;
-		*morep = more;
-		return 0;
-	}
-
-	return ENOENT;
+	*ctp = w.ct;
+	*morep = w.more;
+	return 0;
 }
 
 int sipreg_dst(struct ua *ua, struct sa *dst, bool *morep)
@@ -123,19 +127,9 @@ int sipreg_next(struct ua *ua, const struct sa *dst)
 
 int sipreg_end(struct ua *ua)
 {
-	struct list *regl;
-	struct le *le;
-	int err, e;
+	int first = 0, err;
 
-	err = sipreg_peek_regl(ua, &regl);
-	if (err)
-		return err;
+	err = sipreg_peek_each(ua, end_one, &first);
 
-	for (le = regl->head; le; le = le->next) {
-		e = end_one(le->data);
-		if (e && !err)
-			err = e;
-	}
-
-	return err;
+	return err ? err : first;
 }
