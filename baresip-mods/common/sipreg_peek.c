@@ -78,22 +78,19 @@ int sipreg_peek_each(struct ua *ua, sipreg_peek_h *h, void *arg)
 	return 0;
 }
 
+static int any_h(struct reg_v100 *r, struct sipreg_v110 *sr, void *arg)
+{
+	(void)r;
+	(void)sr;
+	(void)arg;
+
+	return EEXIST;  /* one is enough: the walk ends */
+}
+
 bool sipreg_peek_started(struct ua *ua)
 {
-	struct list *regl;
-	struct le *le;
-
-	if (sipreg_peek_regl(ua, &regl))
-		return true;
-
-	for (le = regl->head; le; le = le->next) {
-		const struct reg_v100 *r = le->data;
-
-		if (r->sipreg)
-			return true;
-	}
-
-	return false;
+	/* EEXIST: one has; any other error: not known, so true */
+	return sipreg_peek_each(ua, any_h, NULL) != 0;
 }
 
 int sipreg_peek_check(struct sipreg_v110 *sr, const void *arg)

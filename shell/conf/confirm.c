@@ -113,25 +113,21 @@ int confirm_peek(const char *path, struct confirm_state *pd)
 static void state_unlink(const char *path)
 {
 	const char *name;
-	char *dir = NULL, *sp = NULL, *fp = NULL;
+	char *sp = NULL, *fp = NULL;
 	int dfd;
 
-	if (side_parts(path, &dir, &name) ||
-	    re_sdprintf(&sp, ".%s" SIDE_CONFIRM, name) ||
-	    re_sdprintf(&fp, ".%s" SIDE_STOP, name))
-		goto out;
+	if (side_dir_open(path, &dfd, &name))
+		return;
 
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
+	if (!re_sdprintf(&sp, ".%s" SIDE_CONFIRM, name) &&
+	    !re_sdprintf(&fp, ".%s" SIDE_STOP, name)) {
 		(void)unlinkat(dfd, sp, 0);
 		(void)unlinkat(dfd, fp, 0);
-		(void)close(dfd);
 	}
 
- out:
+	(void)close(dfd);
 	mem_deref(fp);
 	mem_deref(sp);
-	mem_deref(dir);
 }
 
 /*
