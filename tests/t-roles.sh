@@ -489,6 +489,29 @@ else
 	fail "the record of the last commit is the admin group's: another admin reads it" "'$lst'"
 fi
 
+# The record has the group's mode and group before it has its name:
+# from the system calls of an admin's commit (strace), every
+# temporary file renamed to it was given 0660 and the group first.
+gid=$(getent group "$GA" | cut -d: -f3)
+strace -f -o "$T/last.strace" -e trace=openat,fchmod,fchown,renameat \
+	runuser -u "$ADM" -- env HOME="$T/homes/$ADM" SIPSH_CONF="$C" \
+	SIPSH_RUNDIR="$SIPSH_RUNDIR" SIPSH_MODDIR="$SIPSH_MODDIR" \
+	"$SIPSH" -c sip -c 'register-interval 950' >"$T/last.out" 2>&1
+seen=$(awk -v gid="$gid" '
+	/openat\(.*"\.\.sipsh\.conf\.last-commit\.[^"]*".* = [0-9]+$/ {
+		fd = $NF; mode = 0; grp = 0 }
+	fd != "" && $0 ~ "fchmod\\(" fd ", 0660\\) += 0" { mode = 1 }
+	fd != "" && $0 ~ "fchown\\(" fd ", -1, " gid "\\) += 0" { grp = 1 }
+	/renameat\(.*, "\.sipsh\.conf\.last-commit"\) += 0/ {
+		n++; if (mode && grp) ok++; fd = "" }
+	END { printf "%d %d", ok, n }' "$T/last.strace")
+read -r ok n <<<"$seen"
+if [ "$n" -ge 1 ] && [ "$ok" = "$n" ]; then
+	pass "the record of the last commit is the group's before it has its name ($n renamed)"
+else
+	fail "the record of the last commit is the group's before it has its name" "$ok of $n; $(cat "$T/last.out"); $(grep -E 'last-commit|fchmod|fchown' "$T/last.strace")"
+fi
+
 # --- An admin who cannot give the view its group ------------------------
 out=$(R "$ADM2" -c sip -c 'register-interval 1200' 2>&1)
 rc=$?

@@ -308,6 +308,8 @@ check "the committed change is in the file" grep -qx ' bind-port 5082' "$C"
 check "without confirm, the previous version is back on time" port_is 5081
 check "...within the deadline and a moment" test $(($(date +%s) - start)) -le 6
 check "the guard has ended" gone "$gp"
+check "its FIFO ended with it, its state stays for confirm" \
+	eval '[ ! -e "$T/.txn.conf.confirm-stop" ] && [ -s "$STATE" ]'
 expect_out "confirm after the rollback says it is too late" \
 	"-c:1: % Too late: the commit was rolled back at $(date -d @"$(cut -d' ' -f2 "$T/.txn.conf.confirm" 2>/dev/null || echo 0)" +%T) to the version saved before it" \
 	S -c 'commit confirm'

@@ -169,8 +169,9 @@ int afile_temp_at(int dfd, const char *prefix, mode_t mode, const void *data,
 	return err;
 }
 
-static int file_replace(const char *path, mode_t mode, const void *data,
-			size_t len, bool durable)
+static int file_replace(const char *path, mode_t mode,
+			const struct stat *owner, const void *data, size_t len,
+			bool durable)
 {
 	char *prefix = NULL, *tmp = NULL;
 	const char *name;
@@ -185,7 +186,7 @@ static int file_replace(const char *path, mode_t mode, const void *data,
 	if (err)
 		goto out;
 
-	err = afile_temp_at(dfd, prefix, mode, data, len, NULL, NULL, &tmp);
+	err = afile_temp_at(dfd, prefix, mode, data, len, owner, NULL, &tmp);
 	if (err)
 		goto out;
 
@@ -210,11 +211,11 @@ static int file_replace(const char *path, mode_t mode, const void *data,
 int afile_write(const char *path, mode_t mode, const void *data,
 		size_t len)
 {
-	return file_replace(path, mode, data, len, true);
+	return file_replace(path, mode, NULL, data, len, true);
 }
 
-int afile_replace(const char *path, mode_t mode, const void *data,
-		  size_t len)
+int afile_replace(const char *path, mode_t mode, const struct stat *owner,
+		  const void *data, size_t len)
 {
-	return file_replace(path, mode, data, len, false);
+	return file_replace(path, mode, owner, data, len, false);
 }

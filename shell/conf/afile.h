@@ -41,15 +41,16 @@ int afile_write(const char *path, mode_t mode, const void *data,
 		size_t len);
 
 /*
- * afile_write() without the fsync of the directory, for a file whose
+ * afile_write() without the fsync of the directory, owned as owner
+ * says (afile_temp_at) when given, for a file whose
  * loss at a power cut costs nothing but the news it carries (the commit
  * record): a reader, or a machine that lost power, still finds the old
  * file or the new one whole, but the new one may not be there after a
  * crash. Saves a directory fsync where one is paid anyway right after
  * (the save of the configuration, in the same directory) or not needed.
  */
-int afile_replace(const char *path, mode_t mode, const void *data,
-		  size_t len);
+int afile_replace(const char *path, mode_t mode, const struct stat *owner,
+		  const void *data, size_t len);
 
 /* mkdir -p: path and its missing parents, with this mode; 0 or errno. */
 int afile_mkdirs(const char *path, mode_t mode);

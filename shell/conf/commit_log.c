@@ -8,7 +8,6 @@
 #include <unistd.h>
 #include "re_base.h"
 #include "afile.h"
-#include "fmode.h"
 #include "sidefile.h"
 #include "commit_log.h"
 
@@ -29,7 +28,8 @@ static int id_hex(struct re_printf *pf, const struct store_id *id)
 int commit_log_write(const struct commit *cm)
 {
 	char *path = NULL, *text = NULL;
-	int fd, err;
+	struct stat own;
+	int err;
 
 	err = side_path(&path, cm->path, SIDE_LAST);
 	if (!err)
@@ -43,15 +43,14 @@ int commit_log_write(const struct commit *cm)
 	 * the save's fsync of the same directory, and a power cut can at
 	 * worst bring back the record before it ("being applied"), which
 	 * tells the other sessions nothing wrong about who changed the
-	 * file. Two fsyncs of the directory fewer per commit. */
-	if (!err)
-		err = afile_replace(path, FMODE_SIDE, text, strlen(text));
-
-	/* Every admin's session reads it when the file is the group's
-	 * (side_owner), or it would say the file changed outside sipsh. */
-	if (!err && !side_open(cm->path, SIDE_LAST, O_RDONLY, &fd)) {
-		side_owner(fd, cm->path);
-		(void)close(fd);
+	 * file. Two fsyncs of the directory fewer per commit. Every
+	 * admin's session reads it from the first when the file is the
+	 * group's (side_owner_of), or it would say the file changed
+	 * outside sipsh. */
+	if (!err) {
+		side_owner_of(cm->path, &own);
+		err = afile_replace(path, own.st_mode, &own, text,
+				    strlen(text));
 	}
 
 	mem_deref(text);

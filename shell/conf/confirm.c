@@ -359,6 +359,23 @@ static int guard_fifo(int dfd, const struct guard *g)
 	return fd;
 }
 
+/* The guard's FIFO, gone with the guard: the state it leaves stays for
+ * the next 'commit confirm' to read, the FIFO serves only a live one. */
+static void guard_fifo_remove(const struct guard *g, int ffd)
+{
+	int dfd;
+
+	if (ffd < 0)
+		return;
+
+	(void)close(ffd);
+	dfd = open(g->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	(void)unlinkat(dfd, g->stop, 0);
+	(void)close(dfd);
+}
+
 /* Sleeps until the deadline (false), or until a byte comes through the
  * FIFO (true: stopped, as by SIGTERM). */
 static bool guard_sleep(int ffd, const struct timespec *wake)
@@ -449,6 +466,7 @@ static void guard_run(const struct guard *g, int ready)
 
 	state = guard_restore(g, report, sizeof(report));
 	guard_state(fd, g, state);
+	guard_fifo_remove(g, ffd);
 
 	openlog("sipsh", LOG_PID, LOG_USER);
 	if (!strcmp(state, "rolled-back"))

@@ -43,22 +43,38 @@ int side_path(char **pp, const char *path, const char *suffix)
 	return err;
 }
 
-void side_owner(int fd, const char *path)
+void side_owner_of(const char *path, struct stat *own)
 {
 	struct stat st;
+
+	own->st_uid = (uid_t)-1;
+	own->st_gid = (gid_t)-1;
+	own->st_mode = FMODE_SIDE;
 
 	if (stat(path, &st))
 		return;
 
-	if (geteuid() == 0)
-		(void)fchown(fd, st.st_uid, st.st_gid);
+	if (geteuid() == 0) {
+		own->st_uid = st.st_uid;
+		own->st_gid = st.st_gid;
+	}
 
 	/* The side file of a configuration of the admin group is the
 	 * group's: every member may take the lock, and see who holds it. */
 	if (roles_store_mode(st.st_gid, NULL) != 0600) {
-		(void)fchown(fd, (uid_t)-1, st.st_gid);
-		(void)fchmod(fd, 0660);
+		own->st_gid = st.st_gid;
+		own->st_mode = FMODE_SIDE_SHARED;
 	}
+}
+
+void side_owner(int fd, const char *path)
+{
+	struct stat own;
+
+	side_owner_of(path, &own);
+	(void)fchown(fd, own.st_uid, own.st_gid);
+	if (own.st_mode != FMODE_SIDE)
+		(void)fchmod(fd, own.st_mode);
 }
 
 int side_dir_open(const char *path, int *dfdp, const char **namep)

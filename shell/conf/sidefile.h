@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -35,6 +36,9 @@ int  side_path(char **pp, const char *path, const char *suffix);
 /* Gives a side file made by root the owner of the configuration file,
  * and one of a configuration of the admin group to the group (0660). */
 void side_owner(int fd, const char *path);
+/* What side_owner gives: *own's st_uid and st_gid ((uid_t)-1 and
+ * (gid_t)-1 where they stay) and st_mode, for a file made with them. */
+void side_owner_of(const char *path, struct stat *own);
 /* An absolute form of path (mem string). */
 int  side_abspath(char **pp, const char *path);
 
