@@ -35,6 +35,29 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# stop_pid PID: one of them stopped now (TERM, then KILL after 3 s),
+# waited for, and forgotten, so no later process with that number is
+# killed at exit.
+forget() {
+	local p keep=()
+	for p in "${TEST_PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	TEST_PIDS=("${keep[@]}")
+}
+stop_pid() {
+	local pid=$1 i
+	[ -z "$pid" ] && return 0
+	kill "$pid" 2>/dev/null
+	for i in $(seq 1 60); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	forget "$pid"
+}
+
 pass() { printf 'ok - %s\n' "$1"; }
 fail() {
 	T_FAILED=1

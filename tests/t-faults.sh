@@ -242,7 +242,7 @@ kids=$(pgrep -P "$kpid" | tr '\n' ' ')
 # shellcheck disable=SC2086
 kill -9 "$kpid" $kids
 wait "$kpid" 2>/dev/null
-_kam_forget "$kpid"
+forget "$kpid"
 unset "KAM_PID[$KP]"
 check "faults: Kamailio killed (SIGKILL to pid $kpid and its workers)" \
 	sh -c "! kill -0 $kpid 2>/dev/null"

@@ -157,3 +157,79 @@ if [ "$n" -ge 2 ] && [ "$(echo "$span < 3" | bc)" = 1 ] &&
 else
 	fail "account removed, registrar gone: un-REGISTER retransmitted for 3 s only" "n=$n span=$span $(cat "$T/remove.out"; phone_log | tail -n +"$((LOG_MARK + 1))" | tail -5)"
 fi
+
+# A refresh still resolving the registrar's name when the account
+# registers again (a new register interval): it is let go, and sends no
+# un-REGISTER once resolved. A registrar that challenges ends it at its
+# 401 (libre sends every refresh without credentials); one that trusts
+# the source address (KAM_OPEN_REGISTER) would have bound it, and libre
+# then un-REGISTERs the same Contact. dnsmasq names registrar.test; a
+# relay in front of it answers each query 2 s late once $T/delay.ms
+# says so, and logs when each query came and its answer left (epoch
+# seconds).
+. "$TOP/tests/tools/dnsmasq.sh"
+DNSP=$((B + 4))         # dnsmasq
+RP=$((B + 5))           # the late relay, the phone's dns-server
+if dns_start --address=/registrar.test/127.0.0.1; then
+	echo 0 >"$T/delay.ms"
+	python3 "$TOP/tests/tools/dns_delay.py" 127.0.0.1 "$RP" 127.0.0.1 "$DNSP" \
+		"$T/delay.ms" "$T/delay.log" 120 &
+	TEST_PIDS+=("$!")
+	RELAY_PID=$!
+else
+	fail "dnsmasq starts" "$(tail -3 "$T/dnsmasq.out")"
+fi
+KAM_OPEN_REGISTER=1 KAM_UNREG_HOLD_MS=400 kam_start "$KP" 127.0.0.1 1001:secret1 ||
+	fail "kamailio starts, REGISTERs unchallenged" "$(tail -5 "$(kam_dir "$KP")/kamailio.log")"
+cat >"$T/dns.in" <<EOT
+system
+ dns-server 127.0.0.1:$RP
+!
+sip
+ register-interval 10
+ register-timeout 5
+!
+account 1
+ user 1001
+ password secret1
+ registrar registrar.test:$KP
+!
+line 0
+ account 1
+!
+EOT
+kmark
+S -f "$T/dns.in" >"$T/dns.out" 2>&1
+if ! _kam_poll 15 expiry_10; then
+	fail "registrar by name: registered with expires=10" "$(cat "$T/dns.out"; S -c 'show registrations'; ksince | grep 'kam:' | tail -4)"
+fi
+# The Call-ID of the registration whose refresh is caught resolving.
+old=$(ksince | grep -F "kam: REGISTER 1001 ok contact <$CONTACT>;expires=10" | tail -1 |
+	sed -E 's/.*\{[0-9]+ [0-9]+ REGISTER ([^}]*)\}.*/\1/')
+echo 2000 >"$T/delay.ms"
+refresh_asked() { grep -q 'registrar.test A delay 2000' "$T/delay.log" 2>/dev/null; }
+wait_for 15 refresh_asked
+t1=$EPOCHREALTIME
+S -c sip -c 'register-interval 20' >"$T/dnsregint.out" 2>&1
+t2=$EPOCHREALTIME
+expiry_20() { k_has "kam: REGISTER 1001 ok contact <$CONTACT>;expires=20"; }
+old_seen() { [ -n "$old" ] && k_has "\{[0-9]+ [0-9]+ REGISTER $old\}.*kam: (REGISTER|challenge)"; }
+_kam_poll 10 expiry_20
+_kam_poll 10 old_seen
+# One more resolution and the hold: what an un-REGISTER would take.
+sleep 3
+# The first query asked at 2000 ms is the refresh's; its answer time.
+read -r qid qt at < <(awk '
+	/^query .* registrar\.test A delay 2000 / && id == "" { id = $2; qt = $NF }
+	$1 == "answer" && id != "" && $2 == id && at == "" { at = $NF }
+	END { print id, qt, at }' "$T/delay.log")
+caught=no
+[ -n "${at:-}" ] && [ "$(echo "$qt < $t1 && $t2 < $at" | bc)" = 1 ] && caught=yes
+if [ $caught = yes ] && expiry_20 && old_seen && ! k_has 'un-REGISTER from 1001' && bound_ok; then
+	pass "a refresh still resolving when the account registers again: let go, no un-REGISTER, still bound"
+else
+	fail "a refresh still resolving when the account registers again: let go, no un-REGISTER, still bound" \
+		"caught=$caught (query $qid at $qt, commit $t1-$t2, answer at ${at:-none}); $(cat "$T/dnsregint.out"); $(ksince | grep 'kam:' | tail -8); $(kam_contact "$KP" 1001)"
+fi
+stop_pid "$RELAY_PID"
+dns_stop

@@ -48,30 +48,6 @@ ns_down() {
 trap 'phone_down; ns_down; cleanup' EXIT
 
 
-# Forget a PID that was stopped, so no later process with that number is
-# killed at exit.
-forget() {
-	local p keep=()
-	for p in "${TEST_PIDS[@]}"; do
-		[ "$p" = "$1" ] || keep+=("$p")
-	done
-	TEST_PIDS=("${keep[@]}")
-}
-
-stop_pid() {
-	local pid=$1 i
-	[ -z "$pid" ] && return 0
-	kill "$pid" 2>/dev/null
-	for i in $(seq 1 60); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	forget "$pid"
-}
-
-
 # sip_options PORT [HOST [USER]]: the status line of the answer to an
 # OPTIONS sent to sip:USER@HOST:PORT (127.0.0.1, 1001), empty when none
 # comes within 0.5 s.

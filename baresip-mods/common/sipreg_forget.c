@@ -11,9 +11,17 @@ static int forget_one(struct reg_v100 *r, struct sipreg_v110 *sr,
 	(void)r;
 	(void)arg;
 
-	/* A REGISTER still resolving has sent nothing yet: it is left to
-	 * libre (EALREADY), the one case not mended. */
 	(void)sipreg_peek_end(sr);
+
+	/* Still resolving (EALREADY), or gone on to the request's next
+	 * address: once the sipreg is freed, it would register and then
+	 * un-REGISTER the binding the new REGISTER makes. Let go instead
+	 * (libre's early release of a request, src/sip/request.c): it
+	 * sends, once resolved, a REGISTER without a Contact, which binds
+	 * nothing, or its own to the next address, the same Contact; nobody
+	 * hears the answer. */
+	if (sr->req)
+		sr->req = mem_deref(sr->req);
 	tmr_cancel(&sr->tmr);
 	sr->registered = false;
 

@@ -17,8 +17,9 @@
 struct ua;
 
 /*
- * ua's registrations, each: its REGISTER in flight ended unheard, its
- * refresh timer stopped, and its binding no longer counted as made, so
+ * ua's registrations, each: its REGISTER in flight ended unheard (or let
+ * go, when still resolving or going on to another address), its refresh
+ * timer stopped, and its binding no longer counted as made, so
  * that the next ua_register() frees it without an un-REGISTER. 0, or
  * EPROTO/ENOENT when the structures do not check out (common/
  * sipreg_peek.h: nothing is changed, and the un-REGISTER goes out).

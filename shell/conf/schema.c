@@ -222,8 +222,9 @@ const struct setting schema[] = {
 	 "The expiry asked for in REGISTER; registrations are refreshed "
 	 "before it runs out. A change applies at once: every registering "
 	 "account sends a REGISTER asking for the new expiry, which "
-	 "replaces its binding (no un-REGISTER goes before it), and its "
-	 "calls go on.",
+	 "replaces its binding (no un-REGISTER goes before it, nor after "
+	 "it from a refresh still under way or resolving the registrar's "
+	 "name), and its calls go on.",
 	 /* The account lines carry it for baresip's start and ua_add;
 	  * regctl gives it to the running accounts. */
 	 USES(ACC_LIVE("regint"), MOD_LIVE_V("regctl_regint"))},

@@ -56,13 +56,7 @@ cap_stop() {
 		[ $((SECONDS - t0)) -ge 20 ] && break
 		sleep 0.05
 	done
-	kill "$pid" 2>/dev/null
-	for i in $(seq 1 60); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	stop_pid "$pid"
 	# tshark stops its dumpcap; make sure of it, by that PID.
 	[ -n "${CAP_DUMPCAP[$1]:-}" ] && kill "${CAP_DUMPCAP[$1]}" 2>/dev/null
 	unset "CAP_PID[$1]" "CAP_DUMPCAP[$1]"

@@ -47,6 +47,9 @@
 #     held this long before it is saved, in one of Kamailio's two UDP
 #     workers, while the other goes on: what a busy registrar does, made
 #     certain; logged "kam: un-REGISTER from USER held N ms" [unset: none]
+#   KAM_OPEN_REGISTER  1: a REGISTER of a known user is saved without a
+#     challenge, as by a registrar that trusts the source address (its
+#     INVITEs are still challenged) [unset: every REGISTER challenged]
 # Its log ($(kam_dir PORT)/kamailio.log) has a line "kam: ..." for each
 # registration, refusal and routed request, to wait for or to show; a
 # registration also "kam: via of USER over PROTO from IP: TOP-VIA" (the
@@ -173,6 +176,7 @@ alias="$realm"
 #!substdef "!KAM_AUTH_CHECKS!${KAM_AUTH_CHECKS:-1}!g"
 EOF
 		[ "${KAM_NATED:-}" != 1 ] || printf '#!define KAM_NATED\n'
+		[ "${KAM_OPEN_REGISTER:-}" != 1 ] || printf '#!define KAM_OPEN_REGISTER\n'
 		[ -z "${KAM_UNREG_HOLD_MS:-}" ] ||
 			printf '#!define KAM_UNREG_HOLD\n#!substdef "!KAM_UNREG_HOLD_MS!%s!g"\n#!substdef "!KAM_UNREG_HOLD_US!%s!g"\n' \
 				"$KAM_UNREG_HOLD_MS" "$((KAM_UNREG_HOLD_MS * 1000))"
@@ -318,7 +322,15 @@ route[AUTHFAIL] {
 }
 
 route[REGISTRAR] {
+#!ifdef KAM_OPEN_REGISTER
+	if ($sht(users=>$tU) == $null) {
+		xlog("L_NOTICE", "kam: refused REGISTER from $tU: unknown user\n");
+		sl_send_reply("403", "Forbidden");
+		exit;
+	}
+#!else
 	route(AUTH);
+#!endif
 #!ifdef KAM_UNREG_HOLD
 	if ($ct =~ ";expires=0($|;)" || $hdr(Expires) == "0") {
 		xlog("L_NOTICE", "kam: un-REGISTER from $tU held KAM_UNREG_HOLD_MS ms\n");
@@ -391,7 +403,7 @@ _kam_ready() {
 		echo "kamailio on $port exited at start; its log:" >&2
 		tail -5 "$d/kamailio.log" >&2
 		wait "${KAM_PID[$port]}" 2>/dev/null
-		_kam_forget "${KAM_PID[$port]}"
+		forget "${KAM_PID[$port]}"
 		unset "KAM_PID[$port]"
 		return 0
 	fi
@@ -470,19 +482,9 @@ kam_stop() {
 		kill -0 "$i" 2>/dev/null && kill -9 "$i" 2>/dev/null
 	done
 	wait "$pid" 2>/dev/null
-	_kam_forget "$pid"
+	forget "$pid"
 	unset "KAM_PID[$port]"
 	return 0
-}
-
-# _kam_forget PID: out of TEST_PIDS, so that no later process that gets
-# the same number is killed at exit.
-_kam_forget() {
-	local p keep=()
-	for p in "${TEST_PIDS[@]}"; do
-		[ "$p" = "$1" ] || keep+=("$p")
-	done
-	TEST_PIDS=("${keep[@]}")
 }
 
 # kam_stop_all: every instance still running. Stop the phones first: a
