@@ -15,6 +15,26 @@ mkdir -p "$SIPSH_RUNDIR"
 export HOME=$T/home
 mkdir -p "$HOME"
 
+# Wireshark decodes a UDP or TCP port by its number before it tries SIP
+# (26000 is Quake's, 27036 Steam's, 27960 Quake 3's), and tests pick
+# their ports from wide ranges: SIP on such a port was read as that
+# protocol, and a capture showed no SIP at all. Every tshark of a test
+# reads its preferences from $HOME: there, each protocol that claims a
+# port above 1023 is off, but those the tests read. The list, from this
+# tshark, is made once per build directory.
+if command -v tshark >/dev/null; then
+	_protos_off=$TOP/build/tests/wireshark-disabled-protos
+	if ! [ -s "$_protos_off" ]; then
+		mkdir -p "${_protos_off%/*}"
+		tshark -G decodes 2>/dev/null |
+			awk -F'\t' '($1 == "udp.port" || $1 == "tcp.port") && $2 >= 1024 { print $3 }' |
+			sort -u | grep -vxE 'sip|sdp|rtp|rtcp|rtpevent|stun|dns|tls|dtls' \
+			>"$_protos_off.$$" && mv "$_protos_off.$$" "$_protos_off"
+	fi
+	mkdir -p "$HOME/.config/wireshark"
+	cp "$_protos_off" "$HOME/.config/wireshark/disabled_protos" 2>/dev/null
+fi
+
 # Processes a test started, stopped by PID when the script ends.
 TEST_PIDS=()
 cleanup() {

@@ -4,8 +4,10 @@
 # sipsh-phone, plugged into a small fake line (a Python SOCK_SEQPACKET
 # server speaking baresip-mods/phoneline/sim_proto.h), sends the right
 # events, a microphone frame every 20 ms, the WAV it plays, records the
-# earpiece, and fails clearly. The other tests trust these tools.
+# earpiece, and fails clearly; a capture reads SIP as SIP on ports that
+# Wireshark gives to other protocols. The other tests trust these tools.
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/tools/capture.sh"
 
 MKWAV=$TOP/build/mkwav
 TA=$TOP/build/tone-analyze
@@ -371,4 +373,31 @@ if [ "$(wc -l <"$T/cmds")" -ge 8 ] && [ -z "$missing" ]; then
 	pass "sipsh-phone.1 describes every command of 'sipsh-phone -h'"
 else
 	fail "sipsh-phone.1 describes every command" "missing:$missing"
+fi
+
+# Captures: an OPTIONS to ports Wireshark gives Quake (26000), Steam
+# (27036) and Quake 3 (27960) is read as SIP, as on any other port.
+if command -v tshark >/dev/null && cap_start q "udp port 26000 or udp port 27036 or udp port 27960"; then
+	for qp in 26000 27036 27960; do
+		python3 -c '
+import socket, sys
+p = int(sys.argv[1])
+m = ("OPTIONS sip:probe@127.0.0.1:%d SIP/2.0\r\n"
+     "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK%d\r\n"
+     "From: <sip:t@127.0.0.1>;tag=1\r\nTo: <sip:probe@127.0.0.1>\r\n"
+     "Call-ID: %d@t\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+     % (p, p, p))
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(m.encode(), ("127.0.0.1", p))
+' "$qp"
+	done
+	cap_stop q
+	got=$(cap_read q 'sip.Method == "OPTIONS"' udp.dstport | sort -n | tr '\n' ' ')
+	if [ "$got" = "26000 27036 27960 " ]; then
+		pass "captures read SIP on ports Wireshark gives other protocols (26000, 27036, 27960)"
+	else
+		fail "captures read SIP on ports Wireshark gives other protocols (26000, 27036, 27960)" \
+			"SIP read on: '$got'; $(tshark -r "$(cap_file q)" -T fields -e udp.dstport -e frame.protocols 2>/dev/null)"
+	fi
+else
+	fail "captures read SIP on ports Wireshark gives other protocols" "no tshark, or no capture: $(cat "$T/q.tshark.log" 2>/dev/null)"
 fi
