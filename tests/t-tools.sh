@@ -74,6 +74,13 @@ expect_out "DTMF digits round-trip through mkwav and tone-analyze --dtmf" \
 	"0123456789*#ABCD557" "$TA" --dtmf "$T/dtmf.wav"
 expect_out "no DTMF in a plain tone: an empty answer" "" \
 	"$TA" --dtmf "$T/1k.wav"
+# A 20 ms hole in a digit (a lost packet) leaves one digit; a 50 ms pause
+# (over Q.24's 40 ms) makes two.
+"$MKWAV" "$T/hole.wav" silence 0.1 tone 697+1336 0.1 silence 0.02 \
+	tone 697+1336 0.1 silence 0.2 tone 852+1477 0.1 silence 0.05 \
+	tone 852+1477 0.1 silence 0.1
+expect_out "--dtmf: a 20 ms hole is the same digit, a 50 ms pause two" "299" \
+	"$TA" --dtmf "$T/hole.wav"
 
 "$MKWAV" "$T/sit.wav" tone 950 0.33 tone 1400 0.33 tone 1800 0.33 silence 1
 expect_out "--sequence recognises the special information tone" \

@@ -420,9 +420,13 @@ static int mode_sequence(const double *x, size_t n)
  * frame holds a digit when one row and one column tone stand 6 dB over
  * the others of their group, within 8 dB of each other (twist), at
  * -35 dBFS or more, and carry most of the frame's power. A digit counts
- * once it holds for two frames; it counts again only after a change.
+ * once it holds for two frames; it counts again only after another digit
+ * or a pause of four frames without one (40 ms, the shortest pause ITU-T
+ * Q.24 has a receiver tell): a shorter gap, such as one lost 20 ms
+ * packet in the middle of a tone, leaves it the same digit.
  */
 #define DTMF_N 205
+#define DTMF_PAUSE 4
 
 static char dtmf_frame(const double *fr)
 {
@@ -469,11 +473,14 @@ static int mode_dtmf(const double *x, size_t n)
 			cand = d;
 			held = 0;
 		}
-		if (++held != 2)
-			continue;
-		if (cand && cand != last)
+		++held;
+		if (cand && held == 2 && cand != last) {
 			putchar(cand);
-		last = cand;
+			last = cand;
+		}
+		else if (!cand && held == DTMF_PAUSE) {
+			last = 0;
+		}
 	}
 	putchar('\n');
 	return 0;
