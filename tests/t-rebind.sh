@@ -170,6 +170,7 @@ fi
 . "$TOP/tests/tools/dnsmasq.sh"
 DNSP=$((B + 4))         # dnsmasq
 RP=$((B + 5))           # the late relay, the phone's dns-server
+LATE=2000               # how late it answers, in ms
 if dns_start --address=/registrar.test/127.0.0.1; then
 	echo 0 >"$T/delay.ms"
 	python3 "$TOP/tests/tools/dns_delay.py" 127.0.0.1 "$RP" 127.0.0.1 "$DNSP" \
@@ -206,8 +207,8 @@ fi
 # The Call-ID of the registration whose refresh is caught resolving.
 old=$(ksince | grep -F "kam: REGISTER 1001 ok contact <$CONTACT>;expires=10" | tail -1 |
 	sed -E 's/.*\{[0-9]+ [0-9]+ REGISTER ([^}]*)\}.*/\1/')
-echo 2000 >"$T/delay.ms"
-refresh_asked() { grep -q 'registrar.test A delay 2000' "$T/delay.log" 2>/dev/null; }
+echo "$LATE" >"$T/delay.ms"
+refresh_asked() { grep -q "registrar.test A delay $LATE " "$T/delay.log" 2>/dev/null; }
 wait_for 15 refresh_asked
 t1=$EPOCHREALTIME
 S -c sip -c 'register-interval 20' >"$T/dnsregint.out" 2>&1
@@ -218,9 +219,9 @@ _kam_poll 10 expiry_20
 _kam_poll 10 old_seen
 # One more resolution and the hold: what an un-REGISTER would take.
 sleep 3
-# The first query asked at 2000 ms is the refresh's; its answer time.
-read -r qid qt at < <(awk '
-	/^query .* registrar\.test A delay 2000 / && id == "" { id = $2; qt = $NF }
+# The first query answered late is the refresh's; its answer time.
+read -r qid qt at < <(awk -v late="$LATE" '
+	$1 == "query" && $3 == "registrar.test" && $4 == "A" && $6 == late && id == "" { id = $2; qt = $NF }
 	$1 == "answer" && id != "" && $2 == id && at == "" { at = $NF }
 	END { print id, qt, at }' "$T/delay.log")
 caught=no

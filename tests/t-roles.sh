@@ -91,11 +91,13 @@ install -d -m 2775 -g "$GA" "$D"
 install -m 0640 -g "$GA" /dev/null "$C"
 export SIPSH_CONF=$C
 S() { "$SIPSH" -C "$C" "$@"; }
-# As USER, with the same configuration file and phone.
+# As USER, with the same configuration file and phone; under the
+# command in R_UNDER when it is set (strace).
+R_UNDER=()
 R() {
 	local u=$1
 	shift
-	runuser -u "$u" -- env HOME="$T/homes/$u" SIPSH_CONF="$C" \
+	"${R_UNDER[@]}" runuser -u "$u" -- env HOME="$T/homes/$u" SIPSH_CONF="$C" \
 		SIPSH_RUNDIR="$SIPSH_RUNDIR" SIPSH_MODDIR="$SIPSH_MODDIR" \
 		"$SIPSH" "$@"
 }
@@ -493,10 +495,9 @@ fi
 # from the system calls of an admin's commit (strace), every
 # temporary file renamed to it was given 0660 and the group first.
 gid=$(getent group "$GA" | cut -d: -f3)
-strace -f -o "$T/last.strace" -e trace=openat,fchmod,fchown,renameat \
-	runuser -u "$ADM" -- env HOME="$T/homes/$ADM" SIPSH_CONF="$C" \
-	SIPSH_RUNDIR="$SIPSH_RUNDIR" SIPSH_MODDIR="$SIPSH_MODDIR" \
-	"$SIPSH" -c sip -c 'register-interval 950' >"$T/last.out" 2>&1
+R_UNDER=(strace -f -o "$T/last.strace" -e trace=openat,fchmod,fchown,renameat)
+R "$ADM" -c sip -c 'register-interval 950' >"$T/last.out" 2>&1
+R_UNDER=()
 seen=$(awk -v gid="$gid" '
 	/openat\(.*"\.\.sipsh\.conf\.last-commit\.[^"]*".* = [0-9]+$/ {
 		fd = $NF; mode = 0; grp = 0 }
